@@ -1,0 +1,3 @@
+//! placeholder
+use proc_macro::TokenStream;
+

@@ -1,0 +1,1 @@
+//! The credential vault (in progress).

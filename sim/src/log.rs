@@ -1,0 +1,52 @@
+//! The request log: one entry per request (method, path, query, host, credential label,
+//! status). Credential labels never contain secrets.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+/// One logged request.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LoggedRequest {
+    pub seq: u64,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub host: String,
+    /// The tenant that served it, if any.
+    pub tenant: Option<String>,
+    /// `token:<email>#<token id>`, `bearer:<token id>`, `none`, or a `(rejected)` label.
+    pub credential: String,
+    pub status: u16,
+}
+
+/// Bounded in-memory log (oldest entries are dropped past `cap`).
+pub struct RequestLog {
+    inner: Mutex<(Vec<LoggedRequest>, u64)>,
+    cap: usize,
+}
+
+impl RequestLog {
+    pub fn new(cap: usize) -> RequestLog {
+        RequestLog { inner: Mutex::new((Vec::new(), 0)), cap }
+    }
+
+    pub fn push(&self, mut e: LoggedRequest) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        g.1 += 1;
+        e.seq = g.1;
+        if g.0.len() >= self.cap {
+            let drop = g.0.len() + 1 - self.cap;
+            g.0.drain(..drop);
+        }
+        g.0.push(e);
+    }
+
+    pub fn entries(&self) -> Vec<LoggedRequest> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0.clone()
+    }
+
+    pub fn clear(&self) {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0.clear();
+    }
+}

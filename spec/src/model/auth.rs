@@ -1,0 +1,207 @@
+//! Auth schemes and the credential verify probe.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::tool::HttpMethod;
+use super::errors::BodyMatch;
+
+/// How requests authenticate; the map key in `auth:` names the scheme.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuthScheme {
+    /// HTTP Basic with composed username and password templates.
+    Basic {
+        /// Label for forms.
+        title: String,
+        /// Credential fields the user enters.
+        fields: IndexMap<String, CredentialField>,
+        /// Username template, e.g. `{{credentials.email}}/token`.
+        username: String,
+        /// Password template.
+        password: String,
+        /// The vendor retires this scheme on this date (`YYYY-MM-DD`).
+        #[serde(default)]
+        sunset: Option<String>,
+        /// Accounts unused this many days are deactivated by the vendor.
+        #[serde(default)]
+        inactivity_days: Option<u32>,
+    },
+    /// `Authorization: Bearer {{credentials.<field>}}` with a static token.
+    Bearer {
+        /// Label for forms.
+        title: String,
+        /// Credential fields the user enters.
+        fields: IndexMap<String, CredentialField>,
+        /// Token template.
+        token: String,
+        /// Retirement date.
+        #[serde(default)]
+        sunset: Option<String>,
+    },
+    /// An API key in a header or query parameter.
+    ApiKey {
+        /// Label for forms.
+        title: String,
+        /// Credential fields the user enters.
+        fields: IndexMap<String, CredentialField>,
+        /// Where the key goes.
+        #[serde(rename = "in")]
+        location: ApiKeyLocation,
+        /// Header or query parameter name.
+        name: String,
+        /// Value template.
+        value: String,
+        /// Retirement date.
+        #[serde(default)]
+        sunset: Option<String>,
+    },
+    /// OAuth 2.0 authorization code grant (with PKCE), bearer access tokens.
+    Oauth2AuthorizationCode {
+        /// Label for the connect button.
+        title: String,
+        /// Authorization endpoint template.
+        authorize_url: String,
+        /// Token endpoint template.
+        token_url: String,
+        /// PKCE method.
+        #[serde(default)]
+        pkce: Option<Pkce>,
+        /// Scopes requested.
+        scopes: Vec<String>,
+        /// Scope separator in the authorize URL.
+        #[serde(default = "default_scope_separator")]
+        scope_separator: String,
+        /// How refresh tokens behave.
+        #[serde(default)]
+        refresh: RefreshKind,
+        /// Refresh this many seconds before the access token expires.
+        #[serde(default = "default_refresh_skew")]
+        refresh_skew_s: u64,
+        /// Connection-level client fields (client id, secret), stored in the vault.
+        client_fields: IndexMap<String, CredentialField>,
+    },
+    /// OAuth 2.0 client credentials grant.
+    Oauth2ClientCredentials {
+        /// Label for forms.
+        title: String,
+        /// Token endpoint template.
+        token_url: String,
+        /// Scopes requested.
+        #[serde(default)]
+        scopes: Vec<String>,
+        /// Client fields entered per account.
+        fields: IndexMap<String, CredentialField>,
+    },
+}
+
+fn default_scope_separator() -> String {
+    " ".into()
+}
+
+fn default_refresh_skew() -> u64 {
+    60
+}
+
+impl AuthScheme {
+    /// The form label.
+    pub fn title(&self) -> &str {
+        match self {
+            AuthScheme::Basic { title, .. }
+            | AuthScheme::Bearer { title, .. }
+            | AuthScheme::ApiKey { title, .. }
+            | AuthScheme::Oauth2AuthorizationCode { title, .. }
+            | AuthScheme::Oauth2ClientCredentials { title, .. } => title,
+        }
+    }
+
+    /// The credential fields a user enters for this scheme (none for the authorization code
+    /// grant, whose tokens come from the vendor).
+    pub fn fields(&self) -> Option<&IndexMap<String, CredentialField>> {
+        match self {
+            AuthScheme::Basic { fields, .. }
+            | AuthScheme::Bearer { fields, .. }
+            | AuthScheme::ApiKey { fields, .. }
+            | AuthScheme::Oauth2ClientCredentials { fields, .. } => Some(fields),
+            AuthScheme::Oauth2AuthorizationCode { .. } => None,
+        }
+    }
+
+    /// The retirement date, when the vendor announced one.
+    pub fn sunset(&self) -> Option<&str> {
+        match self {
+            AuthScheme::Basic { sunset, .. } | AuthScheme::Bearer { sunset, .. } | AuthScheme::ApiKey { sunset, .. } => {
+                sunset.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// True for OAuth schemes (tokens that expire and refresh).
+    pub fn is_oauth(&self) -> bool {
+        matches!(self, AuthScheme::Oauth2AuthorizationCode { .. } | AuthScheme::Oauth2ClientCredentials { .. })
+    }
+}
+
+/// A credential field.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialField {
+    /// Label for forms.
+    pub title: String,
+    /// Help text.
+    #[serde(default)]
+    pub description: String,
+    /// Secret fields are vaulted, never shown, never logged.
+    #[serde(default)]
+    pub secret: bool,
+    /// A well-known format checked on entry (`email`).
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+}
+
+/// PKCE challenge method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pkce {
+    /// SHA-256 challenge.
+    S256,
+}
+
+/// Refresh-token behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshKind {
+    /// Each refresh returns a new refresh token and invalidates the old one.
+    #[default]
+    Rotating,
+    /// The refresh token stays valid.
+    Reusable,
+    /// No refresh tokens.
+    None,
+}
+
+/// The request that proves credentials work, and what its response must contain.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verify {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path relative to the base URL.
+    pub path: String,
+    /// Every expectation must hold on a 2xx response.
+    #[serde(default)]
+    pub expect: Vec<BodyMatch>,
+    /// Shown when an expectation fails.
+    #[serde(default)]
+    pub failure_message: Option<String>,
+}

@@ -1,0 +1,278 @@
+//! Tools: input schema, request mapping, response selection, pagination and quirks.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One agent-callable operation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolSpec {
+    /// Tool name, `^[a-z][a-z0-9_]{0,63}$` (valid for MCP, OpenAI and Anthropic).
+    pub name: String,
+    /// Short human title.
+    pub title: String,
+    /// Written for an LLM choosing a tool: when to use it and what it returns.
+    pub description: String,
+    /// MCP annotations, always explicit.
+    pub annotations: Annotations,
+    /// OAuth scopes the tool needs (any one of the listed sets' members, all required).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// JSON Schema (draft 2020-12) of the input object.
+    pub input: Value,
+    /// How the input becomes an HTTP request.
+    pub request: RequestSpec,
+    /// How the response becomes the tool's output.
+    #[serde(default)]
+    pub response: ResponseSpec,
+    /// How the tool pages; declared, never inferred.
+    #[serde(default)]
+    pub pagination: Pagination,
+    /// Declarative write strategies run after (or instead of) the main request.
+    #[serde(default)]
+    pub quirks: Vec<Quirk>,
+}
+
+impl ToolSpec {
+    /// True when repeating the call cannot duplicate an effect: read-only or idempotent
+    /// tools, or requests that carry an idempotency key.
+    pub fn retry_safe(&self) -> bool {
+        self.annotations.read_only || self.annotations.idempotent || self.request.idempotency.is_some()
+    }
+
+    /// Names of the input's top-level properties.
+    pub fn input_properties(&self) -> Vec<&str> {
+        self.input
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// Names of the required inputs.
+    pub fn required_inputs(&self) -> Vec<&str> {
+        self.input
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// MCP tool annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annotations {
+    /// Does not change anything.
+    pub read_only: bool,
+    /// May destroy or overwrite data (only meaningful when not read-only).
+    pub destructive: bool,
+    /// Repeating the same call has no further effect.
+    pub idempotent: bool,
+    /// Talks to an external system.
+    pub open_world: bool,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// True for methods that must not change state.
+    pub fn is_safe(&self) -> bool {
+        matches!(self, HttpMethod::Get)
+    }
+}
+
+/// The main request of a tool.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path relative to the base URL; `{name}` is the percent-encoded input `name`.
+    pub path: String,
+    /// Query parameters: name → template; absent values are left out, arrays comma-joined.
+    #[serde(default)]
+    pub query: IndexMap<String, String>,
+    /// Extra headers: name → template.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// JSON body template (structured; keeps types; drops absent optionals).
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// Skip this request when the body renders empty (a quirk does the work).
+    #[serde(default)]
+    pub skip_if_body_empty: bool,
+    /// Send an idempotency key so retries cannot duplicate the effect.
+    #[serde(default)]
+    pub idempotency: Option<Idempotency>,
+}
+
+/// Idempotency key handling.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Idempotency {
+    /// Header carrying the key.
+    pub header: String,
+    /// Input whose value is the key when given; otherwise one key per execution.
+    #[serde(default)]
+    pub input: Option<String>,
+}
+
+/// How the response body becomes the output.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    /// A pointer (`/ticket`) or an object of name → pointer; absent = whole body.
+    #[serde(default)]
+    pub select: Option<Selection>,
+    /// JSON Schema of the output (may `$ref` `#/models/Name`).
+    #[serde(default)]
+    pub output: Option<Value>,
+}
+
+/// What to keep of a response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Selection {
+    /// One JSON pointer.
+    Pointer(String),
+    /// Output field → JSON pointer; missing pointers are left out.
+    Fields(IndexMap<String, String>),
+}
+
+impl Selection {
+    /// Applies the selection to a body.
+    pub fn apply(&self, body: &Value) -> Value {
+        match self {
+            Selection::Pointer(p) => body.pointer(p).cloned().unwrap_or(Value::Null),
+            Selection::Fields(fields) => Value::Object(
+                fields
+                    .iter()
+                    .filter_map(|(name, p)| body.pointer(p).map(|v| (name.clone(), v.clone())))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Pagination style.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Pagination {
+    /// One page only.
+    #[default]
+    None,
+    /// Page numbers: the next call passes `page_input` = current + 1.
+    Offset {
+        /// Input holding the page number.
+        page_input: String,
+        /// Pointer that is non-null when a next page exists.
+        next: String,
+        /// Pointer to the total count, when the API gives one.
+        #[serde(default)]
+        count: Option<String>,
+    },
+    /// Opaque cursors: the next call passes `cursor_input` = the returned cursor.
+    Cursor {
+        /// Input holding the cursor.
+        cursor_input: String,
+        /// Pointer to the next cursor.
+        next_cursor: String,
+        /// Pointer to a has-more flag.
+        #[serde(default)]
+        has_more: Option<String>,
+    },
+}
+
+/// A declarative write strategy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Quirk {
+    /// Change only some members of a collection (e.g. tags) through dedicated add/remove
+    /// endpoints guarded by a concurrency token, re-reading and retrying on conflict.
+    CollectionDelta {
+        /// Input listing members to add.
+        add_input: String,
+        /// Input listing members to remove.
+        remove_input: String,
+        /// Request adding `{{delta.items}}` with `{{delta.token}}`.
+        add: StepRequest,
+        /// Request removing `{{delta.items}}` with `{{delta.token}}`.
+        remove: StepRequest,
+        /// Where the concurrency token comes from.
+        token: TokenSource,
+        /// The status meaning "stale token".
+        conflict_status: u16,
+        /// Re-read and retry this many times on conflict.
+        #[serde(default = "default_conflict_retries")]
+        conflict_retries: u32,
+        /// After the deltas, copy the collection from the step response into the result.
+        #[serde(default)]
+        merge: Option<Merge>,
+    },
+}
+
+fn default_conflict_retries() -> u32 {
+    1
+}
+
+/// A request made by a quirk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path relative to the base URL (`{name}` = percent-encoded input).
+    pub path: String,
+    /// JSON body template; may use `delta.items` and `delta.token`.
+    #[serde(default)]
+    pub body: Option<Value>,
+}
+
+/// Reads a concurrency token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSource {
+    /// HTTP method (GET).
+    pub method: HttpMethod,
+    /// Path relative to the base URL.
+    pub path: String,
+    /// Pointer to the token in the response.
+    pub pointer: String,
+}
+
+/// Copies a value from a step's response into the tool's result body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Merge {
+    /// Pointer in the step response.
+    pub from: String,
+    /// Pointer in the result body.
+    pub into: String,
+}
