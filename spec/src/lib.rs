@@ -21,6 +21,7 @@ pub mod load;
 pub mod model;
 pub mod pointer;
 pub mod template;
+pub mod typed;
 pub mod validate;
 
 mod error;
@@ -28,6 +29,7 @@ mod error;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::SpecError;
 pub use model::*;
+pub use typed::{Tool, fingerprint};
 
 use std::path::Path;
 

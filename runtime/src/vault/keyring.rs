@@ -68,7 +68,9 @@ pub(crate) struct Kek(Aes256Gcm);
 
 impl Kek {
     pub(crate) fn new(master_key: &MasterKey) -> Self {
-        Self(Aes256Gcm::new(master_key.expose().into()))
+        Self(Aes256Gcm::new(aes_gcm::Key::<Aes256Gcm>::from_slice(
+            master_key.expose(),
+        )))
     }
 
     pub(crate) fn check_value(&self) -> Result<Vec<u8>, VaultError> {

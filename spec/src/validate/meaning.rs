@@ -58,12 +58,14 @@ impl Scope<'_> {
 struct Checker<'a> {
     doc: &'a Document,
     spec: &'a ConnectorSpec,
+    /// The index in the file of each tool in `spec.tools` (tools with shape errors are left out).
+    tool_index: &'a [usize],
     out: Vec<Diagnostic>,
 }
 
 /// Checks meaning; returns every problem.
-pub(super) fn check(doc: &Document, spec: &ConnectorSpec) -> Diagnostics {
-    let mut c = Checker { doc, spec, out: Vec::new() };
+pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) -> Diagnostics {
+    let mut c = Checker { doc, spec, tool_index, out: Vec::new() };
     c.config();
     c.auth();
     c.verify();
@@ -271,7 +273,7 @@ impl<'a> Checker<'a> {
         let mut seen = HashSet::new();
         let config = self.config_names();
         for (i, tool) in self.spec.tools.iter().enumerate() {
-            let at = format!("/tools/{i}");
+            let at = format!("/tools/{}", self.tool_index[i]);
             if !seen.insert(tool.name.as_str()) {
                 self.err(&format!("{at}/name"), format!("tool `{}` is defined twice", tool.name), "tool names must be unique within a connector");
             }
