@@ -1,5 +1,31 @@
 //! The toolwire engine: spec interpreter, encrypted vault, connected accounts, tenant routing,
-//! safe execution.
+//! status tracking and safe execution, for any connector spec.
+//!
+//! ```no_run
+//! # async fn demo() -> toolwire_runtime::error::Result<()> {
+//! use toolwire_runtime::{Toolwire, store::Store, vault::MasterKey};
+//! let tw = Toolwire::builder()
+//!     .store(Store::sqlite("data/toolwire.db").await?)
+//!     .master_key(MasterKey::generate())
+//!     .connectors_dir("connectors")
+//!     .build()
+//!     .await?;
+//! let out = tw.execute_tool("user_zd_123", "zendesk_search_tickets", serde_json::json!({"query": "status:open"})).await?;
+//! # Ok(()) }
+//! ```
 
+pub mod connector;
+mod engine;
+pub mod error;
+pub mod events;
+pub mod http;
 pub mod store;
+mod toolwire;
 pub mod vault;
+
+pub use engine::{LinkBuilder, ToolOutput};
+pub use error::{Error, FieldProblem, Result};
+pub use events::StatusEvent;
+pub use store::{AccountFilter, AccountRecord, AccountStatus, Store};
+pub use toolwire::{Accounts, Toolwire, ToolwireBuilder, TypedOutput};
+pub use vault::{Credentials, MasterKey, Vault};

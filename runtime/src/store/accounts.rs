@@ -62,13 +62,13 @@ impl Store {
             tx.commit().await?;
             inserted
         });
-        let account = self
-            .get_account(connection, identifier)
-            .await?
-            .ok_or(StoreError::Corrupt {
-                table: "accounts",
-                detail: "account vanished right after get-or-create (deleted concurrently?)",
-            })?;
+        let account =
+            self.get_account(connection, identifier)
+                .await?
+                .ok_or(StoreError::Corrupt {
+                    table: "accounts",
+                    detail: "account vanished right after get-or-create (deleted concurrently?)",
+                })?;
         Ok((account, created))
     }
 

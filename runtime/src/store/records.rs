@@ -89,7 +89,11 @@ pub struct StatusChange {
 
 impl StatusChange {
     /// A change to `status` for `reason`, with a human `message`.
-    pub fn new(status: AccountStatus, reason: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        status: AccountStatus,
+        reason: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             reason: reason.into(),

@@ -49,10 +49,12 @@ pub(crate) fn parse_config(s: &str) -> Result<AccountConfig, StoreError> {
 }
 
 pub(crate) fn key_id(table: &'static str, raw: i64) -> Result<KeyId, StoreError> {
-    u32::try_from(raw).map(KeyId).map_err(|_| StoreError::Corrupt {
-        table,
-        detail: "key_id out of range",
-    })
+    u32::try_from(raw)
+        .map(KeyId)
+        .map_err(|_| StoreError::Corrupt {
+            table,
+            detail: "key_id out of range",
+        })
 }
 
 pub(crate) fn sealed(

@@ -56,7 +56,9 @@ impl fmt::Display for AccountStatus {
 
 /// The error of parsing an unknown status name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown account status (expected one of PENDING_AUTH, ACTIVE, REVOKED, EXPIRED, RESTRICTED, DISCONNECTED)")]
+#[error(
+    "unknown account status (expected one of PENDING_AUTH, ACTIVE, REVOKED, EXPIRED, RESTRICTED, DISCONNECTED)"
+)]
 pub struct UnknownStatus;
 
 impl FromStr for AccountStatus {

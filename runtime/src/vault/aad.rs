@@ -16,7 +16,12 @@ pub struct Aad(Vec<u8>);
 
 impl Aad {
     /// Binds credentials to this account and config.
-    pub fn new(connection: &str, identifier: &str, account_id: Uuid, config: &AccountConfig) -> Self {
+    pub fn new(
+        connection: &str,
+        identifier: &str,
+        account_id: Uuid,
+        config: &AccountConfig,
+    ) -> Self {
         let config = canonical_json(&serde_json::Value::Object(config.clone()));
         let mut bytes = Vec::with_capacity(64 + connection.len() + identifier.len() + config.len());
         push(&mut bytes, DOMAIN);

@@ -37,7 +37,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Envelope<'_>, VaultError> {
     }
     let (header, rest) = bytes.split_at(HEADER_LEN);
     let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-    let key_id = KeyId(u32::from_be_bytes([header[1], header[2], header[3], header[4]]));
+    let key_id = KeyId(u32::from_be_bytes([
+        header[1], header[2], header[3], header[4],
+    ]));
     Ok(Envelope {
         header,
         key_id,

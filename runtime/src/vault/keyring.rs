@@ -35,7 +35,13 @@ pub(crate) fn nonce() -> [u8; NONCE_LEN] {
 fn seal(cipher: &Aes256Gcm, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, VaultError> {
     let nonce = nonce();
     let ciphertext = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| VaultError::Encrypt)?;
     let mut out = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
     out.push(FORMAT);
@@ -52,7 +58,13 @@ fn open(cipher: &Aes256Gcm, sealed: &[u8], aad: &[u8]) -> Option<Zeroizing<Vec<u
     }
     let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
     cipher
-        .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad })
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
         .ok()
         .map(Zeroizing::new)
 }
@@ -115,7 +127,10 @@ impl Keyring {
         let mut keys = BTreeMap::new();
         let mut primary = None;
         for record in &stored.keys {
-            keys.insert(record.key_id, kek.unwrap_key(record.key_id, &record.wrapped_key)?);
+            keys.insert(
+                record.key_id,
+                kek.unwrap_key(record.key_id, &record.wrapped_key)?,
+            );
             if record.is_primary {
                 primary = Some(record.key_id);
             }

@@ -31,9 +31,9 @@ impl fmt::Debug for MasterKey {
 impl MasterKey {
     /// A new random key from the operating system's CSPRNG.
     pub fn generate() -> Self {
-        Self(SecretBox::init_with_mut(|bytes: &mut [u8; MASTER_KEY_LEN]| {
-            rand::rng().fill_bytes(bytes)
-        }))
+        Self(SecretBox::init_with_mut(
+            |bytes: &mut [u8; MASTER_KEY_LEN]| rand::rng().fill_bytes(bytes),
+        ))
     }
 
     /// A key from raw bytes.
@@ -42,9 +42,9 @@ impl MasterKey {
             bytes.try_into().map_err(|_| VaultError::InvalidMasterKey {
                 reason: "it must be exactly 32 bytes",
             })?;
-        Ok(Self(SecretBox::init_with_mut(|key: &mut [u8; MASTER_KEY_LEN]| {
-            key.copy_from_slice(bytes)
-        })))
+        Ok(Self(SecretBox::init_with_mut(
+            |key: &mut [u8; MASTER_KEY_LEN]| key.copy_from_slice(bytes),
+        )))
     }
 
     /// A key from standard base64 (surrounding whitespace ignored).

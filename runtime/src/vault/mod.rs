@@ -157,7 +157,9 @@ fn seal_with(
     aad: &Aad,
     credentials: &Credentials,
 ) -> Result<Sealed, VaultError> {
-    let cipher: &Aes256Gcm = ring.get(key_id).ok_or(VaultError::UnknownKey { key_id: key_id.0 })?;
+    let cipher: &Aes256Gcm = ring
+        .get(key_id)
+        .ok_or(VaultError::UnknownKey { key_id: key_id.0 })?;
     let plaintext = Zeroizing::new(
         serde_json::to_vec(credentials.expose_json()).map_err(|_| VaultError::Encrypt)?,
     );

@@ -49,15 +49,6 @@ impl Ctx {
         Ok(p)
     }
 
-    /// Admins only.
-    pub fn admin(&self, resource: &str, write: bool) -> Result<&Principal, Reply> {
-        let p = self.scoped(resource, write)?;
-        if p.role != "admin" {
-            return Err(forbidden());
-        }
-        Ok(p)
-    }
-
     pub fn me(&self) -> Option<u64> {
         match &self.auth {
             AuthOutcome::Ok(p) => Some(p.user_id),

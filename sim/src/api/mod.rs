@@ -15,7 +15,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode, header};
 use chrono::Utc;
 
-use crate::auth::{self, AuthOutcome};
+use crate::auth;
 use crate::faults::FaultKind;
 use crate::log::LoggedRequest;
 use crate::state::{SimState, lock};
@@ -37,14 +37,11 @@ pub fn host_of(req: &Request<Body>) -> String {
         .or_else(|| req.uri().authority().map(|a| a.to_string()))
         .unwrap_or_default();
     let h = h.to_ascii_lowercase();
+    if let Some(rest) = h.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or("").to_string();
+    }
     match h.rsplit_once(':') {
-        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) && !name.ends_with(']') || h.starts_with('[') => {
-            if h.starts_with('[') {
-                h.split(']').next().unwrap_or("").trim_start_matches('[').to_string()
-            } else {
-                name.to_string()
-            }
-        }
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name.to_string(),
         _ => h,
     }
 }
@@ -180,9 +177,6 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     let r = routes::route(&mut t, &cx).unwrap_or_else(|e| e);
     let index = if is_ticket_index { t.tickets_index_rate.hit() } else { t.tickets_index_rate.peek() };
     drop(t);
-    if matches!(cx.auth, AuthOutcome::Ok(_)) || r.status != 401 {
-        // nothing: the label is already set
-    }
     finish(&state, entry, r, Some((rate, index)))
 }
 

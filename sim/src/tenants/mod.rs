@@ -9,7 +9,6 @@ pub mod render;
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 pub use model::*;
@@ -145,12 +144,5 @@ impl Tenant {
     /// Whether `ip` may call the API (empty allowlist allows everyone).
     pub fn ip_allowed(&self, ip: IpAddr) -> bool {
         self.allowlist.is_empty() || self.allowlist.iter().any(|r| r.contains(ip))
-    }
-
-    /// Tickets count for the `zendesk-ratelimit-tickets-index` header and stats.
-    pub fn touch(&mut self, ticket_id: u64, now: DateTime<Utc>) {
-        if let Some(t) = self.tickets.get_mut(&ticket_id) {
-            t.updated_at = now;
-        }
     }
 }

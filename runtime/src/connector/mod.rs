@@ -1,0 +1,138 @@
+//! Connectors prepared for execution: each spec's templates parsed, regexes and input
+//! validators compiled once at load, so a call does no parsing.
+
+mod config;
+mod input;
+pub(crate) mod route;
+
+pub use config::normalize_config;
+pub use route::Route;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+use toolwire_spec::template::{BodyTemplate, Template};
+use toolwire_spec::{ConnectorSpec, ToolSpec};
+
+use crate::error::{Error, Result};
+
+/// A loaded, ready-to-run connector.
+#[derive(Debug)]
+pub struct Connector {
+    /// The spec.
+    pub spec: ConnectorSpec,
+    /// Fingerprint of the spec source (see `toolwire_spec::fingerprint`).
+    pub fingerprint: u64,
+    pub(crate) route: Route,
+    pub(crate) config_patterns: Vec<(String, regex::Regex)>,
+    pub(crate) tools: HashMap<String, Arc<CompiledTool>>,
+}
+
+/// A tool ready to run.
+#[derive(Debug)]
+pub struct CompiledTool {
+    /// Index in `spec.tools`.
+    pub index: usize,
+    pub(crate) validator: jsonschema::Validator,
+    pub(crate) defaults: Vec<(String, Value)>,
+    pub(crate) query: Vec<(String, Template)>,
+    pub(crate) headers: Vec<(String, Template)>,
+    pub(crate) body: Option<BodyTemplate>,
+    pub(crate) steps: Vec<CompiledStep>,
+}
+
+/// Step templates of a quirk (add, remove).
+#[derive(Debug)]
+pub(crate) struct CompiledStep {
+    pub add: Option<BodyTemplate>,
+    pub remove: Option<BodyTemplate>,
+}
+
+impl Connector {
+    /// Prepares a validated spec; `source` is its text (for the fingerprint).
+    pub fn new(spec: ConnectorSpec, source: &str) -> Result<Self> {
+        let internal = |what: &str, e: String| Error::Internal(format!("{} {what}: {e}", spec.connector));
+        let route = Route::new(&spec.base_url).map_err(|e| internal("base_url", e))?;
+        let config_patterns = spec
+            .config
+            .iter()
+            .map(|(name, var)| Ok((name.clone(), regex::Regex::new(&var.pattern).map_err(|e| internal("pattern", e.to_string()))?)))
+            .collect::<Result<_>>()?;
+        let mut tools = HashMap::new();
+        for (index, tool) in spec.tools.iter().enumerate() {
+            tools.insert(tool.name.clone(), Arc::new(compile_tool(&spec, index, tool).map_err(|e| internal(&tool.name, e))?));
+        }
+        Ok(Connector {
+            fingerprint: toolwire_spec::fingerprint(source),
+            spec,
+            route,
+            config_patterns,
+            tools,
+        })
+    }
+
+    /// Loads and prepares a spec file.
+    pub fn load_file(path: &std::path::Path) -> Result<Self> {
+        let source = std::fs::read_to_string(path).map_err(|source| {
+            Error::Spec(toolwire_spec::SpecError::Read { path: path.display().to_string(), source })
+        })?;
+        let spec = toolwire_spec::load_str(&path.display().to_string(), &source)?;
+        Self::new(spec, &source)
+    }
+
+    /// The connector name.
+    pub fn name(&self) -> &str {
+        &self.spec.connector
+    }
+
+    /// A tool's spec and compiled form.
+    pub fn tool(&self, name: &str) -> Option<(&ToolSpec, &Arc<CompiledTool>)> {
+        self.tools.get(name).map(|c| (&self.spec.tools[c.index], c))
+    }
+
+    /// Normalises and validates per-account config (`subdomain`).
+    pub fn normalize_config(&self, raw: &serde_json::Map<String, Value>) -> Result<serde_json::Map<String, Value>> {
+        config::normalize_config(&self.spec, &self.config_patterns, raw)
+    }
+}
+
+fn compile_tool(spec: &ConnectorSpec, index: usize, tool: &ToolSpec) -> Result<CompiledTool, String> {
+    let schema = spec.inline_models(&tool.input);
+    let validator = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .map_err(|e| e.to_string())?;
+    let defaults = input::top_level_defaults(&tool.input);
+    let parse_map = |m: &indexmap::IndexMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| Ok((k.clone(), Template::parse(v).map_err(|e| e.message)?)))
+            .collect::<Result<Vec<_>, String>>()
+    };
+    let parse_body = |b: &Option<Value>| b.as_ref().map(|b| BodyTemplate::parse(b).map_err(|(_, e)| e.message)).transpose();
+    let steps = tool
+        .quirks
+        .iter()
+        .map(|q| match q {
+            toolwire_spec::Quirk::CollectionDelta { add, remove, .. } => {
+                Ok(CompiledStep { add: parse_body(&add.body)?, remove: parse_body(&remove.body)? })
+            }
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(CompiledTool {
+        index,
+        validator,
+        defaults,
+        query: parse_map(&tool.request.query)?,
+        headers: parse_map(&tool.request.headers)?,
+        body: parse_body(&tool.request.body)?,
+        steps,
+    })
+}
+
+impl CompiledTool {
+    /// Validates `input` (every problem named) and applies schema defaults.
+    pub fn prepare_input(&self, tool: &str, input: Value) -> Result<Value> {
+        input::prepare(self, tool, input)
+    }
+}

@@ -1,0 +1,43 @@
+//! The execution engine: one tool call from input to output, for any connector spec.
+//!
+//! `execute_tool` → find tool → validate input (before any I/O) → load account (must be usable;
+//! REVOKED/EXPIRED make no network call) → decrypt credentials → route (base URL from validated
+//! config) → build request from the spec → send (safe retries) → classify errors → account
+//! status effects (verify probe on 401/403) → select output and next cursor.
+
+mod auth;
+mod call;
+mod send;
+mod verify;
+
+pub use call::ToolOutput;
+pub(crate) use verify::{VerifyOutcome, probe};
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::connector::Connector;
+use crate::events::Events;
+use crate::store::Store;
+use crate::vault::Vault;
+
+/// Builds reconnect links for accounts that need their user (set by the server).
+pub type LinkBuilder = Arc<dyn Fn(&str, &str) -> Option<String> + Send + Sync>;
+
+/// Shared state of a running toolwire.
+pub(crate) struct Engine {
+    pub client: reqwest::Client,
+    pub connectors: HashMap<String, Arc<Connector>>,
+    pub tool_owner: HashMap<String, String>,
+    pub store: Store,
+    pub vault: Vault,
+    pub links: Option<LinkBuilder>,
+    pub events: Events,
+    pub outbound_ip_hint: Option<String>,
+}
+
+impl Engine {
+    pub fn reconnect_url(&self, connection: &str, identifier: &str) -> Option<String> {
+        self.links.as_ref().and_then(|f| f(connection, identifier))
+    }
+}

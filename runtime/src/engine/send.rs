@@ -1,0 +1,205 @@
+//! One logical HTTP exchange: send, classify the answer by the spec's error rules, and retry
+//! only when that is safe (read-only or idempotent tools, or requests carrying an idempotency
+//! key), with full-jitter backoff and `Retry-After` honoured up to the spec's cap.
+
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::Method;
+use serde_json::{Map, Value};
+use toolwire_spec::{ConnectorSpec, ErrorRule, HttpMethod, RetryKind};
+
+use crate::error::{Error, Result};
+
+/// A request ready to send (auth is added by the caller's `prepare` closure each attempt).
+pub(crate) struct Exchange<'a> {
+    pub method: HttpMethod,
+    pub url: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+    pub retry_safe: bool,
+    pub spec: &'a ConnectorSpec,
+}
+
+/// A successful answer.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A classified failure, before account effects are applied.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub status: u16,
+    pub rule: Option<ErrorRule>,
+    pub body: Option<Value>,
+    pub retry_after_s: Option<u64>,
+}
+
+/// What went wrong in an exchange.
+pub(crate) enum SendError {
+    /// The upstream answered with an error status.
+    Upstream(Failure),
+    /// Transport-level failure (already mapped).
+    Transport(Error),
+}
+
+fn method(m: HttpMethod) -> Method {
+    match m {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Delete => Method::DELETE,
+    }
+}
+
+/// Sends with retries. `authorize` adds credentials to each attempt's request.
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    ex: &Exchange<'_>,
+    authorize: &(dyn Fn(reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder> + Sync),
+) -> std::result::Result<Answer, SendError> {
+    let policy = &ex.spec.retry;
+    let max_attempts = if ex.retry_safe { policy.max_attempts.max(1) } else { 1 };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut req = client
+            .request(method(ex.method), &ex.url)
+            .timeout(Duration::from_millis(policy.timeout_ms))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if !ex.query.is_empty() {
+            req = req.query(&ex.query);
+        }
+        for (k, v) in &ex.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        if let Some(body) = &ex.body {
+            req = req.json(body);
+        }
+        let req = authorize(req).map_err(SendError::Transport)?;
+        let last = attempt >= max_attempts;
+        let response = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                let mapped = transport_error(ex.spec, &e, policy.timeout_ms);
+                if !last && (e.is_connect() || e.is_timeout() || e.is_request()) {
+                    tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt)).await;
+                    continue;
+                }
+                return Err(SendError::Transport(mapped));
+            }
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let bytes = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                if !last {
+                    tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt)).await;
+                    continue;
+                }
+                return Err(SendError::Transport(transport_error(ex.spec, &e, policy.timeout_ms)));
+            }
+        };
+        let body: Option<Value> = if bytes.is_empty() { None } else { serde_json::from_slice(&bytes).ok() };
+        if (200..300).contains(&status) {
+            return Ok(Answer { status, body: body.unwrap_or(Value::Null) });
+        }
+        let rule = classify(ex.spec, status, body.as_ref()).cloned();
+        let retry = rule.as_ref().map(|r| r.retry).unwrap_or(RetryKind::Never);
+        let wait = match retry {
+            RetryKind::Never => None,
+            RetryKind::Backoff => Some(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt)),
+            RetryKind::AfterHeader => match retry_after {
+                Some(s) if s > policy.retry_after_cap_s => None,
+                Some(s) => Some(Duration::from_secs(s)),
+                None => Some(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt)),
+            },
+        };
+        if let (Some(wait), false) = (wait, last) {
+            tracing::debug!(status, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            continue;
+        }
+        return Err(SendError::Upstream(Failure { status, rule, body, retry_after_s: retry_after }));
+    }
+}
+
+/// The first error rule matching the status and body.
+pub(crate) fn classify<'s>(spec: &'s ConnectorSpec, status: u16, body: Option<&Value>) -> Option<&'s ErrorRule> {
+    spec.errors
+        .iter()
+        .find(|r| r.status.matches(status) && r.when.as_ref().is_none_or(|w| w.matches(body)))
+}
+
+/// Full-jitter exponential backoff.
+fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> Duration {
+    let ceiling = base_ms.saturating_mul(1u64 << attempt.min(16)).min(max_ms).max(1);
+    Duration::from_millis(rand::rng().random_range(0..=ceiling))
+}
+
+fn transport_error(spec: &ConnectorSpec, e: &reqwest::Error, timeout_ms: u64) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout { connector: spec.connector.clone(), after_ms: timeout_ms };
+    }
+    // reqwest errors can carry the URL (never credentials: those are headers); keep the kind only.
+    let kind = if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "the response was cut off"
+    } else {
+        "the request failed"
+    };
+    Error::Network { connector: spec.connector.clone(), message: kind.to_string() }
+}
+
+/// Turns a failure into the caller-facing error (message from the rule plus the vendor's).
+pub(crate) fn upstream_error(failure: &Failure) -> Error {
+    let Some(rule) = &failure.rule else {
+        let code = if failure.status >= 500 { "UPSTREAM_UNAVAILABLE" } else { "UPSTREAM_ERROR" };
+        return Error::Upstream {
+            code,
+            status: failure.status,
+            message: format!("the API answered HTTP {}", failure.status),
+            details: None,
+            retry_after_s: failure.retry_after_s,
+        };
+    };
+    let vendor = rule
+        .upstream_message
+        .as_deref()
+        .and_then(|p| failure.body.as_ref()?.pointer(p))
+        .and_then(Value::as_str);
+    let message = match vendor {
+        Some(v) if !v.is_empty() => format!("{} ({v})", rule.message.trim()),
+        _ => rule.message.trim().to_string(),
+    };
+    let details = rule.details.as_deref().and_then(|p| failure.body.as_ref()?.pointer(p)).cloned();
+    Error::Upstream {
+        code: rule.code.as_str(),
+        status: failure.status,
+        message,
+        details,
+        retry_after_s: if rule.retry == RetryKind::Never { None } else { failure.retry_after_s },
+    }
+}
+
+/// Renders query templates; absent values are left out.
+pub(crate) fn render_pairs<'v>(
+    pairs: &[(String, toolwire_spec::template::Template)],
+    lookup: &impl Fn(&toolwire_spec::template::VarRef) -> Option<&'v Value>,
+) -> Vec<(String, String)> {
+    pairs.iter().filter_map(|(k, t)| t.render_string(lookup).map(|v| (k.clone(), v))).collect()
+}
+
+/// Convenience for config lookups.
+pub(crate) fn config_value<'v>(config: &'v Map<String, Value>, var: &toolwire_spec::template::VarRef) -> Option<&'v Value> {
+    config.get(&var.path[0]).and_then(|c| toolwire_spec::template::lookup_path(c, &var.path[1..]))
+}

@@ -1,0 +1,64 @@
+//! The credential verify probe and the status effects of auth failures.
+//!
+//! A 401 on a tool call is not proof: the probe runs with the same credentials, and only when it
+//! also fails is the account REVOKED. A 403 on the probe means the account itself is fenced off
+//! (IP allowlist, role), so RESTRICTED; a 403 on one call with a passing probe is a permission
+//! problem of that call only. 429 and 5xx never change status.
+
+use serde_json::{Map, Value};
+use toolwire_spec::{AuthScheme, ConnectorSpec, HttpMethod};
+
+use super::send::{Exchange, SendError, send};
+use crate::error::Error;
+use crate::vault::Credentials;
+
+/// What the probe found.
+#[derive(Debug)]
+pub(crate) enum VerifyOutcome {
+    /// Credentials work and the body meets every expectation.
+    Valid,
+    /// 401, or a 2xx that fails the expectations (e.g. an anonymous user).
+    Rejected,
+    /// 403: the account is fenced off.
+    Restricted(Option<String>),
+    /// No verdict (429, 5xx, network): change nothing.
+    Unknown(Error),
+}
+
+/// Runs the spec's verify probe.
+pub(crate) async fn probe(
+    client: &reqwest::Client,
+    spec: &ConnectorSpec,
+    base_url: &str,
+    scheme: &AuthScheme,
+    creds: &Credentials,
+    config: &Map<String, Value>,
+) -> VerifyOutcome {
+    let ex = Exchange {
+        method: spec.verify.method,
+        url: format!("{base_url}{}", spec.verify.path),
+        query: vec![],
+        headers: vec![],
+        body: None,
+        retry_safe: spec.verify.method == HttpMethod::Get,
+        spec,
+    };
+    match send(client, &ex, &|r| super::auth::apply(scheme, creds, config, r)).await {
+        Ok(answer) => {
+            if spec.verify.expect.iter().all(|m| m.matches(Some(&answer.body))) {
+                VerifyOutcome::Valid
+            } else {
+                VerifyOutcome::Rejected
+            }
+        }
+        Err(SendError::Upstream(f)) if f.status == 401 => VerifyOutcome::Rejected,
+        Err(SendError::Upstream(f)) if f.status == 403 => {
+            let msg = f.body.as_ref().and_then(|b| {
+                b.pointer("/error/message").or_else(|| b.pointer("/description")).and_then(Value::as_str).map(str::to_string)
+            });
+            VerifyOutcome::Restricted(msg)
+        }
+        Err(SendError::Upstream(f)) => VerifyOutcome::Unknown(super::send::upstream_error(&f)),
+        Err(SendError::Transport(e)) => VerifyOutcome::Unknown(e),
+    }
+}

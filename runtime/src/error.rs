@@ -1,0 +1,182 @@
+//! The runtime's one error type: every failure a caller can see, with a stable code and a
+//! message written for the agent (what happened and what to do). Never carries secrets.
+
+use serde_json::Value;
+
+use crate::store::{AccountStatus, StoreError};
+use crate::vault::VaultError;
+
+/// One bad field of a tool input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldProblem {
+    /// The field (`priority`, `requester.email`, or `` for the whole input).
+    pub field: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+/// Everything that can go wrong in toolwire's runtime.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input does not match the tool's schema; nothing was sent.
+    #[error("invalid input for {tool}: {}", problems.iter().map(|p| if p.field.is_empty() { p.message.clone() } else { format!("{}: {}", p.field, p.message) }).collect::<Vec<_>>().join("; "))]
+    InvalidInput {
+        /// The tool.
+        tool: String,
+        /// Every bad field.
+        problems: Vec<FieldProblem>,
+    },
+    /// No loaded connector has this tool.
+    #[error("unknown tool `{name}`")]
+    UnknownTool {
+        /// The name asked for.
+        name: String,
+    },
+    /// No such connection.
+    #[error("unknown connection `{name}`")]
+    UnknownConnection {
+        /// The name asked for.
+        name: String,
+    },
+    /// No connected account for this identifier.
+    #[error("no {connection} account is connected for `{identifier}`; create one and add credentials first")]
+    AccountNotFound {
+        /// Connection.
+        connection: String,
+        /// Host app's identifier.
+        identifier: String,
+    },
+    /// The account cannot be used now (pending, revoked, expired, disconnected).
+    #[error("{message}")]
+    AccountNotActive {
+        /// Its status.
+        status: AccountStatus,
+        /// What happened and what to do.
+        message: String,
+        /// Where the user can reconnect, when the host app configured links.
+        reconnect_url: Option<String>,
+    },
+    /// A config value (e.g. subdomain) is not acceptable.
+    #[error("invalid {field}: {message}")]
+    InvalidConfig {
+        /// The config variable.
+        field: String,
+        /// Why and what is expected.
+        message: String,
+    },
+    /// Credentials are missing fields or were not accepted by the verify probe.
+    #[error("{message}")]
+    InvalidCredentials {
+        /// Why.
+        message: String,
+    },
+    /// The upstream API answered with an error (classified by the spec's error rules).
+    #[error("{message}")]
+    Upstream {
+        /// Stable code from the spec's rule.
+        code: &'static str,
+        /// HTTP status received.
+        status: u16,
+        /// Agent-facing message.
+        message: String,
+        /// Structured details (e.g. field errors).
+        details: Option<Value>,
+        /// Seconds to wait before trying again.
+        retry_after_s: Option<u64>,
+    },
+    /// No answer in time.
+    #[error("the {connector} API did not answer within {after_ms} ms")]
+    Timeout {
+        /// Connector.
+        connector: String,
+        /// The timeout.
+        after_ms: u64,
+    },
+    /// The connection failed (DNS, TLS, reset).
+    #[error("could not reach the {connector} API: {message}")]
+    Network {
+        /// Connector.
+        connector: String,
+        /// What failed (never contains credentials).
+        message: String,
+    },
+    /// Generated code was built from a different spec than the one loaded.
+    #[error("the typed tool `{tool}` was generated from a different version of the {connector} spec than the one loaded; rebuild")]
+    SpecMismatch {
+        /// Connector.
+        connector: String,
+        /// Tool.
+        tool: String,
+    },
+    /// A connector spec failed to load.
+    #[error(transparent)]
+    Spec(#[from] toolwire_spec::SpecError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The vault failed.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// A bug or an impossible state.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The stable code (`INVALID_INPUT`, `ACCOUNT_REVOKED`, `RATE_LIMITED`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidInput { .. } => "INVALID_INPUT",
+            Error::UnknownTool { .. } => "UNKNOWN_TOOL",
+            Error::UnknownConnection { .. } => "UNKNOWN_CONNECTION",
+            Error::AccountNotFound { .. } => "ACCOUNT_NOT_FOUND",
+            Error::AccountNotActive { status, .. } => match status {
+                AccountStatus::PendingAuth => "ACCOUNT_PENDING_AUTH",
+                AccountStatus::Revoked => "ACCOUNT_REVOKED",
+                AccountStatus::Expired => "ACCOUNT_EXPIRED",
+                AccountStatus::Restricted => "ACCOUNT_RESTRICTED",
+                AccountStatus::Disconnected => "ACCOUNT_DISCONNECTED",
+                AccountStatus::Active => "ACCOUNT_ACTIVE",
+            },
+            Error::InvalidConfig { .. } => "INVALID_CONFIG",
+            Error::InvalidCredentials { .. } => "INVALID_CREDENTIALS",
+            Error::Upstream { code, .. } => code,
+            Error::Timeout { .. } => "TIMEOUT",
+            Error::Network { .. } => "UPSTREAM_UNAVAILABLE",
+            Error::SpecMismatch { .. } => "SPEC_MISMATCH",
+            Error::Spec(_) => "SPEC_INVALID",
+            Error::Store(e) => e.code(),
+            Error::Vault(e) => e.code(),
+            Error::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Seconds the caller should wait before retrying, when known.
+    pub fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            Error::Upstream { retry_after_s, .. } => *retry_after_s,
+            _ => None,
+        }
+    }
+
+    /// Structured details: bad input fields or the vendor's field errors.
+    pub fn details(&self) -> Option<Value> {
+        match self {
+            Error::InvalidInput { problems, .. } => serde_json::to_value(problems).ok(),
+            Error::Upstream { details, .. } => details.clone(),
+            _ => None,
+        }
+    }
+
+    /// The reconnect link for accounts that need the user.
+    pub fn reconnect_url(&self) -> Option<&str> {
+        match self {
+            Error::AccountNotActive { reconnect_url, .. } => reconnect_url.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Shorthand.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,57 @@
+//! The one outbound HTTP client: rustls (ring) with the public web PKI plus optional extra
+//! roots, no redirects, timeouts, and an optional name override that sends every host under a
+//! suffix to one address (how tests and the demo reach the simulator through the production
+//! code path: same URLs, same TLS checks, different address).
+
+mod resolve;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+
+use crate::error::{Error, Result};
+pub use resolve::SuffixResolver;
+
+/// How the client reaches upstream APIs.
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    /// Extra trusted root certificates (PEM), e.g. the simulator's test CA.
+    pub extra_roots_pem: Vec<String>,
+    /// Send every host ending with `.0` to the address `.1` (TLS still checks the name).
+    pub resolve_suffix: Option<(String, SocketAddr)>,
+    /// Connect timeout.
+    pub connect_timeout: Option<Duration>,
+}
+
+/// Builds the client.
+pub fn client(options: &HttpOptions) -> Result<reqwest::Client> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for pem in &options.extra_roots_pem {
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let cert = cert.map_err(|e| Error::Internal(format!("bad extra root certificate: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| Error::Internal(format!("bad extra root certificate: {e}")))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Internal(format!("tls setup: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(options.connect_timeout.unwrap_or(Duration::from_secs(10)))
+        .pool_idle_timeout(Duration::from_secs(90))
+        .user_agent(concat!("toolwire/", env!("CARGO_PKG_VERSION")));
+    if let Some((suffix, addr)) = &options.resolve_suffix {
+        builder = builder.dns_resolver(Arc::new(SuffixResolver::new(suffix.clone(), *addr)));
+    }
+    builder.build().map_err(|e| Error::Internal(format!("http client: {e}")))
+}
