@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -45,7 +46,11 @@ impl TestDb {
     /// `None` (after a loud SKIPPED line) when `TOOLWIRE_TEST_POSTGRES_URL` is unset.
     pub async fn postgres(test: &str) -> Option<TestDb> {
         let Ok(url) = std::env::var(PG_ENV) else {
-            eprintln!("SKIPPED {test} on PostgreSQL (set {PG_ENV})");
+            // Straight to the stderr handle: libtest does not capture it, so the skip is loud.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test} on PostgreSQL (set {PG_ENV}=postgres://postgres@127.0.0.1:5432/test)"
+            );
             return None;
         };
         let schema = format!("tw_test_{}", uuid::Uuid::new_v4().simple());

@@ -252,6 +252,15 @@ fn create_one(t: &mut Tenant, cx: &Ctx, obj: &Map<String, Value>) -> Result<(Val
         let eid = t.alloc_id();
         events.push(change_event(eid, "Create", f, v, None));
     }
+    // The default "Notify requester of new proactive ticket" trigger.
+    let nid = t.alloc_id();
+    events.push(json!({
+        "id": nid, "type": "Notification",
+        "via": {"channel": "rule", "source": {"from": {"deleted": false, "title": "Notify requester of new proactive ticket", "id": 360000000001u64, "revision_id": 1}, "rel": "trigger"}},
+        "subject": format!("{{{{ticket.title}}}}"),
+        "body": "This ticket was created on your behalf.\n\n{{ticket.comments_formatted}}",
+        "recipients": [ticket.requester_id],
+    }));
     let rendered = render::ticket(t, &ticket);
     t.tickets.insert(id, ticket);
     let audit = audit(t, cx, id, audit_id, p.user_id, events);
@@ -401,6 +410,11 @@ pub fn update(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
         }
         if let Some(v) = status {
             change!("status", json!(x.status), json!(v));
+            change!(
+                "custom_status_id",
+                json!(render::custom_status_id(&x.status)),
+                json!(render::custom_status_id(&v))
+            );
             if (v == "solved" || v == "closed") && x.solved_at.is_none() {
                 x.solved_at = Some(cx.now);
             }

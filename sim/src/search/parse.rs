@@ -135,7 +135,8 @@ mod tests {
         assert_eq!(q.types, vec!["ticket"]);
         assert_eq!(q.order_by.as_deref(), Some("priority"));
         assert_eq!(q.sort.as_deref(), Some("desc"));
-        assert_eq!(q.terms.len(), 3);
+        assert_eq!(q.terms.len(), 4);
+        assert_eq!(q.terms[3].field.as_deref(), Some("assignee"));
         assert_eq!(q.terms[0].cmp, Cmp::Lt);
         assert!(q.terms[1].negated);
         assert_eq!(q.terms[2].field, None);

@@ -18,12 +18,25 @@ const FORM_ID: u64 = 6130830344474;
 const BRAND_ID: u64 = 6130830354842;
 
 /// `custom_status_id` per status category (stable fake ids).
-fn custom_status_id(status: &str) -> u64 {
+pub fn custom_status_id(status: &str) -> u64 {
     6130830355738 + super::status_rank(status).unwrap_or(0) as u64
 }
 
-fn via(channel: &str) -> Value {
-    json!({"channel": channel, "source": {"from": {}, "to": {}, "rel": null}})
+fn via(t: &Tenant, x: &Ticket) -> Value {
+    if x.channel == "email" {
+        let req = t.users.get(&x.requester_id);
+        return json!({"channel": "email", "source": {
+            "from": {"address": req.and_then(|u| u.email.clone()), "name": req.map(|u| u.name.clone())},
+            "to": {"name": format!("{} Support", t.subdomain), "address": support_address(t)},
+            "rel": null,
+        }});
+    }
+    json!({"channel": x.channel, "source": {"from": {}, "to": {}, "rel": null}})
+}
+
+/// The account's support address, `support@{sub}.zendesk.com`.
+pub fn support_address(t: &Tenant) -> String {
+    format!("support@{}.zendesk.com", t.subdomain)
 }
 
 pub fn ticket(t: &Tenant, x: &Ticket) -> Value {
@@ -32,7 +45,7 @@ pub fn ticket(t: &Tenant, x: &Ticket) -> Value {
         "url": format!("{o}/api/v2/tickets/{}.json", x.id),
         "id": x.id,
         "external_id": x.external_id,
-        "via": via(&x.channel),
+        "via": via(t, x),
         "created_at": ts(x.created_at),
         "updated_at": ts(x.updated_at),
         "generated_timestamp": x.updated_at.timestamp(),
@@ -42,7 +55,7 @@ pub fn ticket(t: &Tenant, x: &Ticket) -> Value {
         "description": x.description,
         "priority": x.priority,
         "status": x.status,
-        "recipient": null,
+        "recipient": if x.channel == "email" { Value::String(support_address(t)) } else { Value::Null },
         "requester_id": x.requester_id,
         "submitter_id": x.submitter_id,
         "assignee_id": x.assignee_id,
@@ -99,7 +112,8 @@ pub fn comment(t: &Tenant, c: &Comment) -> Value {
         }, "rel": null}},
         "created_at": ts(c.created_at),
         "metadata": {"system": {"client": "toolwire-sim", "ip_address": "127.0.0.1",
-            "location": "Localhost", "latitude": 0.0, "longitude": 0.0}, "custom": {}},
+            "location": "Localhost", "latitude": 0.0, "longitude": 0.0}, "custom": {},
+            "via": {"channel": c.channel, "source": {"from": {}, "to": {}, "rel": null}}},
     })
 }
 
@@ -163,6 +177,7 @@ pub fn user(t: &Tenant, u: &User) -> Value {
         "active": u.active,
         "shared": false,
         "shared_agent": false,
+        "chat_only": false,
         "last_login_at": if agent { Value::String(ts(u.updated_at)) } else { Value::Null },
         "two_factor_auth_enabled": false,
         "signature": null,

@@ -2,7 +2,7 @@ use serde_json::{Value, json};
 
 use super::*;
 
-fn lookup_in(root: &Value) -> impl Fn(&VarRef) -> Option<&Value> + '_ {
+fn lookup_in<'v>(root: &'v Value) -> impl Fn(&VarRef) -> Option<&'v Value> + 'v {
     move |v: &VarRef| root.get(&v.namespace).and_then(|ns| lookup_path(ns, &v.path))
 }
 
