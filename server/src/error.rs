@@ -1,0 +1,138 @@
+//! The server crate's one error type: every failure of a CLI command or REST request, each
+//! with a stable `code()` and the HTTP status the REST API answers with.
+
+use axum::http::StatusCode;
+
+/// Everything that can go wrong in the `toolwire` binary.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// A runtime call failed (its code and agent message are passed through).
+    #[error(transparent)]
+    Runtime(#[from] toolwire_runtime::Error),
+    /// A connector spec failed to load; the message lists every problem as `file:line:column`.
+    #[error(transparent)]
+    Spec(#[from] toolwire_spec::SpecError),
+    /// The simulator failed to start or act.
+    #[error("simulator: {0}")]
+    Sim(#[from] toolwire_sim::SimError),
+    /// The vault's master key could not be loaded or created.
+    #[error(transparent)]
+    Vault(#[from] toolwire_runtime::vault::VaultError),
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] toolwire_runtime::store::StoreError),
+    /// A file or socket operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The request body is not valid JSON.
+    #[error("the request body is not valid JSON: {0}")]
+    InvalidJson(String),
+    /// The request body is JSON but not the expected shape.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The request body exceeds the size limit.
+    #[error("the request body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// No or a wrong API key.
+    #[error("missing or invalid API key; send `Authorization: Bearer <api key>`")]
+    Unauthorized,
+    /// No such route or resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// The tool-schema generator is not available in this build.
+    #[error("tool schemas and docs need toolwire-codegen, which this build does not include yet")]
+    CodegenUnavailable,
+    /// Tool-schema generation failed.
+    #[error("{0}")]
+    Codegen(String),
+    /// Bad command-line usage or configuration.
+    #[error("{0}")]
+    Usage(String),
+    /// A demo step did not go as the story expects.
+    #[error("demo: {0}")]
+    Demo(String),
+}
+
+impl ServerError {
+    /// Wraps an I/O error with what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        ServerError::Io { context: context.into(), source }
+    }
+
+    /// The stable code (runtime errors keep theirs: `INVALID_INPUT`, `ACCOUNT_REVOKED`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServerError::Runtime(e) => e.code(),
+            ServerError::Spec(_) => "SPEC_INVALID",
+            ServerError::Sim(_) => "SIM_FAILED",
+            ServerError::Vault(e) => e.code(),
+            ServerError::Store(e) => e.code(),
+            ServerError::Io { .. } => "IO",
+            ServerError::InvalidJson(_) => "INVALID_JSON",
+            ServerError::InvalidRequest(_) => "INVALID_REQUEST",
+            ServerError::BodyTooLarge { .. } => "BODY_TOO_LARGE",
+            ServerError::Unauthorized => "UNAUTHORIZED",
+            ServerError::NotFound(_) => "NOT_FOUND",
+            ServerError::CodegenUnavailable => "CODEGEN_UNAVAILABLE",
+            ServerError::Codegen(_) => "CODEGEN_FAILED",
+            ServerError::Usage(_) => "USAGE",
+            ServerError::Demo(_) => "DEMO_FAILED",
+        }
+    }
+
+    /// The HTTP status the REST API answers this error with.
+    pub fn http_status(&self) -> StatusCode {
+        match self {
+            ServerError::InvalidJson(_) | ServerError::InvalidRequest(_) | ServerError::Usage(_) => StatusCode::BAD_REQUEST,
+            ServerError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ServerError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServerError::CodegenUnavailable => StatusCode::NOT_IMPLEMENTED,
+            ServerError::Runtime(e) => runtime_status(e),
+            ServerError::Store(e) => code_status(e.code()),
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+fn runtime_status(e: &toolwire_runtime::Error) -> StatusCode {
+    if let toolwire_runtime::Error::Upstream { status, code, .. } = e {
+        return match (*code, *status) {
+            ("RATE_LIMITED", _) => StatusCode::TOO_MANY_REQUESTS,
+            ("NOT_FOUND", _) => StatusCode::NOT_FOUND,
+            ("CONFLICT", _) => StatusCode::CONFLICT,
+            ("UPSTREAM_VALIDATION", _) => StatusCode::UNPROCESSABLE_ENTITY,
+            ("FORBIDDEN", _) => StatusCode::FORBIDDEN,
+            (c, _) if c.starts_with("ACCOUNT_") => StatusCode::CONFLICT,
+            (_, s) if s >= 500 => StatusCode::BAD_GATEWAY,
+            _ => StatusCode::BAD_GATEWAY,
+        };
+    }
+    code_status(e.code())
+}
+
+fn code_status(code: &str) -> StatusCode {
+    match code {
+        "INVALID_INPUT" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "INVALID_PAGE_TOKEN" => StatusCode::BAD_REQUEST,
+        "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "ACCOUNT_NOT_FOUND" | "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        "TIMEOUT" => StatusCode::GATEWAY_TIMEOUT,
+        "UPSTREAM_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        "STORE_VERSION_CONFLICT" | "STORE_CONFLICT" | "SPEC_MISMATCH" => StatusCode::CONFLICT,
+        c if c.starts_with("ACCOUNT_") => StatusCode::CONFLICT,
+        c if c.starts_with("UPSTREAM_") => StatusCode::BAD_GATEWAY,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Shorthand.
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;
