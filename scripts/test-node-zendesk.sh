@@ -7,7 +7,7 @@ port="${SIM_PORT:-18089}"
 cd "$root"
 cargo build -q -p toolwire-sim --example sim
 (cd sim/tests/node && npm install --no-audit --no-fund --silent)
-cargo run -q -p toolwire-sim --example sim -- --http --addr "127.0.0.1:$port" >/tmp/toolwire-sim-node.log 2>&1 &
+cargo run -q -p toolwire-sim --example sim -- --http --local-links --addr "127.0.0.1:$port" >/tmp/toolwire-sim-node.log 2>&1 &
 sim_pid=$!
 trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

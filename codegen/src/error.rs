@@ -17,6 +17,9 @@ pub enum CodegenError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A schema format name that does not exist.
+    #[error("unknown schema format `{0}`; use mcp, openai or anthropic")]
+    UnknownFormat(String),
     /// The generated Rust did not parse; a bug in toolwire-codegen.
     #[error("generated Rust does not parse (a bug in toolwire-codegen, please report it): {0}")]
     Syntax(#[from] syn::Error),
@@ -28,6 +31,7 @@ impl CodegenError {
         match self {
             CodegenError::Spec(e) => e.code(),
             CodegenError::Write { .. } => "CODEGEN_WRITE",
+            CodegenError::UnknownFormat(_) => "CODEGEN_UNKNOWN_FORMAT",
             CodegenError::Syntax(_) => "CODEGEN_SYNTAX",
         }
     }

@@ -40,7 +40,9 @@ pub enum Error {
         name: String,
     },
     /// No connected account for this identifier.
-    #[error("no {connection} account is connected for `{identifier}`; create one and add credentials first")]
+    #[error(
+        "no {connection} account is connected for `{identifier}`; create one and add credentials first"
+    )]
     AccountNotFound {
         /// Connection.
         connection: String,
@@ -102,7 +104,9 @@ pub enum Error {
         message: String,
     },
     /// Generated code was built from a different spec than the one loaded.
-    #[error("the typed tool `{tool}` was generated from a different version of the {connector} spec than the one loaded; rebuild")]
+    #[error(
+        "the typed tool `{tool}` was generated from a different version of the {connector} spec than the one loaded; rebuild"
+    )]
     SpecMismatch {
         /// Connector.
         connector: String,

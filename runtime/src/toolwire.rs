@@ -12,7 +12,10 @@ use crate::engine::{Engine, LinkBuilder, ToolOutput, VerifyOutcome, probe};
 use crate::error::{Error, Result};
 use crate::events::{Events, StatusEvent};
 use crate::http::HttpOptions;
-use crate::store::{AccountFilter, AccountPage, AccountRecord, AccountStatus, CredentialsUpdate, StatusChange, StatusHistoryEntry, Store};
+use crate::store::{
+    AccountFilter, AccountPage, AccountRecord, AccountStatus, CredentialsUpdate, StatusChange,
+    StatusHistoryEntry, Store,
+};
 use crate::vault::{Aad, Credentials, MasterKey, Vault};
 
 /// A running toolwire: loaded connectors, the store, the vault and the HTTP client.
@@ -78,7 +81,10 @@ impl ToolwireBuilder {
     }
 
     /// Builds reconnect links shown to agents when an account needs its user.
-    pub fn reconnect_links(mut self, f: impl Fn(&str, &str) -> Option<String> + Send + Sync + 'static) -> Self {
+    pub fn reconnect_links(
+        mut self,
+        f: impl Fn(&str, &str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
         self.links = Some(Arc::new(f));
         self
     }
@@ -91,8 +97,12 @@ impl ToolwireBuilder {
 
     /// Opens the vault (a wrong master key is refused here) and loads the connectors.
     pub async fn build(self) -> Result<Toolwire> {
-        let store = self.store.ok_or_else(|| Error::Internal("a store is required".into()))?;
-        let key = self.master_key.ok_or_else(|| Error::Internal("a master key is required".into()))?;
+        let store = self
+            .store
+            .ok_or_else(|| Error::Internal("a store is required".into()))?;
+        let key = self
+            .master_key
+            .ok_or_else(|| Error::Internal("a master key is required".into()))?;
         let vault = Vault::open(&store, key).await?;
         let mut connectors = self.connectors;
         let mut files = self.connector_files;
@@ -107,7 +117,10 @@ impl ToolwireBuilder {
         for c in connectors {
             for t in &c.spec.tools {
                 if let Some(other) = tool_owner.insert(t.name.clone(), c.spec.connector.clone()) {
-                    return Err(Error::Internal(format!("tool `{}` is defined by both {other} and {}", t.name, c.spec.connector)));
+                    return Err(Error::Internal(format!(
+                        "tool `{}` is defined by both {other} and {}",
+                        t.name, c.spec.connector
+                    )));
                 }
             }
             map.insert(c.spec.connector.clone(), Arc::new(c));
@@ -122,7 +135,9 @@ impl ToolwireBuilder {
             events: Events::default(),
             outbound_ip_hint: self.outbound_ip_hint,
         };
-        Ok(Toolwire { engine: Arc::new(engine) })
+        Ok(Toolwire {
+            engine: Arc::new(engine),
+        })
     }
 }
 
@@ -174,25 +189,62 @@ impl Toolwire {
 
     /// Runs a tool by name with JSON input (the dynamic path). The tool's connector is the
     /// connection unless `connection` names another.
-    pub async fn execute_tool(&self, identifier: &str, tool_name: &str, input: Value) -> Result<ToolOutput> {
-        self.engine.execute_tool(None, identifier, tool_name, input).await
+    pub async fn execute_tool(
+        &self,
+        identifier: &str,
+        tool_name: &str,
+        input: Value,
+    ) -> Result<ToolOutput> {
+        self.engine
+            .execute_tool(None, identifier, tool_name, input)
+            .await
     }
 
     /// Like [`execute_tool`](Self::execute_tool) with an explicit connection name.
-    pub async fn execute_tool_on(&self, connection: &str, identifier: &str, tool_name: &str, input: Value) -> Result<ToolOutput> {
-        self.engine.execute_tool(Some(connection), identifier, tool_name, input).await
+    pub async fn execute_tool_on(
+        &self,
+        connection: &str,
+        identifier: &str,
+        tool_name: &str,
+        input: Value,
+    ) -> Result<ToolOutput> {
+        self.engine
+            .execute_tool(Some(connection), identifier, tool_name, input)
+            .await
     }
 
     /// Runs a generated, typed tool: the same engine as [`execute_tool`](Self::execute_tool).
-    pub async fn execute<T: toolwire_spec::Tool>(&self, identifier: &str, input: T) -> Result<TypedOutput<T::Output>> {
-        let connector = self.connector(T::CONNECTOR).ok_or_else(|| Error::UnknownConnection { name: T::CONNECTOR.into() })?;
+    pub async fn execute<T: toolwire_spec::Tool>(
+        &self,
+        identifier: &str,
+        input: T,
+    ) -> Result<TypedOutput<T::Output>> {
+        let connector = self
+            .connector(T::CONNECTOR)
+            .ok_or_else(|| Error::UnknownConnection {
+                name: T::CONNECTOR.into(),
+            })?;
         if connector.fingerprint != toolwire_spec::fingerprint(T::SPEC_SOURCE) {
-            return Err(Error::SpecMismatch { connector: T::CONNECTOR.into(), tool: T::NAME.into() });
+            return Err(Error::SpecMismatch {
+                connector: T::CONNECTOR.into(),
+                tool: T::NAME.into(),
+            });
         }
-        let json = serde_json::to_value(&input).map_err(|e| Error::Internal(format!("serialize input: {e}")))?;
+        let json = serde_json::to_value(&input)
+            .map_err(|e| Error::Internal(format!("serialize input: {e}")))?;
         let out = self.execute_tool(identifier, T::NAME, json).await?;
-        let data = serde_json::from_value(out.data.clone()).map_err(|e| Error::Internal(format!("the {} response did not match its output type: {e}", T::NAME)))?;
-        Ok(TypedOutput { data, execution_id: out.execution_id, next_cursor: out.next_cursor, has_more: out.has_more })
+        let data = serde_json::from_value(out.data.clone()).map_err(|e| {
+            Error::Internal(format!(
+                "the {} response did not match its output type: {e}",
+                T::NAME
+            ))
+        })?;
+        Ok(TypedOutput {
+            data,
+            execution_id: out.execution_id,
+            next_cursor: out.next_cursor,
+            has_more: out.has_more,
+        })
     }
 }
 
@@ -216,33 +268,69 @@ pub struct Accounts<'a> {
 
 impl Accounts<'_> {
     fn connector(&self, connection: &str) -> Result<&Arc<Connector>> {
-        self.tw.engine.connectors.get(connection).ok_or_else(|| Error::UnknownConnection { name: connection.into() })
+        self.tw
+            .engine
+            .connectors
+            .get(connection)
+            .ok_or_else(|| Error::UnknownConnection {
+                name: connection.into(),
+            })
     }
 
     /// Returns the account, creating it as PENDING_AUTH when new (idempotent, race-free).
     pub async fn get_or_create(&self, connection: &str, identifier: &str) -> Result<AccountRecord> {
         self.connector(connection)?;
-        Ok(self.tw.engine.store.get_or_create_account(connection, identifier).await?.0)
+        Ok(self
+            .tw
+            .engine
+            .store
+            .get_or_create_account(connection, identifier)
+            .await?
+            .0)
     }
 
     /// The account, if any.
     pub async fn get(&self, connection: &str, identifier: &str) -> Result<Option<AccountRecord>> {
-        Ok(self.tw.engine.store.get_account(connection, identifier).await?)
+        Ok(self
+            .tw
+            .engine
+            .store
+            .get_account(connection, identifier)
+            .await?)
     }
 
     /// A page of accounts.
-    pub async fn list(&self, filter: &AccountFilter, page_token: Option<&str>, limit: u32) -> Result<AccountPage> {
-        Ok(self.tw.engine.store.list_accounts(filter, page_token, limit).await?)
+    pub async fn list(
+        &self,
+        filter: &AccountFilter,
+        page_token: Option<&str>,
+        limit: u32,
+    ) -> Result<AccountPage> {
+        Ok(self
+            .tw
+            .engine
+            .store
+            .list_accounts(filter, page_token, limit)
+            .await?)
     }
 
     /// Status history, oldest first.
-    pub async fn history(&self, connection: &str, identifier: &str) -> Result<Vec<StatusHistoryEntry>> {
+    pub async fn history(
+        &self,
+        connection: &str,
+        identifier: &str,
+    ) -> Result<Vec<StatusHistoryEntry>> {
         let account = self.require(connection, identifier).await?;
         Ok(self.tw.engine.store.status_history(account.id).await?)
     }
 
     async fn require(&self, connection: &str, identifier: &str) -> Result<AccountRecord> {
-        self.get(connection, identifier).await?.ok_or_else(|| Error::AccountNotFound { connection: connection.into(), identifier: identifier.into() })
+        self.get(connection, identifier)
+            .await?
+            .ok_or_else(|| Error::AccountNotFound {
+                connection: connection.into(),
+                identifier: identifier.into(),
+            })
     }
 
     /// Sets (or replaces) credentials: config is normalised and validated, the credentials are
@@ -259,51 +347,113 @@ impl Accounts<'_> {
         let connector = self.connector(connection)?.clone();
         let spec = &connector.spec;
         let (scheme_name, auth) = match scheme {
-            Some(name) => (name.to_string(), spec.auth.get(name).ok_or_else(|| Error::InvalidCredentials { message: format!("{} has no auth scheme `{name}`", spec.title) })?),
+            Some(name) => (
+                name.to_string(),
+                spec.auth
+                    .get(name)
+                    .ok_or_else(|| Error::InvalidCredentials {
+                        message: format!("{} has no auth scheme `{name}`", spec.title),
+                    })?,
+            ),
             None => spec
                 .auth
                 .iter()
-                .find(|(_, s)| s.fields().is_some_and(|f| f.keys().all(|k| credentials.has_field(k))))
+                .find(|(_, s)| {
+                    s.fields()
+                        .is_some_and(|f| f.keys().all(|k| credentials.has_field(k)))
+                })
                 .map(|(n, s)| (n.clone(), s))
-                .ok_or_else(|| Error::InvalidCredentials { message: missing_fields_message(spec, &credentials) })?,
+                .ok_or_else(|| Error::InvalidCredentials {
+                    message: missing_fields_message(spec, &credentials),
+                })?,
         };
         if let Some(fields) = auth.fields() {
-            let missing: Vec<&str> = fields.keys().filter(|k| credentials.expose_field(k).is_none_or(|v| v.trim().is_empty())).map(String::as_str).collect();
-            let unknown: Vec<&str> = credentials.field_names().filter(|k| !fields.contains_key(*k)).collect();
+            let missing: Vec<&str> = fields
+                .keys()
+                .filter(|k| {
+                    credentials
+                        .expose_field(k)
+                        .is_none_or(|v| v.trim().is_empty())
+                })
+                .map(String::as_str)
+                .collect();
+            let unknown: Vec<&str> = credentials
+                .field_names()
+                .filter(|k| !fields.contains_key(*k))
+                .collect();
             if !missing.is_empty() || !unknown.is_empty() {
                 let mut parts = vec![];
                 if !missing.is_empty() {
                     parts.push(format!("missing: {}", missing.join(", ")));
                 }
                 if !unknown.is_empty() {
-                    parts.push(format!("not fields of {}: {}", auth.title(), unknown.join(", ")));
+                    parts.push(format!(
+                        "not fields of {}: {}",
+                        auth.title(),
+                        unknown.join(", ")
+                    ));
                 }
-                return Err(Error::InvalidCredentials { message: format!("credentials for {}: {}", auth.title(), parts.join("; ")) });
+                return Err(Error::InvalidCredentials {
+                    message: format!("credentials for {}: {}", auth.title(), parts.join("; ")),
+                });
             }
             for (name, field) in fields {
-                if field.format.as_deref() == Some("email") && !credentials.expose_field(name).is_some_and(looks_like_email) {
-                    return Err(Error::InvalidCredentials { message: format!("{} must be an email address", field.title) });
+                if field.format.as_deref() == Some("email")
+                    && !credentials.expose_field(name).is_some_and(looks_like_email)
+                {
+                    return Err(Error::InvalidCredentials {
+                        message: format!("{} must be an email address", field.title),
+                    });
                 }
             }
         }
         let config = connector.normalize_config(config)?;
         let base = connector.route.base_url(&config)?;
-        match probe(&self.tw.engine.client, spec, &base, auth, &credentials, &config).await {
+        match probe(
+            &self.tw.engine.client,
+            spec,
+            &base,
+            auth,
+            &credentials,
+            &config,
+        )
+        .await
+        {
             VerifyOutcome::Valid => {}
             VerifyOutcome::Rejected => {
                 return Err(Error::InvalidCredentials {
-                    message: spec.verify.failure_message.clone().unwrap_or_else(|| "the credentials were not accepted".into()).trim().to_string(),
+                    message: spec
+                        .verify
+                        .failure_message
+                        .clone()
+                        .unwrap_or_else(|| "the credentials were not accepted".into())
+                        .trim()
+                        .to_string(),
                 });
             }
             VerifyOutcome::Restricted(vendor) => {
-                return Err(Error::InvalidCredentials { message: self.tw.engine.restricted_message(vendor.as_deref()) });
+                return Err(Error::InvalidCredentials {
+                    message: self.tw.engine.restricted_message(vendor.as_deref()),
+                });
             }
             VerifyOutcome::Unknown(Error::Upstream { status: 404, .. }) => {
-                return Err(Error::InvalidConfig { field: spec.config.keys().next().cloned().unwrap_or_default(), message: format!("no {} account was found at that address; check it", spec.title) });
+                return Err(Error::InvalidConfig {
+                    field: spec.config.keys().next().cloned().unwrap_or_default(),
+                    message: format!(
+                        "no {} account was found at that address; check it",
+                        spec.title
+                    ),
+                });
             }
             VerifyOutcome::Unknown(e) => return Err(e),
         }
-        let account = self.tw.engine.store.get_or_create_account(connection, identifier).await?.0;
+        let account = self
+            .tw
+            .engine
+            .store
+            .get_or_create_account(connection, identifier)
+            .await?
+            .0;
         let aad = Aad::new(connection, identifier, account.id, &config);
         let sealed = self.tw.engine.vault.seal(&aad, &credentials)?;
         let update = CredentialsUpdate {
@@ -311,9 +461,18 @@ impl Accounts<'_> {
             auth_scheme: scheme_name,
             config,
             sealed,
-            status: StatusChange::new(AccountStatus::Active, "credentials_verified", "credentials verified"),
+            status: StatusChange::new(
+                AccountStatus::Active,
+                "credentials_verified",
+                "credentials verified",
+            ),
         };
-        let updated = self.tw.engine.store.store_credentials(account.id, &update).await?;
+        let updated = self
+            .tw
+            .engine
+            .store
+            .store_credentials(account.id, &update)
+            .await?;
         if account.status != updated.status {
             self.tw.engine.events.emit(&account, &updated);
         }
@@ -323,7 +482,17 @@ impl Accounts<'_> {
     /// Marks the account DISCONNECTED and deletes its credentials' use (keeps history).
     pub async fn disconnect(&self, connection: &str, identifier: &str) -> Result<AccountRecord> {
         let account = self.require(connection, identifier).await?;
-        self.tw.engine.set_status(&account, &StatusChange::new(AccountStatus::Disconnected, "disconnected", "disconnected by the host app")).await
+        self.tw
+            .engine
+            .set_status(
+                &account,
+                &StatusChange::new(
+                    AccountStatus::Disconnected,
+                    "disconnected",
+                    "disconnected by the host app",
+                ),
+            )
+            .await
     }
 
     /// Deletes the account and its credentials.
@@ -344,8 +513,20 @@ fn missing_fields_message(spec: &toolwire_spec::ConnectorSpec, creds: &Credentia
     let schemes: Vec<String> = spec
         .auth
         .iter()
-        .filter_map(|(name, s)| s.fields().map(|f| format!("{name} ({})", f.keys().cloned().collect::<Vec<_>>().join(", "))))
+        .filter_map(|(name, s)| {
+            s.fields().map(|f| {
+                format!(
+                    "{name} ({})",
+                    f.keys().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
+        })
         .collect();
     let given: Vec<&str> = creds.field_names().collect();
-    format!("the credentials ({}) fit no auth scheme of {}; expected one of: {}", given.join(", "), spec.title, schemes.join("; "))
+    format!(
+        "the credentials ({}) fit no auth scheme of {}; expected one of: {}",
+        given.join(", "),
+        spec.title,
+        schemes.join("; ")
+    )
 }

@@ -24,49 +24,155 @@ async fn all_fourteen_tools_work_for_two_tenants() {
             .unwrap();
         let id = created.data["id"].as_u64().expect("ticket id");
         assert_eq!(created.data["priority"], "urgent");
-        let got = tw.execute_tool(ident, "zendesk_ticket_get", json!({"ticket_id": id, "include": ["users"]})).await.unwrap();
+        let got = tw
+            .execute_tool(
+                ident,
+                "zendesk_ticket_get",
+                json!({"ticket_id": id, "include": ["users"]}),
+            )
+            .await
+            .unwrap();
         assert_eq!(got.data["ticket"]["subject"], format!("Fire at {sub}"));
-        assert!(got.data["users"].as_array().is_some_and(|u| !u.is_empty()), "sideloaded users");
+        assert!(
+            got.data["users"].as_array().is_some_and(|u| !u.is_empty()),
+            "sideloaded users"
+        );
 
-        let updated = tw.execute_tool(ident, "zendesk_ticket_update", json!({"ticket_id": id, "status": "open", "add_tags": ["sla_watch"]})).await.unwrap();
+        let updated = tw
+            .execute_tool(
+                ident,
+                "zendesk_ticket_update",
+                json!({"ticket_id": id, "status": "open", "add_tags": ["sla_watch"]}),
+            )
+            .await
+            .unwrap();
         assert_eq!(updated.data["status"], "open");
-        let tags: Vec<&str> = updated.data["tags"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let tags: Vec<&str> = updated.data["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         for t in ["hardware", "fire", "sla_watch"] {
             assert!(tags.contains(&t), "tag {t} kept/added: {tags:?}");
         }
-        let only_remove = tw.execute_tool(ident, "zendesk_ticket_update", json!({"ticket_id": id, "remove_tags": ["fire"]})).await.unwrap();
-        let tags: Vec<&str> = only_remove.data["tags"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-        assert!(!tags.contains(&"fire") && tags.contains(&"hardware") && tags.contains(&"sla_watch"), "{tags:?}");
+        let only_remove = tw
+            .execute_tool(
+                ident,
+                "zendesk_ticket_update",
+                json!({"ticket_id": id, "remove_tags": ["fire"]}),
+            )
+            .await
+            .unwrap();
+        let tags: Vec<&str> = only_remove.data["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(
+            !tags.contains(&"fire") && tags.contains(&"hardware") && tags.contains(&"sla_watch"),
+            "{tags:?}"
+        );
 
-        tw.execute_tool(ident, "zendesk_ticket_reply", json!({"ticket_id": id, "body": "Internal: SLA at risk", "public": false})).await.unwrap();
-        tw.execute_tool(ident, "zendesk_ticket_reply", json!({"ticket_id": id, "body": "We are on it"})).await.unwrap();
-        let comments = tw.execute_tool(ident, "zendesk_ticket_comments_list", json!({"ticket_id": id})).await.unwrap();
+        tw.execute_tool(
+            ident,
+            "zendesk_ticket_reply",
+            json!({"ticket_id": id, "body": "Internal: SLA at risk", "public": false}),
+        )
+        .await
+        .unwrap();
+        tw.execute_tool(
+            ident,
+            "zendesk_ticket_reply",
+            json!({"ticket_id": id, "body": "We are on it"}),
+        )
+        .await
+        .unwrap();
+        let comments = tw
+            .execute_tool(
+                ident,
+                "zendesk_ticket_comments_list",
+                json!({"ticket_id": id}),
+            )
+            .await
+            .unwrap();
         let list = comments.data["comments"].as_array().unwrap();
         assert_eq!(list.len(), 3, "description + note + reply");
         assert_eq!(list[1]["public"], false, "internal note");
         assert_eq!(list[2]["public"], true, "public reply (default)");
 
-        let page = tw.execute_tool(ident, "zendesk_tickets_list", json!({"per_page": 5})).await.unwrap();
+        let page = tw
+            .execute_tool(ident, "zendesk_tickets_list", json!({"per_page": 5}))
+            .await
+            .unwrap();
         assert_eq!(page.data["tickets"].as_array().unwrap().len(), 5);
         assert_eq!(page.next_cursor.as_deref(), Some("2"));
-        let search = tw.execute_tool(ident, "zendesk_search_tickets", json!({"query": "\"Printer on fire\""})).await.unwrap();
-        assert!(search.data["results"].as_array().unwrap().iter().any(|t| t["id"] == id));
+        let search = tw
+            .execute_tool(
+                ident,
+                "zendesk_search_tickets",
+                json!({"query": "\"Printer on fire\""}),
+            )
+            .await
+            .unwrap();
+        assert!(
+            search.data["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == id)
+        );
 
         let user = tw.execute_tool(ident, "zendesk_user_create", json!({"name": "New Person", "email": format!("new@{sub}.example"), "role": "end-user"})).await.unwrap();
         let uid = user.data["id"].as_u64().unwrap();
-        let fetched = tw.execute_tool(ident, "zendesk_user_get", json!({"user_id": uid})).await.unwrap();
+        let fetched = tw
+            .execute_tool(ident, "zendesk_user_get", json!({"user_id": uid}))
+            .await
+            .unwrap();
         assert_eq!(fetched.data["user"]["email"], format!("new@{sub}.example"));
-        let agents = tw.execute_tool(ident, "zendesk_users_list", json!({"role": "agent"})).await.unwrap();
-        assert!(agents.data["users"].as_array().unwrap().iter().all(|u| u["role"] == "agent"));
+        let agents = tw
+            .execute_tool(ident, "zendesk_users_list", json!({"role": "agent"}))
+            .await
+            .unwrap();
+        assert!(
+            agents.data["users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|u| u["role"] == "agent")
+        );
 
-        let orgs = tw.execute_tool(ident, "zendesk_organizations_list", json!({})).await.unwrap();
+        let orgs = tw
+            .execute_tool(ident, "zendesk_organizations_list", json!({}))
+            .await
+            .unwrap();
         let org_id = orgs.data["organizations"][0]["id"].as_u64().unwrap();
-        let org = tw.execute_tool(ident, "zendesk_organization_get", json!({"organization_id": org_id})).await.unwrap();
+        let org = tw
+            .execute_tool(
+                ident,
+                "zendesk_organization_get",
+                json!({"organization_id": org_id}),
+            )
+            .await
+            .unwrap();
         assert_eq!(org.data["id"], org_id);
-        let groups = tw.execute_tool(ident, "zendesk_groups_list", json!({})).await.unwrap();
+        let groups = tw
+            .execute_tool(ident, "zendesk_groups_list", json!({}))
+            .await
+            .unwrap();
         assert!(!groups.data["groups"].as_array().unwrap().is_empty());
-        let views = tw.execute_tool(ident, "zendesk_views_list", json!({"active": true})).await.unwrap();
-        assert!(views.data["views"].as_array().unwrap().iter().all(|v| v["active"] == true));
+        let views = tw
+            .execute_tool(ident, "zendesk_views_list", json!({"active": true}))
+            .await
+            .unwrap();
+        assert!(
+            views.data["views"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|v| v["active"] == true)
+        );
     }
     // Every request reached the right tenant with that tenant's credential.
     for entry in env.sim.request_log() {
@@ -84,7 +190,11 @@ async fn bad_input_names_every_field_and_sends_nothing() {
     env.sim.clear_request_log();
     let err = env
         .tw
-        .execute_tool("c1", "zendesk_ticket_create", json!({"priority": "meh", "tags": "x", "bogus": 1}))
+        .execute_tool(
+            "c1",
+            "zendesk_ticket_create",
+            json!({"priority": "meh", "tags": "x", "bogus": 1}),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "INVALID_INPUT");
@@ -93,7 +203,11 @@ async fn bad_input_names_every_field_and_sends_nothing() {
         assert!(text.contains(needle), "{needle} named in: {text}");
     }
     assert!(env.sim.request_log().is_empty(), "no request was sent");
-    let unknown = env.tw.execute_tool("c1", "zendesk_nope", json!({})).await.unwrap_err();
+    let unknown = env
+        .tw
+        .execute_tool("c1", "zendesk_nope", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(unknown.code(), "UNKNOWN_TOOL");
 }
 
@@ -103,27 +217,77 @@ async fn rotated_token_revokes_then_recredential_restores() {
     let email = env.connect("c1", "acme").await;
     let mut events = env.tw.subscribe();
     let new_token = env.sim.rotate_token("acme", &email).unwrap();
-    let err = env.tw.execute_tool("c1", "zendesk_groups_list", json!({})).await.unwrap_err();
+    let err = env
+        .tw
+        .execute_tool("c1", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "ACCOUNT_REVOKED");
-    assert_eq!(err.reconnect_url(), Some("https://toolwire.test/connect/zendesk/c1"));
-    let account = env.tw.accounts().get("zendesk", "c1").await.unwrap().unwrap();
+    assert_eq!(
+        err.reconnect_url(),
+        Some("https://toolwire.test/connect/zendesk/c1")
+    );
+    let account = env
+        .tw
+        .accounts()
+        .get("zendesk", "c1")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(account.status, AccountStatus::Revoked);
     let event = events.try_recv().expect("status event");
     assert_eq!(event.to, AccountStatus::Revoked);
 
     env.sim.clear_request_log();
-    let again = env.tw.execute_tool("c1", "zendesk_groups_list", json!({})).await.unwrap_err();
+    let again = env
+        .tw
+        .execute_tool("c1", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(again.code(), "ACCOUNT_REVOKED");
-    assert!(env.sim.request_log().is_empty(), "a revoked account makes no network call");
+    assert!(
+        env.sim.request_log().is_empty(),
+        "a revoked account makes no network call"
+    );
 
-    let wrong = env.tw.accounts().set_credentials("zendesk", "c1", &e2e::config("acme"), None, e2e::creds(&email, "wrong")).await.unwrap_err();
+    let wrong = env
+        .tw
+        .accounts()
+        .set_credentials(
+            "zendesk",
+            "c1",
+            &e2e::config("acme"),
+            None,
+            e2e::creds(&email, "wrong"),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(wrong.code(), "INVALID_CREDENTIALS");
-    env.tw.accounts().set_credentials("zendesk", "c1", &e2e::config("https://acme.zendesk.com/agent/tickets/1"), None, e2e::creds(&email, &new_token)).await.unwrap();
-    assert!(env.tw.execute_tool("c1", "zendesk_groups_list", json!({})).await.is_ok());
+    env.tw
+        .accounts()
+        .set_credentials(
+            "zendesk",
+            "c1",
+            &e2e::config("https://acme.zendesk.com/agent/tickets/1"),
+            None,
+            e2e::creds(&email, &new_token),
+        )
+        .await
+        .unwrap();
+    assert!(
+        env.tw
+            .execute_tool("c1", "zendesk_groups_list", json!({}))
+            .await
+            .is_ok()
+    );
     let history = env.tw.accounts().history("zendesk", "c1").await.unwrap();
     let statuses: Vec<AccountStatus> = history.iter().map(|h| h.to).collect();
     assert!(
-        statuses.ends_with(&[AccountStatus::Active, AccountStatus::Revoked, AccountStatus::Active]),
+        statuses.ends_with(&[
+            AccountStatus::Active,
+            AccountStatus::Revoked,
+            AccountStatus::Active
+        ]),
         "history records each change: {statuses:?}"
     );
 }
@@ -132,11 +296,23 @@ async fn rotated_token_revokes_then_recredential_restores() {
 async fn ip_allowlist_restricts_with_hint() {
     let env = e2e::env().await;
     env.connect("c1", "globex").await;
-    env.sim.set_ip_allowlist("globex", &["198.51.100.0/24"]).unwrap();
-    let err = env.tw.execute_tool("c1", "zendesk_groups_list", json!({})).await.unwrap_err();
+    env.sim
+        .set_ip_allowlist("globex", &["198.51.100.0/24"])
+        .unwrap();
+    let err = env
+        .tw
+        .execute_tool("c1", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "ACCOUNT_RESTRICTED");
     assert!(err.to_string().contains("203.0.113.7"), "{err}");
-    let account = env.tw.accounts().get("zendesk", "c1").await.unwrap().unwrap();
+    let account = env
+        .tw
+        .accounts()
+        .get("zendesk", "c1")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(account.status, AccountStatus::Restricted);
 }
 
@@ -144,42 +320,126 @@ async fn ip_allowlist_restricts_with_hint() {
 async fn creates_under_faults_make_exactly_as_many_tickets() {
     let env = e2e::env().await;
     env.connect("c1", "acme").await;
-    let mut spec = FaultSpec::next(FaultKind::Status { status: 503, retry_after: Some(0) }, 1_000);
+    let mut spec = FaultSpec::next(
+        FaultKind::Status {
+            status: 503,
+            retry_after: Some(0),
+        },
+        1_000,
+    );
     spec.count = None;
     spec.share = Some(0.3);
     spec.method = Some("POST".into());
     env.sim.inject_fault(spec);
-    let before = env.tw.execute_tool("c1", "zendesk_search_tickets", json!({"query": "subject:faulty"})).await.unwrap().data["count"].as_u64().unwrap();
+    let before = env
+        .tw
+        .execute_tool(
+            "c1",
+            "zendesk_search_tickets",
+            json!({"query": "subject:faulty"}),
+        )
+        .await
+        .unwrap()
+        .data["count"]
+        .as_u64()
+        .unwrap();
     let mut ok = 0;
     for i in 0..20 {
-        match env.tw.execute_tool("c1", "zendesk_ticket_create", json!({"comment_body": "x", "subject": format!("faulty {i}")})).await {
+        match env
+            .tw
+            .execute_tool(
+                "c1",
+                "zendesk_ticket_create",
+                json!({"comment_body": "x", "subject": format!("faulty {i}")}),
+            )
+            .await
+        {
             Ok(_) => ok += 1,
             Err(e) => assert_eq!(e.code(), "UPSTREAM_UNAVAILABLE"),
         }
     }
     env.sim.clear_faults();
-    let after = env.tw.execute_tool("c1", "zendesk_search_tickets", json!({"query": "subject:faulty"})).await.unwrap().data["count"].as_u64().unwrap();
-    assert_eq!(after - before, ok, "every acknowledged create made exactly one ticket, retries none extra");
-    assert!(ok >= 15, "retries with the idempotency key got most creates through: {ok}/20");
+    let after = env
+        .tw
+        .execute_tool(
+            "c1",
+            "zendesk_search_tickets",
+            json!({"query": "subject:faulty"}),
+        )
+        .await
+        .unwrap()
+        .data["count"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        after - before,
+        ok,
+        "every acknowledged create made exactly one ticket, retries none extra"
+    );
+    assert!(
+        ok >= 15,
+        "retries with the idempotency key got most creates through: {ok}/20"
+    );
 }
 
 #[tokio::test]
 async fn non_idempotent_writes_are_never_retried_and_429_waits() {
     let env = e2e::env().await;
     env.connect("c1", "acme").await;
-    env.sim.inject_fault(FaultSpec::next(FaultKind::Status { status: 503, retry_after: Some(0) }, 1).method("PUT"));
+    env.sim.inject_fault(
+        FaultSpec::next(
+            FaultKind::Status {
+                status: 503,
+                retry_after: Some(0),
+            },
+            1,
+        )
+        .method("PUT"),
+    );
     env.sim.clear_request_log();
-    let err = env.tw.execute_tool("c1", "zendesk_ticket_reply", json!({"ticket_id": 1, "body": "hi"})).await.unwrap_err();
+    let err = env
+        .tw
+        .execute_tool(
+            "c1",
+            "zendesk_ticket_reply",
+            json!({"ticket_id": 1, "body": "hi"}),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "UPSTREAM_UNAVAILABLE");
-    assert_eq!(env.sim.request_log().iter().filter(|r| r.method == "PUT").count(), 1, "a reply is not retried");
+    assert_eq!(
+        env.sim
+            .request_log()
+            .iter()
+            .filter(|r| r.method == "PUT")
+            .count(),
+        1,
+        "a reply is not retried"
+    );
 
-    env.sim.inject_fault(FaultSpec::next(FaultKind::RateLimit { retry_after: 1 }, 1).method("GET"));
+    env.sim
+        .inject_fault(FaultSpec::next(FaultKind::RateLimit { retry_after: 1 }, 1).method("GET"));
     let started = std::time::Instant::now();
-    env.tw.execute_tool("c1", "zendesk_groups_list", json!({})).await.expect("retried after Retry-After");
-    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "waited for Retry-After");
+    env.tw
+        .execute_tool("c1", "zendesk_groups_list", json!({}))
+        .await
+        .expect("retried after Retry-After");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "waited for Retry-After"
+    );
 
-    env.sim.inject_fault(FaultSpec::next(FaultKind::RateLimit { retry_after: 120 }, 1).method("GET"));
-    let err = env.tw.execute_tool("c1", "zendesk_groups_list", json!({})).await.unwrap_err();
+    env.sim
+        .inject_fault(FaultSpec::next(FaultKind::RateLimit { retry_after: 120 }, 1).method("GET"));
+    let err = env
+        .tw
+        .execute_tool("c1", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "RATE_LIMITED");
-    assert_eq!(err.retry_after_s(), Some(120), "beyond the cap: fail fast with retry_after_s");
+    assert_eq!(
+        err.retry_after_s(),
+        Some(120),
+        "beyond the cap: fail fast with retry_after_s"
+    );
 }

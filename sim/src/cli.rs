@@ -31,6 +31,10 @@ pub struct SimArgs {
     /// Requests per minute per tenant.
     #[arg(long, default_value_t = 700)]
     pub rate_limit: u32,
+    /// Pagination links use the request's origin when the Host is not *.zendesk.com
+    /// (for clients pointed at 127.0.0.1 that follow `next_page` / `links.next`).
+    #[arg(long)]
+    pub local_links: bool,
 }
 
 /// Start, print addresses and credentials, serve until Ctrl-C.
@@ -42,6 +46,7 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         .tickets_per_tenant(args.tickets)
         .default_tenant(args.default_tenant.clone())
         .rate_limit(args.rate_limit)
+        .local_links(args.local_links)
         .start()
         .await?;
     println!("toolwire-sim listening on {} ({})", sim.addr(), if args.http { "http" } else { "https" });

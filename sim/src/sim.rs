@@ -26,6 +26,7 @@ pub struct SimBuilder {
     default_tenant: String,
     rate_limit: u32,
     body_limit: usize,
+    local_links: bool,
     tenants: Vec<String>,
 }
 
@@ -39,6 +40,7 @@ impl Default for SimBuilder {
             default_tenant: "acme".into(),
             rate_limit: 700,
             body_limit: 2 * 1024 * 1024,
+            local_links: false,
             tenants: seed::DEMO_TENANTS.iter().map(|s| s.to_string()).collect(),
         }
     }
@@ -87,6 +89,15 @@ impl SimBuilder {
         self
     }
 
+    /// For requests whose Host is not `*.zendesk.com` (clients pointed at `127.0.0.1`), build
+    /// pagination links (`next_page`, `links.next`, ...) from the request's own origin instead
+    /// of `https://{sub}.zendesk.com`, so link-following clients stay on the sim. Record `url`
+    /// fields stay canonical. Default: off (Zendesk's behaviour).
+    pub fn local_links(mut self, on: bool) -> Self {
+        self.local_links = on;
+        self
+    }
+
     /// Seeded tenants (default `["acme", "globex"]`).
     pub fn tenants<I: IntoIterator<Item = S>, S: Into<String>>(mut self, subs: I) -> Self {
         self.tenants = subs.into_iter().map(Into::into).collect();
@@ -96,7 +107,13 @@ impl SimBuilder {
     /// Bind, seed and serve in a background task.
     pub async fn start(self) -> Result<Sim, SimError> {
         let state = Arc::new(SimState::new(
-            SimConfig { seed: self.seed, rate_limit: self.rate_limit, body_limit: self.body_limit },
+            SimConfig {
+                seed: self.seed,
+                rate_limit: self.rate_limit,
+                body_limit: self.body_limit,
+                local_links: self.local_links,
+                scheme: if self.http { "http" } else { "https" },
+            },
             self.default_tenant.clone(),
         ));
         for (i, sub) in self.tenants.iter().enumerate() {

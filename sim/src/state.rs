@@ -13,6 +13,10 @@ pub struct SimConfig {
     pub seed: u64,
     pub rate_limit: u32,
     pub body_limit: usize,
+    /// Pagination links use the request's own origin for non-`*.zendesk.com` hosts.
+    pub local_links: bool,
+    /// `http` or `https`.
+    pub scheme: &'static str,
 }
 
 /// Everything the server shares between connections.

@@ -23,5 +23,7 @@ pub trait Tool: Serialize {
 /// A stable fingerprint of a spec's source text (FNV-1a 64), used to detect drift between
 /// generated code and the spec loaded at run time.
 pub fn fingerprint(source: &str) -> u64 {
-    source.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    source.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

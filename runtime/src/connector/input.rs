@@ -28,18 +28,35 @@ pub(super) fn prepare(tool: &CompiledTool, name: &str, input: Value) -> Result<V
         .validator
         .iter_errors(&input)
         .map(|e| {
-            let path = e.instance_path().as_str().trim_start_matches('/').replace('/', ".");
+            let path = e
+                .instance_path()
+                .as_str()
+                .trim_start_matches('/')
+                .replace('/', ".");
             let message = match e.kind() {
                 jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
-                    format!("unknown field(s) {}", unexpected.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "unknown field(s) {}",
+                        unexpected
+                            .iter()
+                            .map(|u| format!("`{u}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 }
                 _ => e.to_string(),
             };
-            FieldProblem { field: path, message }
+            FieldProblem {
+                field: path,
+                message,
+            }
         })
         .collect();
     if !problems.is_empty() {
-        return Err(Error::InvalidInput { tool: name.to_string(), problems });
+        return Err(Error::InvalidInput {
+            tool: name.to_string(),
+            problems,
+        });
     }
     if let Value::Object(map) = &mut input {
         for (k, v) in &tool.defaults {

@@ -52,16 +52,26 @@ pub(crate) struct CompiledStep {
 impl Connector {
     /// Prepares a validated spec; `source` is its text (for the fingerprint).
     pub fn new(spec: ConnectorSpec, source: &str) -> Result<Self> {
-        let internal = |what: &str, e: String| Error::Internal(format!("{} {what}: {e}", spec.connector));
+        let internal =
+            |what: &str, e: String| Error::Internal(format!("{} {what}: {e}", spec.connector));
         let route = Route::new(&spec.base_url).map_err(|e| internal("base_url", e))?;
         let config_patterns = spec
             .config
             .iter()
-            .map(|(name, var)| Ok((name.clone(), regex::Regex::new(&var.pattern).map_err(|e| internal("pattern", e.to_string()))?)))
+            .map(|(name, var)| {
+                Ok((
+                    name.clone(),
+                    regex::Regex::new(&var.pattern)
+                        .map_err(|e| internal("pattern", e.to_string()))?,
+                ))
+            })
             .collect::<Result<_>>()?;
         let mut tools = HashMap::new();
         for (index, tool) in spec.tools.iter().enumerate() {
-            tools.insert(tool.name.clone(), Arc::new(compile_tool(&spec, index, tool).map_err(|e| internal(&tool.name, e))?));
+            tools.insert(
+                tool.name.clone(),
+                Arc::new(compile_tool(&spec, index, tool).map_err(|e| internal(&tool.name, e))?),
+            );
         }
         Ok(Connector {
             fingerprint: toolwire_spec::fingerprint(source),
@@ -75,7 +85,10 @@ impl Connector {
     /// Loads and prepares a spec file.
     pub fn load_file(path: &std::path::Path) -> Result<Self> {
         let source = std::fs::read_to_string(path).map_err(|source| {
-            Error::Spec(toolwire_spec::SpecError::Read { path: path.display().to_string(), source })
+            Error::Spec(toolwire_spec::SpecError::Read {
+                path: path.display().to_string(),
+                source,
+            })
         })?;
         let spec = toolwire_spec::load_str(&path.display().to_string(), &source)?;
         Self::new(spec, &source)
@@ -92,12 +105,19 @@ impl Connector {
     }
 
     /// Normalises and validates per-account config (`subdomain`).
-    pub fn normalize_config(&self, raw: &serde_json::Map<String, Value>) -> Result<serde_json::Map<String, Value>> {
+    pub fn normalize_config(
+        &self,
+        raw: &serde_json::Map<String, Value>,
+    ) -> Result<serde_json::Map<String, Value>> {
         config::normalize_config(&self.spec, &self.config_patterns, raw)
     }
 }
 
-fn compile_tool(spec: &ConnectorSpec, index: usize, tool: &ToolSpec) -> Result<CompiledTool, String> {
+fn compile_tool(
+    spec: &ConnectorSpec,
+    index: usize,
+    tool: &ToolSpec,
+) -> Result<CompiledTool, String> {
     let schema = spec.inline_models(&tool.input);
     let validator = jsonschema::draft202012::options()
         .should_validate_formats(true)
@@ -109,14 +129,19 @@ fn compile_tool(spec: &ConnectorSpec, index: usize, tool: &ToolSpec) -> Result<C
             .map(|(k, v)| Ok((k.clone(), Template::parse(v).map_err(|e| e.message)?)))
             .collect::<Result<Vec<_>, String>>()
     };
-    let parse_body = |b: &Option<Value>| b.as_ref().map(|b| BodyTemplate::parse(b).map_err(|(_, e)| e.message)).transpose();
+    let parse_body = |b: &Option<Value>| {
+        b.as_ref()
+            .map(|b| BodyTemplate::parse(b).map_err(|(_, e)| e.message))
+            .transpose()
+    };
     let steps = tool
         .quirks
         .iter()
         .map(|q| match q {
-            toolwire_spec::Quirk::CollectionDelta { add, remove, .. } => {
-                Ok(CompiledStep { add: parse_body(&add.body)?, remove: parse_body(&remove.body)? })
-            }
+            toolwire_spec::Quirk::CollectionDelta { add, remove, .. } => Ok(CompiledStep {
+                add: parse_body(&add.body)?,
+                remove: parse_body(&remove.body)?,
+            }),
         })
         .collect::<Result<_, String>>()?;
     Ok(CompiledTool {

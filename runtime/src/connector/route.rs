@@ -8,7 +8,11 @@ use toolwire_spec::template::{Template, lookup_path};
 use crate::error::{Error, Result};
 
 /// Characters left as is in a path segment (RFC 3986 unreserved).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The parsed base URL and host templates.
 #[derive(Debug)]
@@ -21,7 +25,9 @@ impl Route {
     /// Parses `https://{{config.x}}.example.com/api`.
     pub fn new(base_url: &str) -> std::result::Result<Self, String> {
         let base = Template::parse(base_url).map_err(|e| e.message)?;
-        let rest = base_url.strip_prefix("https://").ok_or("base_url must be https")?;
+        let rest = base_url
+            .strip_prefix("https://")
+            .ok_or("base_url must be https")?;
         let host_text = rest.split('/').next().unwrap_or_default();
         let host = Template::parse(host_text).map_err(|e| e.message)?;
         Ok(Route { base, host })
@@ -30,19 +36,42 @@ impl Route {
     /// The base URL for an account's (validated) config, after the host checks.
     pub fn base_url(&self, config: &Map<String, Value>) -> Result<String> {
         let lookup = |v: &toolwire_spec::template::VarRef| {
-            if v.namespace == "config" { config.get(&v.path[0]).and_then(|c| lookup_path(c, &v.path[1..])) } else { None }
+            if v.namespace == "config" {
+                config
+                    .get(&v.path[0])
+                    .and_then(|c| lookup_path(c, &v.path[1..]))
+            } else {
+                None
+            }
         };
-        let base = self.base.render_string(&lookup).ok_or_else(|| Error::InvalidConfig {
+        let base = self
+            .base
+            .render_string(&lookup)
+            .ok_or_else(|| Error::InvalidConfig {
+                field: "config".into(),
+                message: "the account's config is incomplete".into(),
+            })?;
+        let expected_host = self
+            .host
+            .render_string(&lookup)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let url = url::Url::parse(&base).map_err(|e| Error::InvalidConfig {
             field: "config".into(),
-            message: "the account's config is incomplete".into(),
+            message: format!("the account's URL is invalid: {e}"),
         })?;
-        let expected_host = self.host.render_string(&lookup).unwrap_or_default().to_ascii_lowercase();
-        let url = url::Url::parse(&base).map_err(|e| Error::InvalidConfig { field: "config".into(), message: format!("the account's URL is invalid: {e}") })?;
         let host_ok = matches!(url.host(), Some(url::Host::Domain(h)) if h == expected_host);
-        if url.scheme() != "https" || !host_ok || url.port().is_some() || !url.username().is_empty() || url.password().is_some() {
+        if url.scheme() != "https"
+            || !host_ok
+            || url.port().is_some()
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
             return Err(Error::InvalidConfig {
                 field: "config".into(),
-                message: "the account's config does not produce a safe https URL on the expected host".into(),
+                message:
+                    "the account's config does not produce a safe https URL on the expected host"
+                        .into(),
             });
         }
         Ok(base.trim_end_matches('/').to_string())
@@ -55,12 +84,22 @@ pub fn render_path(path: &str, input: &Value) -> Result<String> {
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
-        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| Error::Internal(format!("bad path {path}")))?;
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| Error::Internal(format!("bad path {path}")))?;
         let name = &rest[open + 1..close];
-        let value = input.get(name).filter(|v| !v.is_null()).ok_or_else(|| Error::InvalidInput {
-            tool: String::new(),
-            problems: vec![crate::error::FieldProblem { field: name.into(), message: "is required".into() }],
-        })?;
+        let value =
+            input
+                .get(name)
+                .filter(|v| !v.is_null())
+                .ok_or_else(|| Error::InvalidInput {
+                    tool: String::new(),
+                    problems: vec![crate::error::FieldProblem {
+                        field: name.into(),
+                        message: "is required".into(),
+                    }],
+                })?;
         let mut text = String::new();
         toolwire_spec::template::push_scalar(&mut text, value);
         out.extend(utf8_percent_encode(&text, SEGMENT));

@@ -56,15 +56,32 @@ impl Engine {
     ) -> Result<ToolOutput> {
         let started = Instant::now();
         let execution_id = Uuid::now_v7();
-        let owner = self.tool_owner.get(tool_name).ok_or_else(|| Error::UnknownTool { name: tool_name.to_string() })?;
+        let owner = self
+            .tool_owner
+            .get(tool_name)
+            .ok_or_else(|| Error::UnknownTool {
+                name: tool_name.to_string(),
+            })?;
         let connection = connection.unwrap_or(owner);
         if connection != owner {
-            return Err(Error::UnknownTool { name: format!("{tool_name} (not a tool of connection `{connection}`)") });
+            return Err(Error::UnknownTool {
+                name: format!("{tool_name} (not a tool of connection `{connection}`)"),
+            });
         }
         let connector = self.connectors[owner].clone();
         let (tool, compiled) = connector.tool(tool_name).expect("indexed at build");
         let input = compiled.prepare_input(tool_name, input)?;
-        let result = self.run(&connector, tool, compiled, connection, identifier, input, execution_id).await;
+        let result = self
+            .run(
+                &connector,
+                tool,
+                compiled,
+                connection,
+                identifier,
+                input,
+                execution_id,
+            )
+            .await;
         let (account_id, outcome) = match &result {
             Ok((id, _)) => (Some(*id), Ok(())),
             Err((id, e)) => (*id, Err(e)),
@@ -75,7 +92,11 @@ impl Engine {
             connection: connection.to_string(),
             identifier: identifier.to_string(),
             tool: tool_name.to_string(),
-            outcome: if outcome.is_ok() { "ok".into() } else { "error".into() },
+            outcome: if outcome.is_ok() {
+                "ok".into()
+            } else {
+                "error".into()
+            },
             error_code: outcome.err().map(|e| e.code().to_string()),
             http_status: match outcome {
                 Err(Error::Upstream { status, .. }) => Some(*status),
@@ -103,17 +124,33 @@ impl Engine {
             .get_account(connection, identifier)
             .await
             .map_err(|e| (None, e.into()))?
-            .ok_or_else(|| (None, Error::AccountNotFound { connection: connection.into(), identifier: identifier.into() }))?;
+            .ok_or_else(|| {
+                (
+                    None,
+                    Error::AccountNotFound {
+                        connection: connection.into(),
+                        identifier: identifier.into(),
+                    },
+                )
+            })?;
         let id = Some(account.id);
         self.ensure_usable(&account).map_err(|e| (id, e))?;
-        let creds = self.vault.unseal_account(&account).map_err(|e| (id, e.into()))?.ok_or_else(|| (id, self.not_active(&account)))?;
+        let creds = self
+            .vault
+            .unseal_account(&account)
+            .map_err(|e| (id, e.into()))?
+            .ok_or_else(|| (id, self.not_active(&account)))?;
         let scheme_name = account.auth_scheme.as_deref().unwrap_or_default();
-        let scheme = connector
-            .spec
-            .auth
-            .get(scheme_name)
-            .ok_or_else(|| (id, Error::Internal(format!("account uses unknown auth scheme `{scheme_name}`"))))?;
-        let base = connector.route.base_url(&account.config).map_err(|e| (id, e))?;
+        let scheme = connector.spec.auth.get(scheme_name).ok_or_else(|| {
+            (
+                id,
+                Error::Internal(format!("account uses unknown auth scheme `{scheme_name}`")),
+            )
+        })?;
+        let base = connector
+            .route
+            .base_url(&account.config)
+            .map_err(|e| (id, e))?;
         let idempotency_key = tool.request.idempotency.as_ref().map(|idem| {
             idem.input
                 .as_ref()
@@ -122,10 +159,23 @@ impl Engine {
                 .map(str::to_string)
                 .unwrap_or_else(|| execution_id.to_string())
         });
-        let call = Call { engine: self, connector, tool, compiled, account: &account, scheme, creds, base, input, idempotency_key };
+        let call = Call {
+            engine: self,
+            connector,
+            tool,
+            compiled,
+            account: &account,
+            scheme,
+            creds,
+            base,
+            input,
+            idempotency_key,
+        };
         let body = match call.perform().await {
             Ok(body) => body,
-            Err(CallError::Upstream(failure)) => return Err((id, self.after_failure(&call, &failure).await)),
+            Err(CallError::Upstream(failure)) => {
+                return Err((id, self.after_failure(&call, &failure).await));
+            }
             Err(CallError::Other(e)) => return Err((id, e)),
         };
         self.touch(account.id);
@@ -143,7 +193,9 @@ impl Engine {
         let link = self.reconnect_url(&account.connection, &account.identifier);
         let what = match account.status {
             AccountStatus::PendingAuth => "has no credentials yet".to_string(),
-            AccountStatus::Revoked => "was revoked (its credentials were rotated or deactivated)".to_string(),
+            AccountStatus::Revoked => {
+                "was revoked (its credentials were rotated or deactivated)".to_string()
+            }
             AccountStatus::Expired => "expired (the authorization ended)".to_string(),
             AccountStatus::Disconnected => "was disconnected".to_string(),
             AccountStatus::Restricted => "is restricted".to_string(),
@@ -155,7 +207,10 @@ impl Engine {
         };
         Error::AccountNotActive {
             status: account.status,
-            message: format!("the {} connection for `{}` {what}; {ask}", account.connection, account.identifier),
+            message: format!(
+                "the {} connection for `{}` {what}; {ask}",
+                account.connection, account.identifier
+            ),
             reconnect_url: link,
         }
     }
@@ -164,7 +219,9 @@ impl Engine {
     async fn after_failure(&self, call: &Call<'_>, failure: &Failure) -> Error {
         let effect = failure.rule.as_ref().map(|r| r.account).unwrap_or_default();
         let effect = match effect {
-            AccountEffect::RefreshThenRetry if !call.scheme.is_oauth() => AccountEffect::VerifyThenRevoke,
+            AccountEffect::RefreshThenRetry if !call.scheme.is_oauth() => {
+                AccountEffect::VerifyThenRevoke
+            }
             other => other,
         };
         let account = call.account;
@@ -182,7 +239,16 @@ impl Engine {
             )),
             AccountEffect::VerifyThenRevoke | AccountEffect::VerifyThenRestrict => {
                 let config = &account.config;
-                match probe(&self.client, &call.connector.spec, &call.base, call.scheme, &call.creds, config).await {
+                match probe(
+                    &self.client,
+                    &call.connector.spec,
+                    &call.base,
+                    call.scheme,
+                    &call.creds,
+                    config,
+                )
+                .await
+                {
                     VerifyOutcome::Rejected => Some(StatusChange::new(
                         AccountStatus::Revoked,
                         "credentials_rejected",
@@ -199,7 +265,12 @@ impl Engine {
         };
         if let Some(change) = change {
             match self.set_status(account, &change).await {
-                Ok(updated) if matches!(updated.status, AccountStatus::Revoked | AccountStatus::Expired) => {
+                Ok(updated)
+                    if matches!(
+                        updated.status,
+                        AccountStatus::Revoked | AccountStatus::Expired
+                    ) =>
+                {
                     return self.not_active(&updated);
                 }
                 Ok(updated) if updated.status == AccountStatus::Restricted => {
@@ -218,14 +289,25 @@ impl Engine {
 
     pub(crate) fn restricted_message(&self, vendor: Option<&str>) -> String {
         let ip = match &self.outbound_ip_hint {
-            Some(ip) => format!(" If the account uses an IP allowlist, allow toolwire's outbound IP {ip}."),
-            None => " If the account uses an IP allowlist, allow toolwire's outbound IP address.".to_string(),
+            Some(ip) => {
+                format!(" If the account uses an IP allowlist, allow toolwire's outbound IP {ip}.")
+            }
+            None => " If the account uses an IP allowlist, allow toolwire's outbound IP address."
+                .to_string(),
         };
-        let vendor = vendor.map(|v| format!(" The API said: {v}.")).unwrap_or_default();
-        format!("the account refused access even to the credential check (IP allowlist or role).{ip}{vendor}")
+        let vendor = vendor
+            .map(|v| format!(" The API said: {v}."))
+            .unwrap_or_default();
+        format!(
+            "the account refused access even to the credential check (IP allowlist or role).{ip}{vendor}"
+        )
     }
 
-    pub(crate) async fn set_status(&self, account: &AccountRecord, change: &StatusChange) -> Result<AccountRecord> {
+    pub(crate) async fn set_status(
+        &self,
+        account: &AccountRecord,
+        change: &StatusChange,
+    ) -> Result<AccountRecord> {
         let updated = self.store.set_status(account.id, change).await?;
         if updated.status != account.status || updated.status_reason != account.status_reason {
             self.events.emit(account, &updated);
@@ -253,7 +335,7 @@ impl Engine {
 }
 
 enum CallError {
-    Upstream(Failure),
+    Upstream(Box<Failure>),
     Other(Error),
 }
 
@@ -273,29 +355,56 @@ impl From<Error> for CallError {
 }
 
 impl Call<'_> {
-    fn lookup<'v>(&'v self, delta: Option<&'v Value>) -> impl Fn(&VarRef) -> Option<&'v Value> + 'v {
+    fn lookup<'v>(
+        &'v self,
+        delta: Option<&'v Value>,
+    ) -> impl Fn(&VarRef) -> Option<&'v Value> + 'v {
         move |v: &VarRef| match v.namespace.as_str() {
-            "input" => self.input.get(&v.path[0]).and_then(|x| lookup_path(x, &v.path[1..])),
+            "input" => self
+                .input
+                .get(&v.path[0])
+                .and_then(|x| lookup_path(x, &v.path[1..])),
             "config" => config_value(&self.account.config, v),
             "delta" => delta.and_then(|d| lookup_path(d, &v.path)),
             _ => None,
         }
     }
 
-    async fn exchange(&self, method: HttpMethod, path: &str, query: Vec<(String, String)>, body: Option<Value>, retry_safe: bool) -> Result<Value, CallError> {
+    async fn exchange(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+        retry_safe: bool,
+    ) -> Result<Value, CallError> {
         let path = render_path(path, &self.input).map_err(|e| match e {
-            Error::InvalidInput { problems, .. } => Error::InvalidInput { tool: self.tool.name.clone(), problems },
+            Error::InvalidInput { problems, .. } => Error::InvalidInput {
+                tool: self.tool.name.clone(),
+                problems,
+            },
             other => other,
         })?;
         let mut headers = render_pairs(&self.compiled.headers, &self.lookup(None));
         if let (Some(idem), Some(key)) = (&self.tool.request.idempotency, &self.idempotency_key) {
             headers.push((idem.header.clone(), key.clone()));
         }
-        let ex = Exchange { method, url: format!("{}{path}", self.base), query, headers, body, retry_safe, spec: &self.connector.spec };
+        let ex = Exchange {
+            method,
+            url: format!("{}{path}", self.base),
+            query,
+            headers,
+            body,
+            retry_safe,
+            spec: &self.connector.spec,
+        };
         let creds = &self.creds;
         let config = &self.account.config;
         let scheme = self.scheme;
-        let answer = send(&self.engine.client, &ex, &|r| super::auth::apply(scheme, creds, config, r)).await?;
+        let answer = send(&self.engine.client, &ex, &|r| {
+            super::auth::apply(scheme, creds, config, r)
+        })
+        .await?;
         let _ = answer.status;
         Ok(answer.body)
     }
@@ -309,27 +418,70 @@ impl Call<'_> {
         let mut result = if skip {
             None
         } else {
-            Some(self.exchange(request.method, &request.path, query, body, self.tool.retry_safe()).await?)
+            Some(
+                self.exchange(
+                    request.method,
+                    &request.path,
+                    query,
+                    body,
+                    self.tool.retry_safe(),
+                )
+                .await?,
+            )
         };
         for (quirk, step) in self.tool.quirks.iter().zip(&self.compiled.steps) {
-            let Quirk::CollectionDelta { add_input, remove_input, add, remove, token, conflict_status, conflict_retries, merge } = quirk;
+            let Quirk::CollectionDelta {
+                add_input,
+                remove_input,
+                add,
+                remove,
+                token,
+                conflict_status,
+                conflict_retries,
+                merge,
+            } = quirk;
             let mut last_step = None;
-            for (input_name, step_spec, template) in [(add_input, add, &step.add), (remove_input, remove, &step.remove)] {
-                let Some(items) = self.input.get(input_name).filter(|v| v.as_array().is_some_and(|a| !a.is_empty())) else {
+            for (input_name, step_spec, template) in [
+                (add_input, add, &step.add),
+                (remove_input, remove, &step.remove),
+            ] {
+                let Some(items) = self
+                    .input
+                    .get(input_name)
+                    .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+                else {
                     continue;
                 };
                 let mut conflicts = 0;
                 loop {
-                    let current = self.exchange(token.method, &token.path, vec![], None, true).await?;
-                    let stamp = current.pointer(&token.pointer).cloned().unwrap_or(Value::Null);
+                    let current = self
+                        .exchange(token.method, &token.path, vec![], None, true)
+                        .await?;
+                    let stamp = current
+                        .pointer(&token.pointer)
+                        .cloned()
+                        .unwrap_or(Value::Null);
                     let delta = json!({"items": items, "token": stamp});
-                    let body = template.as_ref().and_then(|t| t.render(&self.lookup(Some(&delta))));
-                    match self.exchange(step_spec.method, &step_spec.path, vec![], body, self.tool.retry_safe()).await {
+                    let body = template
+                        .as_ref()
+                        .and_then(|t| t.render(&self.lookup(Some(&delta))));
+                    match self
+                        .exchange(
+                            step_spec.method,
+                            &step_spec.path,
+                            vec![],
+                            body,
+                            self.tool.retry_safe(),
+                        )
+                        .await
+                    {
                         Ok(v) => {
                             last_step = Some(v);
                             break;
                         }
-                        Err(CallError::Upstream(f)) if f.status == *conflict_status && conflicts < *conflict_retries => {
+                        Err(CallError::Upstream(f))
+                            if f.status == *conflict_status && conflicts < *conflict_retries =>
+                        {
                             conflicts += 1;
                         }
                         Err(e) => return Err(e),
@@ -338,11 +490,19 @@ impl Call<'_> {
             }
             match (&mut result, merge, last_step) {
                 (Some(body), Some(m), Some(step_body)) => {
-                    if let (Some(value), Some(slot)) = (step_body.pointer(&m.from).cloned(), body.pointer_mut(&m.into)) {
+                    if let (Some(value), Some(slot)) = (
+                        step_body.pointer(&m.from).cloned(),
+                        body.pointer_mut(&m.into),
+                    ) {
                         *slot = value;
                     }
                 }
-                (None, _, _) => result = Some(self.exchange(token.method, &token.path, vec![], None, true).await?),
+                (None, _, _) => {
+                    result = Some(
+                        self.exchange(token.method, &token.path, vec![], None, true)
+                            .await?,
+                    )
+                }
                 _ => {}
             }
         }
@@ -353,13 +513,22 @@ impl Call<'_> {
 fn output(tool: &ToolSpec, body: Value, input: &Value, execution_id: Uuid) -> ToolOutput {
     let (next_cursor, has_more) = match &tool.pagination {
         Pagination::None => (None, false),
-        Pagination::Offset { page_input, next, .. } => {
+        Pagination::Offset {
+            page_input, next, ..
+        } => {
             let more = body.pointer(next).is_some_and(|v| !v.is_null());
             let page = input.get(page_input).and_then(Value::as_u64).unwrap_or(1);
             (more.then(|| (page + 1).to_string()), more)
         }
-        Pagination::Cursor { next_cursor, has_more, .. } => {
-            let cursor = body.pointer(next_cursor).and_then(Value::as_str).map(str::to_string);
+        Pagination::Cursor {
+            next_cursor,
+            has_more,
+            ..
+        } => {
+            let cursor = body
+                .pointer(next_cursor)
+                .and_then(Value::as_str)
+                .map(str::to_string);
             let more = match has_more {
                 Some(p) => body.pointer(p).and_then(Value::as_bool).unwrap_or(false),
                 None => cursor.is_some(),
@@ -371,6 +540,10 @@ fn output(tool: &ToolSpec, body: Value, input: &Value, execution_id: Uuid) -> To
         Some(sel) => sel.apply(&body),
         None => body,
     };
-    ToolOutput { data, execution_id, next_cursor, has_more }
+    ToolOutput {
+        data,
+        execution_id,
+        next_cursor,
+        has_more,
+    }
 }
-

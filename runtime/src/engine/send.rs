@@ -40,7 +40,7 @@ pub(crate) struct Failure {
 /// What went wrong in an exchange.
 pub(crate) enum SendError {
     /// The upstream answered with an error status.
-    Upstream(Failure),
+    Upstream(Box<Failure>),
     /// Transport-level failure (already mapped).
     Transport(Error),
 }
@@ -62,7 +62,11 @@ pub(crate) async fn send(
     authorize: &(dyn Fn(reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder> + Sync),
 ) -> std::result::Result<Answer, SendError> {
     let policy = &ex.spec.retry;
-    let max_attempts = if ex.retry_safe { policy.max_attempts.max(1) } else { 1 };
+    let max_attempts = if ex.retry_safe {
+        policy.max_attempts.max(1)
+    } else {
+        1
+    };
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -86,7 +90,8 @@ pub(crate) async fn send(
             Err(e) => {
                 let mapped = transport_error(ex.spec, &e, policy.timeout_ms);
                 if !last && (e.is_connect() || e.is_timeout() || e.is_request()) {
-                    tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt)).await;
+                    tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt))
+                        .await;
                     continue;
                 }
                 return Err(SendError::Transport(mapped));
@@ -102,15 +107,27 @@ pub(crate) async fn send(
             Ok(b) => b,
             Err(e) => {
                 if !last {
-                    tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt)).await;
+                    tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt))
+                        .await;
                     continue;
                 }
-                return Err(SendError::Transport(transport_error(ex.spec, &e, policy.timeout_ms)));
+                return Err(SendError::Transport(transport_error(
+                    ex.spec,
+                    &e,
+                    policy.timeout_ms,
+                )));
             }
         };
-        let body: Option<Value> = if bytes.is_empty() { None } else { serde_json::from_slice(&bytes).ok() };
+        let body: Option<Value> = if bytes.is_empty() {
+            None
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
         if (200..300).contains(&status) {
-            return Ok(Answer { status, body: body.unwrap_or(Value::Null) });
+            return Ok(Answer {
+                status,
+                body: body.unwrap_or(Value::Null),
+            });
         }
         let rule = classify(ex.spec, status, body.as_ref()).cloned();
         let retry = rule.as_ref().map(|r| r.retry).unwrap_or(RetryKind::Never);
@@ -124,16 +141,30 @@ pub(crate) async fn send(
             },
         };
         if let (Some(wait), false) = (wait, last) {
-            tracing::debug!(status, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tracing::debug!(
+                status,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
             tokio::time::sleep(wait).await;
             continue;
         }
-        return Err(SendError::Upstream(Failure { status, rule, body, retry_after_s: retry_after }));
+        return Err(SendError::Upstream(Box::new(Failure {
+            status,
+            rule,
+            body,
+            retry_after_s: retry_after,
+        })));
     }
 }
 
 /// The first error rule matching the status and body.
-pub(crate) fn classify<'s>(spec: &'s ConnectorSpec, status: u16, body: Option<&Value>) -> Option<&'s ErrorRule> {
+pub(crate) fn classify<'s>(
+    spec: &'s ConnectorSpec,
+    status: u16,
+    body: Option<&Value>,
+) -> Option<&'s ErrorRule> {
     spec.errors
         .iter()
         .find(|r| r.status.matches(status) && r.when.as_ref().is_none_or(|w| w.matches(body)))
@@ -141,13 +172,19 @@ pub(crate) fn classify<'s>(spec: &'s ConnectorSpec, status: u16, body: Option<&V
 
 /// Full-jitter exponential backoff.
 fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> Duration {
-    let ceiling = base_ms.saturating_mul(1u64 << attempt.min(16)).min(max_ms).max(1);
+    let ceiling = base_ms
+        .saturating_mul(1u64 << attempt.min(16))
+        .min(max_ms)
+        .max(1);
     Duration::from_millis(rand::rng().random_range(0..=ceiling))
 }
 
 fn transport_error(spec: &ConnectorSpec, e: &reqwest::Error, timeout_ms: u64) -> Error {
     if e.is_timeout() {
-        return Error::Timeout { connector: spec.connector.clone(), after_ms: timeout_ms };
+        return Error::Timeout {
+            connector: spec.connector.clone(),
+            after_ms: timeout_ms,
+        };
     }
     // reqwest errors can carry the URL (never credentials: those are headers); keep the kind only.
     let kind = if e.is_connect() {
@@ -157,13 +194,20 @@ fn transport_error(spec: &ConnectorSpec, e: &reqwest::Error, timeout_ms: u64) ->
     } else {
         "the request failed"
     };
-    Error::Network { connector: spec.connector.clone(), message: kind.to_string() }
+    Error::Network {
+        connector: spec.connector.clone(),
+        message: kind.to_string(),
+    }
 }
 
 /// Turns a failure into the caller-facing error (message from the rule plus the vendor's).
 pub(crate) fn upstream_error(failure: &Failure) -> Error {
     let Some(rule) = &failure.rule else {
-        let code = if failure.status >= 500 { "UPSTREAM_UNAVAILABLE" } else { "UPSTREAM_ERROR" };
+        let code = if failure.status >= 500 {
+            "UPSTREAM_UNAVAILABLE"
+        } else {
+            "UPSTREAM_ERROR"
+        };
         return Error::Upstream {
             code,
             status: failure.status,
@@ -181,13 +225,21 @@ pub(crate) fn upstream_error(failure: &Failure) -> Error {
         Some(v) if !v.is_empty() => format!("{} ({v})", rule.message.trim()),
         _ => rule.message.trim().to_string(),
     };
-    let details = rule.details.as_deref().and_then(|p| failure.body.as_ref()?.pointer(p)).cloned();
+    let details = rule
+        .details
+        .as_deref()
+        .and_then(|p| failure.body.as_ref()?.pointer(p))
+        .cloned();
     Error::Upstream {
         code: rule.code.as_str(),
         status: failure.status,
         message,
         details,
-        retry_after_s: if rule.retry == RetryKind::Never { None } else { failure.retry_after_s },
+        retry_after_s: if rule.retry == RetryKind::Never {
+            None
+        } else {
+            failure.retry_after_s
+        },
     }
 }
 
@@ -196,10 +248,18 @@ pub(crate) fn render_pairs<'v>(
     pairs: &[(String, toolwire_spec::template::Template)],
     lookup: &impl Fn(&toolwire_spec::template::VarRef) -> Option<&'v Value>,
 ) -> Vec<(String, String)> {
-    pairs.iter().filter_map(|(k, t)| t.render_string(lookup).map(|v| (k.clone(), v))).collect()
+    pairs
+        .iter()
+        .filter_map(|(k, t)| t.render_string(lookup).map(|v| (k.clone(), v)))
+        .collect()
 }
 
 /// Convenience for config lookups.
-pub(crate) fn config_value<'v>(config: &'v Map<String, Value>, var: &toolwire_spec::template::VarRef) -> Option<&'v Value> {
-    config.get(&var.path[0]).and_then(|c| toolwire_spec::template::lookup_path(c, &var.path[1..]))
+pub(crate) fn config_value<'v>(
+    config: &'v Map<String, Value>,
+    var: &toolwire_spec::template::VarRef,
+) -> Option<&'v Value> {
+    config
+        .get(&var.path[0])
+        .and_then(|c| toolwire_spec::template::lookup_path(c, &var.path[1..]))
 }

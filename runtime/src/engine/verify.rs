@@ -43,9 +43,18 @@ pub(crate) async fn probe(
         retry_safe: spec.verify.method == HttpMethod::Get,
         spec,
     };
-    match send(client, &ex, &|r| super::auth::apply(scheme, creds, config, r)).await {
+    match send(client, &ex, &|r| {
+        super::auth::apply(scheme, creds, config, r)
+    })
+    .await
+    {
         Ok(answer) => {
-            if spec.verify.expect.iter().all(|m| m.matches(Some(&answer.body))) {
+            if spec
+                .verify
+                .expect
+                .iter()
+                .all(|m| m.matches(Some(&answer.body)))
+            {
                 VerifyOutcome::Valid
             } else {
                 VerifyOutcome::Rejected
@@ -54,7 +63,10 @@ pub(crate) async fn probe(
         Err(SendError::Upstream(f)) if f.status == 401 => VerifyOutcome::Rejected,
         Err(SendError::Upstream(f)) if f.status == 403 => {
             let msg = f.body.as_ref().and_then(|b| {
-                b.pointer("/error/message").or_else(|| b.pointer("/description")).and_then(Value::as_str).map(str::to_string)
+                b.pointer("/error/message")
+                    .or_else(|| b.pointer("/description"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
             });
             VerifyOutcome::Restricted(msg)
         }

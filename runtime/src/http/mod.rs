@@ -32,7 +32,8 @@ pub fn client(options: &HttpOptions) -> Result<reqwest::Client> {
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     for pem in &options.extra_roots_pem {
         for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            let cert = cert.map_err(|e| Error::Internal(format!("bad extra root certificate: {e}")))?;
+            let cert =
+                cert.map_err(|e| Error::Internal(format!("bad extra root certificate: {e}")))?;
             roots
                 .add(cert)
                 .map_err(|e| Error::Internal(format!("bad extra root certificate: {e}")))?;
@@ -53,5 +54,7 @@ pub fn client(options: &HttpOptions) -> Result<reqwest::Client> {
     if let Some((suffix, addr)) = &options.resolve_suffix {
         builder = builder.dns_resolver(Arc::new(SuffixResolver::new(suffix.clone(), *addr)));
     }
-    builder.build().map_err(|e| Error::Internal(format!("http client: {e}")))
+    builder
+        .build()
+        .map_err(|e| Error::Internal(format!("http client: {e}")))
 }

@@ -15,7 +15,11 @@ pub struct SuffixResolver {
 impl SuffixResolver {
     /// `suffix` like `zendesk.com`.
     pub fn new(suffix: impl Into<String>, addr: SocketAddr) -> Self {
-        let suffix = suffix.into().trim_start_matches("*.").trim_start_matches('.').to_ascii_lowercase();
+        let suffix = suffix
+            .into()
+            .trim_start_matches("*.")
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
         SuffixResolver { suffix, addr }
     }
 
@@ -33,7 +37,8 @@ impl Resolve for SuffixResolver {
         }
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
     }

@@ -18,7 +18,12 @@ pub fn connectors_dir() -> PathBuf {
 }
 
 pub async fn env() -> Env {
-    let sim = Sim::builder().seed(7).tickets_per_tenant(30).start().await.expect("sim starts");
+    let sim = Sim::builder()
+        .seed(7)
+        .tickets_per_tenant(30)
+        .start()
+        .await
+        .expect("sim starts");
     let dir = tempfile::tempdir().unwrap();
     let store = Store::sqlite(dir.path().join("toolwire.db")).await.unwrap();
     let tw = Toolwire::builder()
@@ -47,10 +52,21 @@ impl Env {
     /// Connects `identifier` to the tenant's first agent; returns that agent's email.
     pub async fn connect(&self, identifier: &str, sub: &str) -> String {
         let tenant = self.sim.tenant(sub).unwrap();
-        let agent = tenant.agents.iter().find(|a| a.role == "agent").unwrap_or(&tenant.agents[0]).clone();
+        let agent = tenant
+            .agents
+            .iter()
+            .find(|a| a.role == "agent")
+            .unwrap_or(&tenant.agents[0])
+            .clone();
         self.tw
             .accounts()
-            .set_credentials("zendesk", identifier, &config(sub), None, creds(&agent.email, &agent.api_token))
+            .set_credentials(
+                "zendesk",
+                identifier,
+                &config(sub),
+                None,
+                creds(&agent.email, &agent.api_token),
+            )
             .await
             .expect("credentials verify");
         agent.email

@@ -19,6 +19,8 @@ pub struct Ctx {
     pub auth: AuthOutcome,
     pub now: DateTime<Utc>,
     pub client_ip: String,
+    /// Origin for pagination links when it is not the canonical one (see `local_links`).
+    pub link_origin: Option<String>,
 }
 
 impl Ctx {

@@ -149,6 +149,9 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
         None
     };
 
+    let link_origin = (state.config.local_links && !host.ends_with(".zendesk.com"))
+        .then(|| parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("{}://{h}", state.config.scheme)))
+        .flatten();
     let path = raw_path.strip_suffix(".json").unwrap_or(&raw_path).trim_end_matches('/').to_string();
     let mut t = lock(&tenant);
     if let Some(p) = peer
@@ -173,6 +176,7 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
         auth,
         now: Utc::now(),
         client_ip: peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "127.0.0.1".into()),
+        link_origin,
     };
     let r = routes::route(&mut t, &cx).unwrap_or_else(|e| e);
     let index = if is_ticket_index { t.tickets_index_rate.hit() } else { t.tickets_index_rate.peek() };

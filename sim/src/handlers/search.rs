@@ -78,7 +78,7 @@ pub fn export(t: &mut Tenant, cx: &Ctx) -> Res {
     let hits = search::run(t, &parsed, Some(&ty), cx.me(), None, None, cx.now);
     let items: Vec<(u64, Value)> = hits.iter().map(|r| (r.id(), render_rec(t, *r))).collect();
     let origin = t.origin();
-    let url = ListUrl { origin: &origin, path: &cx.path, query: &cx.query };
+    let url = ListUrl { origin: cx.link_origin.as_deref().unwrap_or(&origin), path: &cx.path, query: &cx.query };
     let mut out = pagination::cursor_page("results", "id", items, size, after, None, &url)?;
     out["facets"] = Value::Null;
     out["meta"]["before_cursor"] = Value::Null;

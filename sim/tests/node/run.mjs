@@ -57,11 +57,15 @@ async function main() {
   assert.equal(comments[1].public, false);
 
   const found = await client.search.query(`type:ticket subject:"Node ticket ${stamp}"`);
-  assert.equal(found.result.count, 1);
-  assert.equal(found.result.results[0].id, id);
-  assert.equal(found.result.results[0].result_type, "ticket");
+  // node-zendesk unwraps `results` into `result`.
+  assert.equal(found.result.length, 1);
+  assert.equal(found.result[0].id, id);
+  assert.equal(found.result[0].result_type, "ticket");
   const urgent = await client.search.query("type:ticket status:open priority:urgent");
-  assert.ok(urgent.result.count >= 3);
+  assert.ok(urgent.result.length >= 3);
+  assert.ok(urgent.result.every((x) => x.status === "open" && x.priority === "urgent"));
+  const count = await client.search.showResultsCount("type:ticket status:open priority:urgent");
+  assert.equal(count.result.count ?? count.result, urgent.result.length);
 
   const tickets = await client.tickets.list();
   assert.ok(tickets.length >= 51, `tickets.list returned ${tickets.length}`);

@@ -75,11 +75,19 @@ impl Document {
 
     /// Where the key naming the node at `pointer` is (for "unknown key" problems).
     pub fn key_location(&self, pointer: &str) -> (u32, u32) {
-        self.key_locations.get(pointer).copied().unwrap_or_else(|| self.location(pointer))
+        self.key_locations
+            .get(pointer)
+            .copied()
+            .unwrap_or_else(|| self.location(pointer))
     }
 
     /// A diagnostic located at the node `pointer`.
-    pub fn diagnostic(&self, pointer: &str, message: impl Into<String>, hint: impl Into<Option<String>>) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        pointer: &str,
+        message: impl Into<String>,
+        hint: impl Into<Option<String>>,
+    ) -> Diagnostic {
         let (line, column) = self.location(pointer);
         Diagnostic {
             file: self.file.clone(),
@@ -92,21 +100,31 @@ impl Document {
     }
 
     /// A diagnostic located at the key of the node `pointer`.
-    pub fn key_diagnostic(&self, pointer: &str, message: impl Into<String>, hint: impl Into<Option<String>>) -> Diagnostic {
+    pub fn key_diagnostic(
+        &self,
+        pointer: &str,
+        message: impl Into<String>,
+        hint: impl Into<Option<String>>,
+    ) -> Diagnostic {
         let mut d = self.diagnostic(pointer, message, hint);
         (d.line, d.column) = self.key_location(pointer);
         d
     }
 
     fn flatten(&mut self, node: &Located, at: String, problems: &mut Vec<Diagnostic>) -> Value {
-        let loc = (node.referenced.line() as u32, node.referenced.column() as u32);
+        let loc = (
+            node.referenced.line() as u32,
+            node.referenced.column() as u32,
+        );
         self.locations.insert(at.clone(), loc);
         match &node.value {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(*b),
             Node::Int(i) => Value::from(*i),
             Node::UInt(u) => Value::from(*u),
-            Node::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
+            Node::Float(f) => serde_json::Number::from_f64(*f)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
             Node::String(s) => Value::String(s.clone()),
             Node::Seq(items) => Value::Array(
                 items
@@ -127,7 +145,10 @@ impl Document {
                             column: key_loc.1,
                             pointer: child.clone(),
                             message: format!("duplicate key `{}`", key.value),
-                            hint: Some("each key may appear once in a mapping; remove or merge the copies".into()),
+                            hint: Some(
+                                "each key may appear once in a mapping; remove or merge the copies"
+                                    .into(),
+                            ),
                         });
                         continue;
                     }

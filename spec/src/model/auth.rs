@@ -3,8 +3,8 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::tool::HttpMethod;
 use super::errors::BodyMatch;
+use super::tool::HttpMethod;
 
 /// How requests authenticate; the map key in `auth:` names the scheme.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,16 +130,19 @@ impl AuthScheme {
     /// The retirement date, when the vendor announced one.
     pub fn sunset(&self) -> Option<&str> {
         match self {
-            AuthScheme::Basic { sunset, .. } | AuthScheme::Bearer { sunset, .. } | AuthScheme::ApiKey { sunset, .. } => {
-                sunset.as_deref()
-            }
+            AuthScheme::Basic { sunset, .. }
+            | AuthScheme::Bearer { sunset, .. }
+            | AuthScheme::ApiKey { sunset, .. } => sunset.as_deref(),
             _ => None,
         }
     }
 
     /// True for OAuth schemes (tokens that expire and refresh).
     pub fn is_oauth(&self) -> bool {
-        matches!(self, AuthScheme::Oauth2AuthorizationCode { .. } | AuthScheme::Oauth2ClientCredentials { .. })
+        matches!(
+            self,
+            AuthScheme::Oauth2AuthorizationCode { .. } | AuthScheme::Oauth2ClientCredentials { .. }
+        )
     }
 }
 

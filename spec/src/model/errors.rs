@@ -46,7 +46,9 @@ impl StatusMatch {
     pub fn matches(&self, status: u16) -> bool {
         match self {
             StatusMatch::Exact(s) => *s == status,
-            StatusMatch::Class(c) => c.len() == 3 && c.ends_with("xx") && c.as_bytes()[0] == b'0' + (status / 100) as u8,
+            StatusMatch::Class(c) => {
+                c.len() == 3 && c.ends_with("xx") && c.as_bytes()[0] == b'0' + (status / 100) as u8
+            }
         }
     }
 }
@@ -74,10 +76,15 @@ pub struct BodyMatch {
 impl BodyMatch {
     /// How many tests are set (valid specs have exactly one).
     pub fn test_count(&self) -> usize {
-        [self.equals.is_some(), self.contains.is_some(), self.one_of.is_some(), self.not_null.is_some()]
-            .iter()
-            .filter(|b| **b)
-            .count()
+        [
+            self.equals.is_some(),
+            self.contains.is_some(),
+            self.one_of.is_some(),
+            self.not_null.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
     }
 
     /// Evaluates the condition against a parsed body (`None` when the body is not JSON).
@@ -87,7 +94,9 @@ impl BodyMatch {
             return found == Some(expected);
         }
         if let Some(needle) = &self.contains {
-            return found.and_then(Value::as_str).is_some_and(|s| s.contains(needle.as_str()));
+            return found
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.contains(needle.as_str()));
         }
         if let Some(options) = &self.one_of {
             return found.is_some_and(|f| options.contains(f));

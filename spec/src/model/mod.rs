@@ -82,10 +82,8 @@ impl ConnectorSpec {
             }
             i += 1;
         }
-        if !defs.is_empty() {
-            if let Value::Object(map) = &mut out {
-                map.insert("$defs".into(), Value::Object(defs));
-            }
+        if let (false, Value::Object(map)) = (defs.is_empty(), &mut out) {
+            map.insert("$defs".into(), Value::Object(defs));
         }
         out
     }
@@ -96,13 +94,15 @@ fn rewrite_refs(schema: &Value, used: &mut Vec<String>) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    if k == "$ref" {
-                        if let Some(name) = v.as_str().and_then(|s| s.strip_prefix("#/models/")) {
-                            if !used.iter().any(|u| u == name) {
-                                used.push(name.to_string());
-                            }
-                            return (k.clone(), Value::String(format!("#/$defs/{name}")));
+                    if let Some(name) = v
+                        .as_str()
+                        .and_then(|s| s.strip_prefix("#/models/"))
+                        .filter(|_| k == "$ref")
+                    {
+                        if !used.iter().any(|u| u == name) {
+                            used.push(name.to_string());
                         }
+                        return (k.clone(), Value::String(format!("#/$defs/{name}")));
                     }
                     (k.clone(), rewrite_refs(v, used))
                 })

@@ -38,7 +38,9 @@ impl ToolSpec {
     /// True when repeating the call cannot duplicate an effect: read-only or idempotent
     /// tools, or requests that carry an idempotency key.
     pub fn retry_safe(&self) -> bool {
-        self.annotations.read_only || self.annotations.idempotent || self.request.idempotency.is_some()
+        self.annotations.read_only
+            || self.annotations.idempotent
+            || self.request.idempotency.is_some()
     }
 
     /// Names of the input's top-level properties.

@@ -27,7 +27,9 @@ impl BodyTemplate {
 
     fn parse_at(value: &Value, at: &str) -> Result<Self, (String, TemplateError)> {
         Ok(match value {
-            Value::String(s) => BodyTemplate::Template(Template::parse(s).map_err(|e| (at.to_string(), e))?),
+            Value::String(s) => {
+                BodyTemplate::Template(Template::parse(s).map_err(|e| (at.to_string(), e))?)
+            }
             Value::Array(items) => BodyTemplate::Array(
                 items
                     .iter()
@@ -78,7 +80,9 @@ impl BodyTemplate {
         match self {
             BodyTemplate::Literal(v) => Some(v.clone()),
             BodyTemplate::Template(t) => t.render_value(lookup),
-            BodyTemplate::Array(items) => Some(Value::Array(items.iter().filter_map(|i| i.render(lookup)).collect())),
+            BodyTemplate::Array(items) => Some(Value::Array(
+                items.iter().filter_map(|i| i.render(lookup)).collect(),
+            )),
             BodyTemplate::Object(members) => {
                 let mut map = Map::new();
                 let mut had_vars = false;
@@ -88,7 +92,11 @@ impl BodyTemplate {
                         map.insert(key.clone(), v);
                     }
                 }
-                if map.is_empty() && had_vars { None } else { Some(Value::Object(map)) }
+                if map.is_empty() && had_vars {
+                    None
+                } else {
+                    Some(Value::Object(map))
+                }
             }
         }
     }

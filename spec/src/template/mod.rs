@@ -89,7 +89,10 @@ impl Template {
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
         }
-        Ok(Template { source: text.to_string(), parts })
+        Ok(Template {
+            source: text.to_string(),
+            parts,
+        })
     }
 
     /// The text the template was parsed from.
@@ -125,7 +128,10 @@ impl Template {
 
     /// Renders to a JSON value: a single-variable template keeps its type; `None` when a
     /// variable is absent (or null).
-    pub fn render_value<'v>(&self, lookup: &impl Fn(&VarRef) -> Option<&'v Value>) -> Option<Value> {
+    pub fn render_value<'v>(
+        &self,
+        lookup: &impl Fn(&VarRef) -> Option<&'v Value>,
+    ) -> Option<Value> {
         if let Some(var) = self.as_single_var() {
             return lookup(var).filter(|v| !v.is_null()).cloned();
         }
@@ -133,7 +139,10 @@ impl Template {
     }
 
     /// Renders to text; `None` when a variable is absent (or null).
-    pub fn render_string<'v>(&self, lookup: &impl Fn(&VarRef) -> Option<&'v Value>) -> Option<String> {
+    pub fn render_string<'v>(
+        &self,
+        lookup: &impl Fn(&VarRef) -> Option<&'v Value>,
+    ) -> Option<String> {
         let mut out = String::with_capacity(self.source.len());
         for part in &self.parts {
             match part {
@@ -171,13 +180,18 @@ fn parse_var(name: &str) -> Option<VarRef> {
     let path: Vec<String> = segments.map(str::to_string).collect();
     let ident = |s: &str| {
         !s.is_empty()
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     if !ident(namespace) || path.is_empty() || !path.iter().all(|s| ident(s)) {
         return None;
     }
-    Some(VarRef { namespace: namespace.to_string(), path })
+    Some(VarRef {
+        namespace: namespace.to_string(),
+        path,
+    })
 }
 
 /// Looks `path` up in a JSON object tree.

@@ -3,16 +3,32 @@ use serde_json::{Value, json};
 use super::*;
 
 fn lookup_in<'v>(root: &'v Value) -> impl Fn(&VarRef) -> Option<&'v Value> + 'v {
-    move |v: &VarRef| root.get(&v.namespace).and_then(|ns| lookup_path(ns, &v.path))
+    move |v: &VarRef| {
+        root.get(&v.namespace)
+            .and_then(|ns| lookup_path(ns, &v.path))
+    }
 }
 
 #[test]
 fn single_variable_keeps_type() {
     let ctx = json!({"input": {"n": 5, "tags": ["a", "b"], "flag": false}});
     let look = lookup_in(&ctx);
-    assert_eq!(Template::parse("{{input.n}}").unwrap().render_value(&look), Some(json!(5)));
-    assert_eq!(Template::parse("{{ input.tags }}").unwrap().render_value(&look), Some(json!(["a", "b"])));
-    assert_eq!(Template::parse("{{input.flag}}").unwrap().render_value(&look), Some(json!(false)));
+    assert_eq!(
+        Template::parse("{{input.n}}").unwrap().render_value(&look),
+        Some(json!(5))
+    );
+    assert_eq!(
+        Template::parse("{{ input.tags }}")
+            .unwrap()
+            .render_value(&look),
+        Some(json!(["a", "b"]))
+    );
+    assert_eq!(
+        Template::parse("{{input.flag}}")
+            .unwrap()
+            .render_value(&look),
+        Some(json!(false))
+    );
 }
 
 #[test]
@@ -46,7 +62,10 @@ fn body_drops_absent_optionals_and_empty_objects() {
     .unwrap();
     let ctx = json!({"input": {"body": "hi", "public": false}});
     let out = body.render(&lookup_in(&ctx)).unwrap();
-    assert_eq!(out, json!({"ticket": {"comment": {"body": "hi", "public": false}, "safe_update": true}}));
+    assert_eq!(
+        out,
+        json!({"ticket": {"comment": {"body": "hi", "public": false}, "safe_update": true}})
+    );
 }
 
 proptest::proptest! {

@@ -24,19 +24,36 @@ impl Scope<'_> {
         let field = var.path[0].as_str();
         let (declared, what): (&[&str], &str) = match var.namespace.as_str() {
             "config" => (&self.config, "config variable (declare it under `config:`)"),
-            "credentials" => (&self.credentials, "credential field (declare it under the scheme's `fields:`)"),
-            "input" => (&self.inputs, "input property (declare it under the tool's `input.properties`)"),
-            "delta" if self.delta => (&["items", "token"], "delta value (`delta.items` or `delta.token`)"),
+            "credentials" => (
+                &self.credentials,
+                "credential field (declare it under the scheme's `fields:`)",
+            ),
+            "input" => (
+                &self.inputs,
+                "input property (declare it under the tool's `input.properties`)",
+            ),
+            "delta" if self.delta => (
+                &["items", "token"],
+                "delta value (`delta.items` or `delta.token`)",
+            ),
             other => {
                 let allowed = self.namespaces().join(", ");
-                return Err(format!("unknown namespace `{other}` in `{{{{{var}}}}}`; here you can use: {allowed}"));
+                return Err(format!(
+                    "unknown namespace `{other}` in `{{{{{var}}}}}`; here you can use: {allowed}"
+                ));
             }
         };
         if declared.contains(&field) {
             Ok(())
         } else {
-            let known = if declared.is_empty() { "none are declared".to_string() } else { format!("known: {}", declared.join(", ")) };
-            Err(format!("`{{{{{var}}}}}` names an undeclared {what}; {known}"))
+            let known = if declared.is_empty() {
+                "none are declared".to_string()
+            } else {
+                format!("known: {}", declared.join(", "))
+            };
+            Err(format!(
+                "`{{{{{var}}}}}` names an undeclared {what}; {known}"
+            ))
         }
     }
 
@@ -65,7 +82,12 @@ struct Checker<'a> {
 
 /// Checks meaning; returns every problem.
 pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) -> Diagnostics {
-    let mut c = Checker { doc, spec, tool_index, out: Vec::new() };
+    let mut c = Checker {
+        doc,
+        spec,
+        tool_index,
+        out: Vec::new(),
+    };
     c.config();
     c.auth();
     c.verify();
@@ -77,7 +99,8 @@ pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) 
 
 impl<'a> Checker<'a> {
     fn err(&mut self, at: &str, message: impl Into<String>, hint: impl Into<String>) {
-        self.out.push(self.doc.diagnostic(at, message, Some(hint.into())));
+        self.out
+            .push(self.doc.diagnostic(at, message, Some(hint.into())));
     }
 
     fn config_names(&self) -> Vec<&'a str> {
@@ -95,7 +118,11 @@ impl<'a> Checker<'a> {
                 Some(t)
             }
             Err(e) => {
-                self.err(at, format!("bad template at character {}: {}", e.offset + 1, e.message), "templates look like `{{input.field}}`");
+                self.err(
+                    at,
+                    format!("bad template at character {}: {}", e.offset + 1, e.message),
+                    "templates look like `{{input.field}}`",
+                );
                 None
             }
         }
@@ -106,7 +133,11 @@ impl<'a> Checker<'a> {
             Ok(t) => {
                 for (rel, var) in t.vars() {
                     if let Err(msg) = scope.check(var) {
-                        self.err(&format!("{at}{rel}"), msg, "fix the variable name or declare it");
+                        self.err(
+                            &format!("{at}{rel}"),
+                            msg,
+                            "fix the variable name or declare it",
+                        );
                     }
                 }
             }
@@ -122,30 +153,59 @@ impl<'a> Checker<'a> {
         let mut rest = path;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else {
-                self.err(at, format!("unclosed `{{` in path `{path}`"), "path parameters look like `{ticket_id}`");
+                self.err(
+                    at,
+                    format!("unclosed `{{` in path `{path}`"),
+                    "path parameters look like `{ticket_id}`",
+                );
                 return;
             };
             let name = &rest[open + 1..open + close];
             match tool {
-                None => self.err(at, format!("path parameter `{{{name}}}` is not allowed here"), "this path takes no parameters"),
+                None => self.err(
+                    at,
+                    format!("path parameter `{{{name}}}` is not allowed here"),
+                    "this path takes no parameters",
+                ),
                 Some(tool) => {
                     if !tool.input_properties().contains(&name) {
-                        self.err(at, format!("path parameter `{{{name}}}` is not an input of `{}`", tool.name), format!("add `{name}` to the tool's input.properties (and to `required`)"));
+                        self.err(
+                            at,
+                            format!(
+                                "path parameter `{{{name}}}` is not an input of `{}`",
+                                tool.name
+                            ),
+                            format!(
+                                "add `{name}` to the tool's input.properties (and to `required`)"
+                            ),
+                        );
                     } else if !tool.required_inputs().contains(&name) {
-                        self.err(at, format!("path parameter `{{{name}}}` must be a required input"), format!("add `{name}` to the tool's input.required"));
+                        self.err(
+                            at,
+                            format!("path parameter `{{{name}}}` must be a required input"),
+                            format!("add `{name}` to the tool's input.required"),
+                        );
                     }
                 }
             }
             rest = &rest[open + close + 1..];
         }
         if path.contains("{{") {
-            self.err(at, "paths use `{name}` for inputs, not `{{...}}` templates", "write `/tickets/{ticket_id}.json`");
+            self.err(
+                at,
+                "paths use `{name}` for inputs, not `{{...}}` templates",
+                "write `/tickets/{ticket_id}.json`",
+            );
         }
     }
 
     fn pointer(&mut self, at: &str, p: &str) {
         if !(p.is_empty() || p.starts_with('/')) {
-            self.err(at, format!("`{p}` is not a JSON pointer"), "JSON pointers start with `/`, e.g. `/ticket/id`");
+            self.err(
+                at,
+                format!("`{p}` is not a JSON pointer"),
+                "JSON pointers start with `/`, e.g. `/ticket/id`",
+            );
         }
     }
 
@@ -153,16 +213,35 @@ impl<'a> Checker<'a> {
         for (name, var) in &self.spec.config {
             let at = format!("/config/{name}/pattern");
             if let Err(e) = regex::Regex::new(&var.pattern) {
-                self.err(&at, format!("pattern does not compile: {e}"), "write a Rust `regex` pattern");
+                self.err(
+                    &at,
+                    format!("pattern does not compile: {e}"),
+                    "write a Rust `regex` pattern",
+                );
             } else if !(var.pattern.starts_with('^') && var.pattern.ends_with('$')) {
                 self.err(&at, "config patterns must be anchored", "start the pattern with `^` and end it with `$`, so nothing else can ride along");
             }
         }
-        let scope = Scope { config: self.config_names(), credentials: vec![], inputs: vec![], delta: false };
+        let scope = Scope {
+            config: self.config_names(),
+            credentials: vec![],
+            inputs: vec![],
+            delta: false,
+        };
         if let Some(t) = self.template("/base_url", &self.spec.base_url.clone(), &scope) {
-            let host_part = t.source().trim_start_matches("https://").split('/').next().unwrap_or("").to_string();
+            let host_part = t
+                .source()
+                .trim_start_matches("https://")
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
             if host_part.contains('@') || host_part.contains(':') {
-                self.err("/base_url", "base_url must not carry a port or userinfo", "write `https://{{config.subdomain}}.example.com/api`");
+                self.err(
+                    "/base_url",
+                    "base_url must not carry a port or userinfo",
+                    "write `https://{{config.subdomain}}.example.com/api`",
+                );
             }
         }
     }
@@ -171,30 +250,55 @@ impl<'a> Checker<'a> {
         let config = self.config_names();
         for (name, scheme) in &self.spec.auth {
             let at = format!("/auth/{name}");
-            let creds: Vec<&str> = scheme.fields().map(|f| f.keys().map(String::as_str).collect()).unwrap_or_default();
-            let scope = Scope { config: config.clone(), credentials: creds, inputs: vec![], delta: false };
+            let creds: Vec<&str> = scheme
+                .fields()
+                .map(|f| f.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let scope = Scope {
+                config: config.clone(),
+                credentials: creds,
+                inputs: vec![],
+                delta: false,
+            };
             let templates: Vec<(&str, &String)> = match scheme {
-                AuthScheme::Basic { username, password, .. } => vec![("username", username), ("password", password)],
+                AuthScheme::Basic {
+                    username, password, ..
+                } => vec![("username", username), ("password", password)],
                 AuthScheme::Bearer { token, .. } => vec![("token", token)],
                 AuthScheme::ApiKey { value, .. } => vec![("value", value)],
-                AuthScheme::Oauth2AuthorizationCode { authorize_url, token_url, .. } => {
+                AuthScheme::Oauth2AuthorizationCode {
+                    authorize_url,
+                    token_url,
+                    ..
+                } => {
                     vec![("authorize_url", authorize_url), ("token_url", token_url)]
                 }
-                AuthScheme::Oauth2ClientCredentials { token_url, .. } => vec![("token_url", token_url)],
+                AuthScheme::Oauth2ClientCredentials { token_url, .. } => {
+                    vec![("token_url", token_url)]
+                }
             };
             for (key, text) in templates {
                 self.template(&format!("{at}/{key}"), text, &scope);
             }
             if let Some(s) = scheme.sunset() {
-                let ok = s.len() == 10 && s.split('-').map(|p| p.parse::<u32>().ok()).collect::<Option<Vec<_>>>().is_some_and(|p| (1..=12).contains(&p[1]) && (1..=31).contains(&p[2]));
+                let ok = s.len() == 10
+                    && s.split('-')
+                        .map(|p| p.parse::<u32>().ok())
+                        .collect::<Option<Vec<_>>>()
+                        .is_some_and(|p| (1..=12).contains(&p[1]) && (1..=31).contains(&p[2]));
                 if !ok {
-                    self.err(&format!("{at}/sunset"), format!("`{s}` is not a date"), "write YYYY-MM-DD");
+                    self.err(
+                        &format!("{at}/sunset"),
+                        format!("`{s}` is not a date"),
+                        "write YYYY-MM-DD",
+                    );
                 }
             }
-            if let Some(fields) = scheme.fields() {
-                if !fields.values().any(|f| f.secret) {
-                    self.err(&format!("{at}/fields"), format!("auth scheme `{name}` has no secret field"), "mark the token or password field `secret: true` so it is vaulted and never shown");
-                }
+            if scheme
+                .fields()
+                .is_some_and(|f| !f.values().any(|f| f.secret))
+            {
+                self.err(&format!("{at}/fields"), format!("auth scheme `{name}` has no secret field"), "mark the token or password field `secret: true` so it is vaulted and never shown");
             }
         }
     }
@@ -218,8 +322,17 @@ impl<'a> Checker<'a> {
             if let Some(p) = &rule.details {
                 self.pointer(&format!("/errors/{i}/details"), p);
             }
-            if rule.retry == RetryKind::AfterHeader && !matches!(rule.status, StatusMatch::Exact(429) | StatusMatch::Exact(503) | StatusMatch::Class(_)) {
-                self.err(&format!("/errors/{i}/retry"), "`after_header` only makes sense for 429 and 503", "use `backoff` or `never`");
+            if rule.retry == RetryKind::AfterHeader
+                && !matches!(
+                    rule.status,
+                    StatusMatch::Exact(429) | StatusMatch::Exact(503) | StatusMatch::Class(_)
+                )
+            {
+                self.err(
+                    &format!("/errors/{i}/retry"),
+                    "`after_header` only makes sense for 429 and 503",
+                    "use `backoff` or `never`",
+                );
             }
         }
     }
@@ -235,10 +348,22 @@ impl<'a> Checker<'a> {
                             Some(name) if self.spec.models.contains_key(name) => {}
                             Some(name) => {
                                 let known: Vec<_> = self.spec.models.keys().cloned().collect();
-                                self.err(&child, format!("model `{name}` is not defined"), format!("define it under `models:` (known: {})", known.join(", ")));
+                                self.err(
+                                    &child,
+                                    format!("model `{name}` is not defined"),
+                                    format!(
+                                        "define it under `models:` (known: {})",
+                                        known.join(", ")
+                                    ),
+                                );
                             }
-                            None if target.starts_with("#/$defs/") || target.starts_with("#/definitions/") => {}
-                            None => self.err(&child, format!("`{target}` is not a model reference"), "write `$ref: \"#/models/Name\"`"),
+                            None if target.starts_with("#/$defs/")
+                                || target.starts_with("#/definitions/") => {}
+                            None => self.err(
+                                &child,
+                                format!("`{target}` is not a model reference"),
+                                "write `$ref: \"#/models/Name\"`",
+                            ),
                         }
                     } else {
                         self.model_refs(&child, v);
@@ -257,7 +382,11 @@ impl<'a> Checker<'a> {
     fn compiles(&mut self, at: &str, schema: &Value, what: &str) {
         let inlined = self.spec.inline_models(schema);
         if let Err(e) = jsonschema::draft202012::new(&inlined) {
-            self.err(at, format!("{what} is not a valid JSON Schema: {e}"), "fix the schema (draft 2020-12)");
+            self.err(
+                at,
+                format!("{what} is not a valid JSON Schema: {e}"),
+                "fix the schema (draft 2020-12)",
+            );
         }
     }
 
@@ -275,37 +404,66 @@ impl<'a> Checker<'a> {
         for (i, tool) in self.spec.tools.iter().enumerate() {
             let at = format!("/tools/{}", self.tool_index[i]);
             if !seen.insert(tool.name.as_str()) {
-                self.err(&format!("{at}/name"), format!("tool `{}` is defined twice", tool.name), "tool names must be unique within a connector");
+                self.err(
+                    &format!("{at}/name"),
+                    format!("tool `{}` is defined twice", tool.name),
+                    "tool names must be unique within a connector",
+                );
             }
             if !tool.name.starts_with(&format!("{}_", self.spec.connector)) {
                 self.err(&format!("{at}/name"), format!("tool `{}` does not start with `{}_`", tool.name, self.spec.connector), "prefix tool names with the connector name so they stay unique across connectors");
             }
             self.input_schema(&at, tool);
             let inputs = tool.input_properties();
-            let scope = Scope { config: config.clone(), credentials: vec![], inputs: inputs.clone(), delta: false };
+            let scope = Scope {
+                config: config.clone(),
+                credentials: vec![],
+                inputs: inputs.clone(),
+                delta: false,
+            };
             let r = &tool.request;
             self.path_params(&format!("{at}/request/path"), &r.path, Some(tool));
             for (k, v) in &r.query {
-                self.template(&format!("{at}/request/query/{}", crate::pointer::push("", k).trim_start_matches('/')), v, &scope);
+                self.template(
+                    &format!(
+                        "{at}/request/query/{}",
+                        crate::pointer::push("", k).trim_start_matches('/')
+                    ),
+                    v,
+                    &scope,
+                );
             }
             for (k, v) in &r.headers {
                 if k.eq_ignore_ascii_case("authorization") {
-                    self.err(&format!("{at}/request/headers"), "tools may not set Authorization", "auth comes from the account's auth scheme");
+                    self.err(
+                        &format!("{at}/request/headers"),
+                        "tools may not set Authorization",
+                        "auth comes from the account's auth scheme",
+                    );
                 }
                 self.template(&format!("{at}/request/headers/{k}"), v, &scope);
             }
             if let Some(body) = &r.body {
                 if r.method == HttpMethod::Get {
-                    self.err(&format!("{at}/request/body"), "GET requests cannot have a body", "move the values to `query:`");
+                    self.err(
+                        &format!("{at}/request/body"),
+                        "GET requests cannot have a body",
+                        "move the values to `query:`",
+                    );
                 }
                 self.body(&format!("{at}/request/body"), body, &scope);
             }
-            if let Some(idem) = &r.idempotency {
-                if let Some(input) = &idem.input {
-                    if !inputs.contains(&input.as_str()) {
-                        self.err(&format!("{at}/request/idempotency/input"), format!("`{input}` is not an input"), "name an input property or drop `input:`");
-                    }
-                }
+            if let Some(input) = r
+                .idempotency
+                .as_ref()
+                .and_then(|i| i.input.as_ref())
+                .filter(|i| !inputs.contains(&i.as_str()))
+            {
+                self.err(
+                    &format!("{at}/request/idempotency/input"),
+                    format!("`{input}` is not an input"),
+                    "name an input property or drop `input:`",
+                );
             }
             self.annotations(&at, tool);
             if let Some(sel) = &tool.response.select {
@@ -324,14 +482,22 @@ impl<'a> Checker<'a> {
             }
             match &tool.pagination {
                 Pagination::None => {}
-                Pagination::Offset { page_input, next, count } => {
+                Pagination::Offset {
+                    page_input,
+                    next,
+                    count,
+                } => {
                     self.input_named(&format!("{at}/pagination/page_input"), tool, page_input);
                     self.pointer(&format!("{at}/pagination/next"), next);
                     if let Some(c) = count {
                         self.pointer(&format!("{at}/pagination/count"), c);
                     }
                 }
-                Pagination::Cursor { cursor_input, next_cursor, has_more } => {
+                Pagination::Cursor {
+                    cursor_input,
+                    next_cursor,
+                    has_more,
+                } => {
                     self.input_named(&format!("{at}/pagination/cursor_input"), tool, cursor_input);
                     self.pointer(&format!("{at}/pagination/next_cursor"), next_cursor);
                     if let Some(h) = has_more {
@@ -343,14 +509,22 @@ impl<'a> Checker<'a> {
                 self.quirk(&format!("{at}/quirks/{q}"), tool, quirk, &config);
             }
             if r.skip_if_body_empty && tool.quirks.is_empty() {
-                self.err(&format!("{at}/request/skip_if_body_empty"), "`skip_if_body_empty` without a quirk would make the tool do nothing", "remove it, or add the quirk that does the work");
+                self.err(
+                    &format!("{at}/request/skip_if_body_empty"),
+                    "`skip_if_body_empty` without a quirk would make the tool do nothing",
+                    "remove it, or add the quirk that does the work",
+                );
             }
         }
     }
 
     fn input_named(&mut self, at: &str, tool: &ToolSpec, name: &str) {
         if !tool.input_properties().contains(&name) {
-            self.err(at, format!("`{name}` is not an input of `{}`", tool.name), format!("add `{name}` to input.properties"));
+            self.err(
+                at,
+                format!("`{name}` is not an input of `{}`", tool.name),
+                format!("add `{name}` to input.properties"),
+            );
         }
     }
 
@@ -361,16 +535,32 @@ impl<'a> Checker<'a> {
         }
         for req in tool.required_inputs() {
             if !tool.input_properties().contains(&req) {
-                self.err(&format!("{input_at}/required"), format!("required input `{req}` is not in properties"), format!("add `{req}` to properties or remove it from required"));
+                self.err(
+                    &format!("{input_at}/required"),
+                    format!("required input `{req}` is not in properties"),
+                    format!("add `{req}` to properties or remove it from required"),
+                );
             }
         }
         if let Some(props) = tool.input.get("properties").and_then(Value::as_object) {
             for (name, prop) in props {
                 if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    self.err(&format!("{input_at}/properties/{name}"), format!("input name `{name}` is not a valid identifier"), "use letters, digits and `_` (names become Rust fields and MCP arguments)");
+                    self.err(
+                        &format!("{input_at}/properties/{name}"),
+                        format!("input name `{name}` is not a valid identifier"),
+                        "use letters, digits and `_` (names become Rust fields and MCP arguments)",
+                    );
                 }
-                if prop.get("description").and_then(Value::as_str).is_none_or(str::is_empty) {
-                    self.err(&format!("{input_at}/properties/{name}"), format!("input `{name}` has no description"), "describe every input: the model reads it to fill the field");
+                if prop
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+                {
+                    self.err(
+                        &format!("{input_at}/properties/{name}"),
+                        format!("input `{name}` has no description"),
+                        "describe every input: the model reads it to fill the field",
+                    );
                 }
             }
         }
@@ -383,28 +573,61 @@ impl<'a> Checker<'a> {
         let m = tool.request.method;
         let at = format!("{at}/annotations");
         if m.is_safe() && !a.read_only {
-            self.err(&at, format!("`{}` only sends GET but is not read_only", tool.name), "set `read_only: true`");
+            self.err(
+                &at,
+                format!("`{}` only sends GET but is not read_only", tool.name),
+                "set `read_only: true`",
+            );
         }
         if !m.is_safe() && a.read_only {
-            self.err(&at, format!("`{}` sends {} but claims read_only", tool.name, m.as_str()), "set `read_only: false`");
+            self.err(
+                &at,
+                format!("`{}` sends {} but claims read_only", tool.name, m.as_str()),
+                "set `read_only: false`",
+            );
         }
         if a.read_only && (a.destructive || !a.idempotent) {
-            self.err(&at, "read-only tools are idempotent and not destructive", "set `destructive: false, idempotent: true`");
+            self.err(
+                &at,
+                "read-only tools are idempotent and not destructive",
+                "set `destructive: false, idempotent: true`",
+            );
         }
         if m == HttpMethod::Delete && !a.destructive {
-            self.err(&at, "DELETE requests are destructive", "set `destructive: true`");
+            self.err(
+                &at,
+                "DELETE requests are destructive",
+                "set `destructive: true`",
+            );
         }
         if m == HttpMethod::Post && a.idempotent && tool.request.idempotency.is_none() {
-            self.err(&at, "a POST is only idempotent with an idempotency key", "add `request.idempotency` or set `idempotent: false`");
+            self.err(
+                &at,
+                "a POST is only idempotent with an idempotency key",
+                "add `request.idempotency` or set `idempotent: false`",
+            );
         }
     }
 
     fn quirk(&mut self, at: &str, tool: &ToolSpec, quirk: &Quirk, config: &[&'a str]) {
-        let Quirk::CollectionDelta { add_input, remove_input, add, remove, token, merge, .. } = quirk;
+        let Quirk::CollectionDelta {
+            add_input,
+            remove_input,
+            add,
+            remove,
+            token,
+            merge,
+            ..
+        } = quirk;
         for (key, name) in [("add_input", add_input), ("remove_input", remove_input)] {
             self.input_named(&format!("{at}/{key}"), tool, name);
         }
-        let scope = Scope { config: config.to_vec(), credentials: vec![], inputs: tool.input_properties(), delta: true };
+        let scope = Scope {
+            config: config.to_vec(),
+            credentials: vec![],
+            inputs: tool.input_properties(),
+            delta: true,
+        };
         for (key, step) in [("add", add), ("remove", remove)] {
             self.path_params(&format!("{at}/{key}/path"), &step.path, Some(tool));
             if let Some(body) = &step.body {

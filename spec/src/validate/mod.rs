@@ -40,18 +40,29 @@ pub fn validate(doc: &Document) -> Result<ConnectorSpec, Diagnostics> {
 }
 
 fn tool_index(pointer: &str) -> Option<usize> {
-    pointer.strip_prefix("/tools/")?.split('/').next()?.parse().ok()
+    pointer
+        .strip_prefix("/tools/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn tools_with_problems(problems: &Diagnostics) -> Vec<usize> {
-    problems.iter().filter_map(|d| tool_index(&d.pointer)).collect()
+    problems
+        .iter()
+        .filter_map(|d| tool_index(&d.pointer))
+        .collect()
 }
 
 /// The spec without the given tools, and the original index of each tool kept.
 fn without_tools(value: &serde_json::Value, drop: &[usize]) -> (serde_json::Value, Vec<usize>) {
     let mut value = value.clone();
     let mut kept = Vec::new();
-    if let Some(tools) = value.get_mut("tools").and_then(serde_json::Value::as_array_mut) {
+    if let Some(tools) = value
+        .get_mut("tools")
+        .and_then(serde_json::Value::as_array_mut)
+    {
         let all = std::mem::take(tools);
         for (i, tool) in all.into_iter().enumerate() {
             if !drop.contains(&i) {

@@ -13,8 +13,10 @@ use crate::pointer;
 fn format_schema() -> &'static (Value, jsonschema::Validator) {
     static SCHEMA: OnceLock<(Value, jsonschema::Validator)> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let schema: Value = serde_json::from_str(crate::CONNECTOR_SCHEMA).expect("connector.schema.json is JSON");
-        let validator = jsonschema::draft202012::new(&schema).expect("connector.schema.json is a valid schema");
+        let schema: Value =
+            serde_json::from_str(crate::CONNECTOR_SCHEMA).expect("connector.schema.json is JSON");
+        let validator =
+            jsonschema::draft202012::new(&schema).expect("connector.schema.json is a valid schema");
         (schema, validator)
     })
 }
@@ -37,7 +39,11 @@ pub(super) fn check(doc: &Document) -> Diagnostics {
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or("?");
-                doc.diagnostic(&at, format!("missing required key `{name}`"), Some(format!("add `{name}:` here")))
+                doc.diagnostic(
+                    &at,
+                    format!("missing required key `{name}`"),
+                    Some(format!("add `{name}:` here")),
+                )
             }
             ValidationErrorKind::Enum { options } => doc.diagnostic(
                 &at,
@@ -49,25 +55,43 @@ pub(super) fn check(doc: &Document) -> Diagnostics {
                 format!("{} is not allowed here", short(error.instance())),
                 Some(format!("the only valid value is {expected_value}")),
             ),
-            ValidationErrorKind::Type { .. } => {
-                doc.diagnostic(&at, error.to_string(), Some("change the value to the expected type".into()))
-            }
+            ValidationErrorKind::Type { .. } => doc.diagnostic(
+                &at,
+                error.to_string(),
+                Some("change the value to the expected type".into()),
+            ),
             ValidationErrorKind::Pattern { pattern } => doc.diagnostic(
                 &at,
-                format!("{} does not match the required pattern", short(error.instance())),
+                format!(
+                    "{} does not match the required pattern",
+                    short(error.instance())
+                ),
                 Some(pattern_hint(&schema_path, pattern)),
             ),
-            _ => doc.diagnostic(&at, error.to_string(), Some("see connectors/connector.schema.json for this key".into())),
+            _ => doc.diagnostic(
+                &at,
+                error.to_string(),
+                Some("see connectors/connector.schema.json for this key".into()),
+            ),
         };
         out.push(diagnostic);
     }
     Diagnostics(out)
 }
 
-fn unknown_key(doc: &Document, schema: &Value, schema_path: &str, child: &str, key: &str) -> Diagnostic {
+fn unknown_key(
+    doc: &Document,
+    schema: &Value,
+    schema_path: &str,
+    child: &str,
+    key: &str,
+) -> Diagnostic {
     let allowed = allowed_keys(schema, schema_path);
     let hint = match closest(key, &allowed) {
-        Some(best) => format!("did you mean `{best}`? allowed keys here: {}", allowed.join(", ")),
+        Some(best) => format!(
+            "did you mean `{best}`? allowed keys here: {}",
+            allowed.join(", ")
+        ),
         None if allowed.is_empty() => "remove this key".to_string(),
         None => format!("remove it; allowed keys here: {}", allowed.join(", ")),
     };
@@ -83,13 +107,19 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
     for segment in &segments[..last] {
         if *segment == "$ref" {
             let target = node.get("$ref").and_then(Value::as_str).unwrap_or("#");
-            node = schema.pointer(target.trim_start_matches('#')).unwrap_or(node);
+            node = schema
+                .pointer(target.trim_start_matches('#'))
+                .unwrap_or(node);
             continue;
         }
         let key = segment.replace("~1", "/").replace("~0", "~");
         node = match node {
             Value::Object(m) => m.get(&key).unwrap_or(node),
-            Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)).unwrap_or(node),
+            Value::Array(a) => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| a.get(i))
+                .unwrap_or(node),
             _ => node,
         };
     }
@@ -110,13 +140,22 @@ fn closest<'a>(key: &str, options: &'a [String]) -> Option<&'a str> {
 
 fn short(v: &Value) -> String {
     let text = v.to_string();
-    if text.len() > 60 { format!("{}…", &text[..text.floor_char_boundary(57)]) } else { text }
+    if text.len() > 60 {
+        format!("{}…", &text[..text.floor_char_boundary(57)])
+    } else {
+        text
+    }
 }
 
 fn list(options: &Value) -> String {
     options
         .as_array()
-        .map(|a| a.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))
+        .map(|a| {
+            a.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .unwrap_or_default()
 }
 
