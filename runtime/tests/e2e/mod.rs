@@ -48,6 +48,7 @@ pub fn creds(email: &str, token: &str) -> Credentials {
     Credentials::from_fields([("email", email), ("api_token", token)])
 }
 
+#[allow(dead_code)] // not every test binary uses every helper
 impl Env {
     /// Connects `identifier` to the tenant's first agent; returns that agent's email.
     pub async fn connect(&self, identifier: &str, sub: &str) -> String {

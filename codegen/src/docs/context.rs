@@ -1,0 +1,269 @@
+//! The data the docs template renders: every cell pre-formatted as Markdown (escaped for
+//! tables), so the template stays a plain layout.
+
+use serde_json::{Value, json};
+use toolwire_spec::{AuthScheme, BodyMatch, ConnectorSpec, ErrorRule, Pagination, Quirk, StatusMatch, ToolSpec};
+
+use crate::schemas::notes;
+
+/// The template context for `spec`.
+pub(super) fn build(spec: &ConnectorSpec) -> Value {
+    json!({
+        "connector": spec.connector,
+        "title": spec.title,
+        "description": spec.description.trim(),
+        "base_url": spec.base_url,
+        "tool_count": spec.tools.len(),
+        "config": spec.config.iter().map(|(name, var)| json!({
+            "name": name,
+            "title": cell(&var.title),
+            "description": cell(&var.description),
+            "pattern": var.pattern.replace('|', "\\|"),
+            "example": var.example.as_deref().map(|e| format!("`{e}`")).unwrap_or_default(),
+        })).collect::<Vec<_>>(),
+        "auth": spec.auth.iter().map(|(name, scheme)| auth(name, scheme)).collect::<Vec<_>>(),
+        "errors": spec.errors.iter().map(error).collect::<Vec<_>>(),
+        "tools": spec.tools.iter().map(|t| tool(spec, t)).collect::<Vec<_>>(),
+        "models": spec.models.iter().map(|(name, schema)| json!({
+            "name": name,
+            "description": description(schema),
+            "fields": rows(schema, ""),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn auth(name: &str, scheme: &AuthScheme) -> Value {
+    let (kind, details) = match scheme {
+        AuthScheme::Basic { .. } => ("HTTP Basic".to_string(), vec![]),
+        AuthScheme::Bearer { .. } => ("bearer token".to_string(), vec![]),
+        AuthScheme::ApiKey { location, name, .. } => {
+            let place = serde_json::to_value(location).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            (format!("API key in {place} `{name}`"), vec![])
+        }
+        AuthScheme::Oauth2AuthorizationCode { scopes, pkce, refresh, .. } => {
+            let mut details = vec![format!("Scopes requested: {}.", code_list(scopes))];
+            if let Some(p) = pkce {
+                details.push(format!("PKCE: `{p:?}`."));
+            }
+            details.push(format!("Refresh tokens: {}.", snake(refresh)));
+            ("OAuth 2.0 authorization code".to_string(), details)
+        }
+        AuthScheme::Oauth2ClientCredentials { scopes, .. } => {
+            let details = if scopes.is_empty() { vec![] } else { vec![format!("Scopes requested: {}.", code_list(scopes))] };
+            ("OAuth 2.0 client credentials".to_string(), details)
+        }
+    };
+    let inactivity = match scheme {
+        AuthScheme::Basic { inactivity_days, .. } => *inactivity_days,
+        _ => None,
+    };
+    let fields = match scheme {
+        AuthScheme::Oauth2AuthorizationCode { client_fields, .. } => Some(client_fields),
+        other => other.fields(),
+    };
+    json!({
+        "name": name,
+        "title": cell(scheme.title()),
+        "kind": kind,
+        "sunset": scheme.sunset(),
+        "inactivity_days": inactivity,
+        "details": details,
+        "fields": fields.into_iter().flatten().map(|(name, f)| json!({
+            "name": name,
+            "title": cell(&f.title),
+            "secret": yes_no(f.secret),
+            "description": cell(&f.description),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn error(rule: &ErrorRule) -> Value {
+    let status = match &rule.status {
+        StatusMatch::Exact(s) => s.to_string(),
+        StatusMatch::Class(c) => c.clone(),
+    };
+    json!({
+        "status": status,
+        "when": rule.when.as_ref().map(body_match).unwrap_or_default(),
+        "code": rule.code.as_str(),
+        "retry": snake(&rule.retry),
+        "account": snake(&rule.account),
+        "message": cell(&rule.message),
+    })
+}
+
+fn body_match(m: &BodyMatch) -> String {
+    let test = if let Some(v) = &m.equals {
+        format!("equals `{v}`")
+    } else if let Some(s) = &m.contains {
+        format!("contains \"{s}\"")
+    } else if let Some(vs) = &m.one_of {
+        format!("is one of {}", vs.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+    } else if let Some(want) = m.not_null {
+        if want { "is not null".into() } else { "is null or missing".into() }
+    } else {
+        String::new()
+    };
+    cell(&format!("`{}` {test}", m.pointer))
+}
+
+fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
+    let a = tool.annotations;
+    let idempotency = tool.request.idempotency.as_ref().map(|i| match &i.input {
+        Some(input) => format!("header `{}`, key from input `{input}` (otherwise one key per execution)", i.header),
+        None => format!("header `{}`, one key per execution", i.header),
+    });
+    let quirks: Vec<String> = tool
+        .quirks
+        .iter()
+        .map(|q| match q {
+            Quirk::CollectionDelta { add_input, remove_input, add, remove, .. } => format!(
+                "`{add_input}` and `{remove_input}` change only those members, via `{} {}` and `{} {}` with a concurrency token",
+                add.method.as_str(),
+                add.path,
+                remove.method.as_str(),
+                remove.path
+            ),
+        })
+        .collect();
+    let (output, output_fields) = output(spec, tool);
+    json!({
+        "name": tool.name,
+        "title": cell(&tool.title),
+        "description": tool.description.trim(),
+        "method": tool.request.method.as_str(),
+        "path": tool.request.path,
+        "read_only": yes_no(a.read_only),
+        "destructive": yes_no(a.destructive),
+        "idempotent": yes_no(a.idempotent),
+        "open_world": yes_no(a.open_world),
+        "scopes": if tool.scopes.is_empty() { Value::Null } else { Value::String(code_list(&tool.scopes)) },
+        "pagination": pagination(&tool.pagination),
+        "idempotency": idempotency,
+        "quirks": quirks,
+        "inputs": rows(&tool.input, ""),
+        "output": output,
+        "output_fields": output_fields,
+    })
+}
+
+fn output(spec: &ConnectorSpec, tool: &ToolSpec) -> (String, Vec<Value>) {
+    let Some(schema) = &tool.response.output else {
+        return ("The response body as JSON (no output schema).".into(), vec![]);
+    };
+    let _ = spec;
+    if schema.get("$ref").is_some() {
+        return (format!("{} (see [Models](#models)).", type_label(schema)), vec![]);
+    }
+    let fields = rows(schema, "");
+    if fields.is_empty() { (format!("{}.", type_label(schema)), vec![]) } else { ("An object:".into(), fields) }
+}
+
+fn pagination(p: &Pagination) -> String {
+    match p {
+        Pagination::None => "none (one page)".into(),
+        Pagination::Offset { page_input, next, count } => {
+            let count = count.as_ref().map(|c| format!(", total at `{c}`")).unwrap_or_default();
+            format!("page numbers in input `{page_input}`; a next page exists while `{next}` is set{count}")
+        }
+        Pagination::Cursor { cursor_input, next_cursor, has_more } => {
+            let more = has_more.as_ref().map(|h| format!(", more while `{h}` is true")).unwrap_or_default();
+            format!("cursor: pass the returned cursor (`{next_cursor}`) back as input `{cursor_input}`{more}")
+        }
+    }
+}
+
+/// One table row per property, nested objects flattened (`requester.email`,
+/// `custom_fields[].id`).
+fn rows(schema: &Value, prefix: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else { return out };
+    for (name, prop) in props {
+        let path = format!("{prefix}{name}");
+        out.push(json!({
+            "name": path,
+            "type": cell(&type_label(prop)),
+            "required": yes_no(required.contains(&name.as_str())),
+            "description": cell(&property_description(prop)),
+        }));
+        if prop.get("properties").is_some() {
+            out.extend(rows(prop, &format!("{path}.")));
+        } else if let Some(items) = prop.get("items").filter(|i| i.get("properties").is_some()) {
+            out.extend(rows(items, &format!("{path}[].")));
+        }
+    }
+    out
+}
+
+fn property_description(schema: &Value) -> String {
+    let mut text = description(schema);
+    let values = schema.get("enum").or_else(|| schema.get("items").and_then(|i| i.get("enum")));
+    if let Some(Value::Array(values)) = values {
+        let list: Vec<String> = values.iter().map(|v| format!("`{}`", render(v))).collect();
+        text = sentence(text, &format!("One of: {}.", list.join(", ")));
+    }
+    if let Some(d) = notes::default_note(schema) {
+        text = sentence(text, &format!("Default: `{d}`."));
+    }
+    let constraints = notes::keyword_notes(schema);
+    if !constraints.is_empty() {
+        text = sentence(text, &format!("Constraints: {}.", constraints.join(", ")));
+    }
+    text
+}
+
+fn type_label(schema: &Value) -> String {
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        return format!("`{}`", target.rsplit('/').next().unwrap_or(target));
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let labels: Vec<String> = types
+        .iter()
+        .map(|t| match (*t, schema.get("items")) {
+            ("array", Some(items)) => format!("array of {}", type_label(items)),
+            (t, _) => t.to_string(),
+        })
+        .collect();
+    if labels.is_empty() { "any".into() } else { labels.join(" or ") }
+}
+
+fn description(schema: &Value) -> String {
+    schema.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_string()
+}
+
+fn sentence(text: String, more: &str) -> String {
+    if text.is_empty() { more.to_string() } else { format!("{text} {more}") }
+}
+
+fn render(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn code_list(items: &[String]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn snake<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// Text safe inside a Markdown table cell: one line, `|` escaped.
+fn cell(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+}

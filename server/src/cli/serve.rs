@@ -1,0 +1,92 @@
+//! `toolwire serve`: the REST API on a data directory (SQLite vault, master key, API key).
+
+use std::net::{SocketAddr, ToSocketAddrs as _};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Result, ServerError};
+use crate::rest::{self, ApiKeys, AppState};
+use crate::setup::{self, RuntimeOptions};
+
+/// `toolwire serve` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Listen address.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Data directory: toolwire.db, master.key and api.key (when not given by env) live here.
+    #[arg(long, default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Connectors directory (default: ./connectors, else the workspace's).
+    #[arg(long)]
+    pub connectors: Option<PathBuf>,
+    /// Trust this extra root CA (PEM file), e.g. the one `toolwire sim` writes.
+    #[arg(long)]
+    pub sim_ca: Option<PathBuf>,
+    /// Send every *.zendesk.com request to HOST:PORT (e.g. a running `toolwire sim`).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub resolve_zendesk: Option<String>,
+}
+
+/// Runs the server until Ctrl-C.
+pub async fn run(args: ServeArgs) -> Result<()> {
+    let key = setup::master_key(&args.data_dir)?;
+    let extra_root_pem = match &args.sim_ca {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| ServerError::io(format!("read {}", p.display()), e))?),
+        None => None,
+    };
+    let resolve_zendesk = match &args.resolve_zendesk {
+        Some(hp) => Some(
+            hp.to_socket_addrs()
+                .map_err(|e| ServerError::Usage(format!("--resolve-zendesk {hp}: {e}")))?
+                .next()
+                .ok_or_else(|| ServerError::Usage(format!("--resolve-zendesk {hp}: no address")))?,
+        ),
+        None => None,
+    };
+    let listener = rest::bind(args.addr).await?;
+    let local = listener.local_addr().map_err(|e| ServerError::io("local address", e))?;
+    let opts = RuntimeOptions {
+        data_dir: args.data_dir.clone(),
+        connectors: args.connectors.clone(),
+        extra_root_pem,
+        resolve_zendesk,
+        link_base: Some(format!("http://{local}")),
+    };
+    let tw = setup::build(&opts, key).await?;
+    let keys = ApiKeys::default().with_key(&api_key(&args.data_dir)?);
+    let state = AppState::new(tw, keys, &setup::connectors_dir(args.connectors.as_deref())?);
+    eprintln!("toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)");
+    rest::serve(listener, rest::router(state), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// The API key from `TOOLWIRE_API_KEY`, else `data_dir/api.key` (created, mode 0600, on first
+/// start; its path is announced on stderr, the key itself never printed).
+pub fn api_key(data_dir: &Path) -> Result<String> {
+    if let Ok(k) = std::env::var("TOOLWIRE_API_KEY")
+        && !k.trim().is_empty()
+    {
+        return Ok(k.trim().to_string());
+    }
+    let path = data_dir.join("api.key");
+    if path.exists() {
+        let k = std::fs::read_to_string(&path).map_err(|e| ServerError::io(format!("read {}", path.display()), e))?;
+        return Ok(k.trim().to_string());
+    }
+    let k = ApiKeys::generate_key();
+    write_private(&path, &format!("{k}\n"))?;
+    eprintln!("generated an API key in {} (use: -H \"Authorization: Bearer $(cat {})\")", path.display(), path.display());
+    Ok(k)
+}
+
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path).map_err(|e| ServerError::io(format!("create {}", path.display()), e))?;
+    f.write_all(text.as_bytes()).map_err(|e| ServerError::io(format!("write {}", path.display()), e))
+}

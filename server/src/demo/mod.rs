@@ -1,0 +1,76 @@
+//! `toolwire demo`: the README's first command. Starts the Zendesk simulator in-process, a
+//! local vault, connects two customers, plays the support-assistant story ([`story`]) and then
+//! (unless `--once`) serves the REST API on localhost.
+
+mod print;
+mod story;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use toolwire_sim::Sim;
+
+use crate::error::{Result, ServerError};
+use crate::rest::{self, ApiKeys, AppState};
+use crate::setup::{self, RuntimeOptions};
+
+/// `toolwire demo` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// Exit after the story instead of serving REST.
+    #[arg(long)]
+    pub once: bool,
+    /// Where the demo vault lives (SQLite + its master key).
+    #[arg(long, default_value = "data/demo")]
+    pub data_dir: PathBuf,
+    /// REST listen address after the story.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Simulator seed (same seed, same tickets and tokens).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Connectors directory (default: ./connectors, else the workspace's).
+    #[arg(long)]
+    pub connectors: Option<PathBuf>,
+}
+
+/// Runs the demo.
+pub async fn run(args: DemoArgs) -> Result<()> {
+    let sim = Sim::builder().seed(args.seed).start().await?;
+    print::header(&format!("Zendesk simulator on https://{} (tenants: {})", sim.addr(), sim.tenants().iter().map(|t| t.subdomain.as_str()).collect::<Vec<_>>().join(", ")));
+    // Bind first so reconnect links name the real address.
+    let listener = if args.once { None } else { Some(rest::bind(args.addr).await?) };
+    let link_base = match &listener {
+        Some(l) => format!("http://{}", l.local_addr().map_err(|e| ServerError::io("local address", e))?),
+        None => format!("http://{}", args.addr),
+    };
+    let opts = RuntimeOptions {
+        data_dir: args.data_dir.clone(),
+        connectors: args.connectors.clone(),
+        extra_root_pem: Some(sim.ca_pem()),
+        resolve_zendesk: Some(sim.addr()),
+        link_base: Some(link_base.clone()),
+    };
+    let key = setup::master_key(&args.data_dir)?;
+    let tw = setup::build(&opts, key).await?;
+    story::play(&tw, &sim).await?;
+    let Some(listener) = listener else {
+        sim.shutdown().await;
+        return Ok(());
+    };
+    let api_key = crate::cli::api_key_for_demo(&args.data_dir)?;
+    let state = AppState::new(tw, ApiKeys::default().with_key(&api_key), &setup::connectors_dir(args.connectors.as_deref())?);
+    print::header(&format!("REST API on {link_base} (Ctrl-C stops)"));
+    let auth = format!("-H \"Authorization: Bearer $(cat {})\"", args.data_dir.join("api.key").display());
+    println!("  curl {auth} {link_base}/v1/connected_accounts");
+    println!("  curl {auth} {link_base}/v1/connected_accounts/zendesk/acme");
+    println!(
+        "  curl {auth} -H 'content-type: application/json' -d '{{\"identifier\":\"acme\",\"tool_name\":\"zendesk_search_tickets\",\"tool_input\":{{\"query\":\"status:open\"}}}}' {link_base}/v1/execute_tool"
+    );
+    rest::serve(listener, rest::router(state), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    sim.shutdown().await;
+    Ok(())
+}

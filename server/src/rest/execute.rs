@@ -1,0 +1,40 @@
+//! `POST /v1/execute_tool`: runs one tool for one identifier →
+//! `{data, execution_id, next_cursor?, has_more}` or a typed error.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+use super::body::JsonBody;
+use crate::error::{Result, ServerError};
+
+/// Request body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecuteTool {
+    identifier: String,
+    tool_name: String,
+    #[serde(default)]
+    tool_input: Option<Value>,
+    #[serde(default)]
+    connection_name: Option<String>,
+}
+
+/// Runs the tool through the runtime (input validated before any network call).
+pub async fn execute(State(s): State<AppState>, JsonBody(req): JsonBody<ExecuteTool>) -> Result<Json<Value>> {
+    if req.identifier.trim().is_empty() {
+        return Err(ServerError::InvalidRequest("identifier must not be empty".into()));
+    }
+    let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
+    let out = match &req.connection_name {
+        Some(conn) => s.tw.execute_tool_on(conn, &req.identifier, &req.tool_name, input).await?,
+        None => s.tw.execute_tool(&req.identifier, &req.tool_name, input).await?,
+    };
+    let mut body = json!({"data": out.data, "execution_id": out.execution_id.to_string(), "has_more": out.has_more});
+    if let Some(c) = out.next_cursor {
+        body["next_cursor"] = json!(c);
+    }
+    Ok(Json(body))
+}

@@ -1,0 +1,93 @@
+//! The REST API (`toolwire serve`, `toolwire demo`): the router, its shared state and the
+//! server loop. One file per resource; auth, body parsing and error bodies have their own.
+//!
+//! | route | what |
+//! | --- | --- |
+//! | `GET /healthz`, `GET /readyz` | liveness, readiness (store reachable); no auth |
+//! | `POST /v1/connected_accounts` | get-or-create; with `config` + `credentials` also sets them (verified live) |
+//! | `GET /v1/connected_accounts` | list (`connection_name`, `status`, `page_token`, `limit`) |
+//! | `GET/DELETE /v1/connected_accounts/{connection_name}/{identifier}` | one account (never credentials) |
+//! | `PUT /v1/connected_accounts/{connection_name}/{identifier}/credentials` | replace credentials |
+//! | `GET /v1/connected_accounts/{connection_name}/{identifier}/history` | status history |
+//! | `GET /v1/tools` | tool definitions (`connection_name`, `format=mcp\|openai\|anthropic`) |
+//! | `POST /v1/execute_tool` | run a tool for an identifier |
+
+mod accounts;
+pub mod auth;
+mod body;
+mod errors;
+mod execute;
+mod health;
+mod tools;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+use tokio::net::TcpListener;
+use toolwire_runtime::Toolwire;
+
+pub use auth::ApiKeys;
+pub use body::BODY_LIMIT;
+
+use crate::error::{Result, ServerError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The runtime.
+    pub tw: Toolwire,
+    /// Accepted API keys (hashes only).
+    pub keys: Arc<ApiKeys>,
+    /// Spec file of each connection (for the tool catalog).
+    pub spec_files: Arc<HashMap<String, PathBuf>>,
+}
+
+impl AppState {
+    /// State for `tw`, accepting `keys`; `connectors_dir` maps connections to spec files.
+    pub fn new(tw: Toolwire, keys: ApiKeys, connectors_dir: &std::path::Path) -> Self {
+        let mut spec_files = HashMap::new();
+        if let Ok(entries) = std::fs::read_dir(connectors_dir) {
+            for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+                if path.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                    && let Ok(spec) = toolwire_spec::load_file(&path)
+                {
+                    spec_files.insert(spec.connector, path);
+                }
+            }
+        }
+        AppState { tw, keys: Arc::new(keys), spec_files: Arc::new(spec_files) }
+    }
+}
+
+/// The full router.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/connected_accounts", post(accounts::create).get(accounts::list))
+        .route("/connected_accounts/{connection_name}/{identifier}", get(accounts::get).delete(accounts::delete))
+        .route("/connected_accounts/{connection_name}/{identifier}/credentials", put(accounts::put_credentials))
+        .route("/connected_accounts/{connection_name}/{identifier}/history", get(accounts::history))
+        .route("/tools", get(tools::list))
+        .route("/execute_tool", post(execute::execute))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_api_key));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/v1", api)
+        .fallback(errors::not_found)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Binds `addr` (port 0 picks a free one).
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|e| ServerError::io(format!("bind {addr}"), e))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes.
+pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|e| ServerError::io("serve", e))
+}
