@@ -1,1 +1,32 @@
-//! placeholder
+//! toolwire: typed, safe SaaS tools for AI agents.
+//!
+//! A connector is a YAML spec (`connectors/zendesk.yaml`). From it, toolwire gives Rust apps
+//! typed tools ([`connector!`]) and any agent the same tools at run time, all run by one
+//! engine. This crate is the facade: it re-exports the spec format, the `Tool` contract, the
+//! macro and (once wired) the runtime.
+//!
+//! ```ignore
+//! toolwire::connector!("connectors/zendesk.yaml");
+//!
+//! let input = zendesk::TicketCreate {
+//!     comment_body: "The printer is on fire".into(),
+//!     priority: Some(zendesk::Priority::Urgent),
+//!     ..Default::default()
+//! };
+//! ```
+
+pub use toolwire_macros::connector;
+pub use toolwire_spec as spec;
+pub use toolwire_spec::{ConnectorSpec, SpecError, Tool, fingerprint};
+
+pub use toolwire_runtime as runtime;
+// runtime re-exports: added by the runtime work
+// pub use toolwire_runtime::*;
+
+/// What generated code refers to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use schemars;
+    pub use serde;
+    pub use serde_json;
+}

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::connector::Connector;
-use crate::engine::{Engine, LinkBuilder, ToolOutput, VerifyOutcome, probe};
+use crate::engine::{Engine, Ledger, LinkBuilder, ToolOutput, VerifyOutcome, probe};
 use crate::error::{Error, Result};
 use crate::events::{Events, StatusEvent};
 use crate::http::HttpOptions;
@@ -129,11 +129,12 @@ impl ToolwireBuilder {
             client: crate::http::client(&self.http)?,
             connectors: map,
             tool_owner,
-            store,
+            store: store.clone(),
             vault,
             links: self.links,
             events: Events::default(),
             outbound_ip_hint: self.outbound_ip_hint,
+            ledger: Ledger::start(store.clone()),
         };
         Ok(Toolwire {
             engine: Arc::new(engine),
@@ -175,6 +176,11 @@ impl Toolwire {
     /// The vault (for key rotation and rewrap).
     pub fn vault(&self) -> &Vault {
         &self.engine.vault
+    }
+
+    /// Waits until queued audit rows and last-use times are written (call before shutdown).
+    pub async fn flush(&self) {
+        self.engine.ledger.flush().await;
     }
 
     /// Subscribes to account status changes.

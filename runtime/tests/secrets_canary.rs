@@ -84,6 +84,7 @@ async fn tokens_never_reach_logs_errors_or_database_files() {
         .unwrap_err();
     assert_eq!(revoked.code(), "ACCOUNT_REVOKED");
     texts.push(format!("{revoked} {revoked:?}"));
+    env.tw.flush().await;
     env.tw.store().close().await;
 
     let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();

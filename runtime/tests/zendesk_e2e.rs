@@ -443,3 +443,50 @@ async fn non_idempotent_writes_are_never_retried_and_429_waits() {
         "beyond the cap: fail fast with retry_after_s"
     );
 }
+
+#[tokio::test]
+async fn every_call_is_audited_and_marks_last_use() {
+    let env = e2e::env().await;
+    env.connect("c1", "acme").await;
+    env.tw
+        .execute_tool("c1", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap();
+    let err = env
+        .tw
+        .execute_tool("c1", "zendesk_ticket_get", json!({"ticket_id": 987_654}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "NOT_FOUND");
+    env.tw.flush().await;
+    let account = env
+        .tw
+        .accounts()
+        .get("zendesk", "c1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(account.last_used_at.is_some(), "last use recorded");
+    let rows = env
+        .tw
+        .store()
+        .list_executions(Some(account.id), 10)
+        .await
+        .unwrap();
+    let summary: Vec<(String, String, Option<String>)> = rows
+        .iter()
+        .map(|r| (r.tool.clone(), r.outcome.clone(), r.error_code.clone()))
+        .collect();
+    assert!(
+        summary.contains(&("zendesk_groups_list".into(), "ok".into(), None)),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains(&(
+            "zendesk_ticket_get".into(),
+            "error".into(),
+            Some("NOT_FOUND".into())
+        )),
+        "{summary:?}"
+    );
+}

@@ -28,7 +28,8 @@ pub enum Format {
 pub fn tool_schemas_file(path: &Path, format: Format) -> Result<Value> {
     #[cfg(feature = "codegen")]
     {
-        let generator = toolwire_codegen::Generator::from_file(path).map_err(|e| ServerError::Codegen(e.to_string()))?;
+        let generator = toolwire_codegen::Generator::from_file(path)
+            .map_err(|e| ServerError::Codegen(e.to_string()))?;
         Ok(generator.tool_schemas(codegen_format(format)))
     }
     #[cfg(not(feature = "codegen"))]
@@ -42,7 +43,8 @@ pub fn tool_schemas_file(path: &Path, format: Format) -> Result<Value> {
 pub fn docs_markdown(path: &Path) -> Result<String> {
     #[cfg(feature = "codegen")]
     {
-        let generator = toolwire_codegen::Generator::from_file(path).map_err(|e| ServerError::Codegen(e.to_string()))?;
+        let generator = toolwire_codegen::Generator::from_file(path)
+            .map_err(|e| ServerError::Codegen(e.to_string()))?;
         Ok(generator.docs_markdown())
     }
     #[cfg(not(feature = "codegen"))]
@@ -76,7 +78,12 @@ pub fn list_lines(spec: &ConnectorSpec) -> Vec<String> {
                 "write"
             };
             let idem = if a.idempotent { ", idempotent" } else { "" };
-            format!("{:<34} {:<28} {}", t.name, format!("[{kind}{idem}]"), t.title)
+            format!(
+                "{:<34} {:<28} {}",
+                t.name,
+                format!("[{kind}{idem}]"),
+                t.title
+            )
         })
         .collect()
 }

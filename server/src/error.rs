@@ -9,19 +9,19 @@ use axum::http::StatusCode;
 pub enum ServerError {
     /// A runtime call failed (its code and agent message are passed through).
     #[error(transparent)]
-    Runtime(#[from] toolwire_runtime::Error),
+    Runtime(Box<toolwire_runtime::Error>),
     /// A connector spec failed to load; the message lists every problem as `file:line:column`.
     #[error(transparent)]
-    Spec(#[from] toolwire_spec::SpecError),
+    Spec(Box<toolwire_spec::SpecError>),
     /// The simulator failed to start or act.
     #[error("simulator: {0}")]
-    Sim(#[from] toolwire_sim::SimError),
+    Sim(Box<toolwire_sim::SimError>),
     /// The vault's master key could not be loaded or created.
     #[error(transparent)]
-    Vault(#[from] toolwire_runtime::vault::VaultError),
+    Vault(Box<toolwire_runtime::vault::VaultError>),
     /// The store could not be opened.
     #[error(transparent)]
-    Store(#[from] toolwire_runtime::store::StoreError),
+    Store(Box<toolwire_runtime::store::StoreError>),
     /// A file or socket operation failed.
     #[error("{context}: {source}")]
     Io {
@@ -65,7 +65,10 @@ pub enum ServerError {
 impl ServerError {
     /// Wraps an I/O error with what was being done.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        ServerError::Io { context: context.into(), source }
+        ServerError::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     /// The stable code (runtime errors keep theirs: `INVALID_INPUT`, `ACCOUNT_REVOKED`, ...).
@@ -92,7 +95,9 @@ impl ServerError {
     /// The HTTP status the REST API answers this error with.
     pub fn http_status(&self) -> StatusCode {
         match self {
-            ServerError::InvalidJson(_) | ServerError::InvalidRequest(_) | ServerError::Usage(_) => StatusCode::BAD_REQUEST,
+            ServerError::InvalidJson(_)
+            | ServerError::InvalidRequest(_)
+            | ServerError::Usage(_) => StatusCode::BAD_REQUEST,
             ServerError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -122,8 +127,12 @@ fn runtime_status(e: &toolwire_runtime::Error) -> StatusCode {
 
 fn code_status(code: &str) -> StatusCode {
     match code {
-        "INVALID_INPUT" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "INVALID_PAGE_TOKEN" => StatusCode::BAD_REQUEST,
-        "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "ACCOUNT_NOT_FOUND" | "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "INVALID_INPUT" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "INVALID_PAGE_TOKEN" => {
+            StatusCode::BAD_REQUEST
+        }
+        "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "ACCOUNT_NOT_FOUND" | "NOT_FOUND" => {
+            StatusCode::NOT_FOUND
+        }
         "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
         "TIMEOUT" => StatusCode::GATEWAY_TIMEOUT,
         "UPSTREAM_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
@@ -131,6 +140,36 @@ fn code_status(code: &str) -> StatusCode {
         c if c.starts_with("ACCOUNT_") => StatusCode::CONFLICT,
         c if c.starts_with("UPSTREAM_") => StatusCode::BAD_GATEWAY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<toolwire_runtime::Error> for ServerError {
+    fn from(e: toolwire_runtime::Error) -> Self {
+        ServerError::Runtime(Box::new(e))
+    }
+}
+
+impl From<toolwire_spec::SpecError> for ServerError {
+    fn from(e: toolwire_spec::SpecError) -> Self {
+        ServerError::Spec(Box::new(e))
+    }
+}
+
+impl From<toolwire_sim::SimError> for ServerError {
+    fn from(e: toolwire_sim::SimError) -> Self {
+        ServerError::Sim(Box::new(e))
+    }
+}
+
+impl From<toolwire_runtime::vault::VaultError> for ServerError {
+    fn from(e: toolwire_runtime::vault::VaultError) -> Self {
+        ServerError::Vault(Box::new(e))
+    }
+}
+
+impl From<toolwire_runtime::store::StoreError> for ServerError {
+    fn from(e: toolwire_runtime::store::StoreError) -> Self {
+        ServerError::Store(Box::new(e))
     }
 }
 

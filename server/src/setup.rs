@@ -12,23 +12,39 @@ use crate::error::{Result, ServerError};
 /// `connectors/` next to this crate's sources.
 pub fn connectors_dir(dir: Option<&Path>) -> Result<PathBuf> {
     if let Some(d) = dir {
-        return if d.is_dir() { Ok(d.to_path_buf()) } else { Err(ServerError::Usage(format!("connectors directory {} does not exist", d.display()))) };
+        return if d.is_dir() {
+            Ok(d.to_path_buf())
+        } else {
+            Err(ServerError::Usage(format!(
+                "connectors directory {} does not exist",
+                d.display()
+            )))
+        };
     }
-    let candidates = [PathBuf::from("connectors"), Path::new(env!("CARGO_MANIFEST_DIR")).join("../connectors")];
+    let candidates = [
+        PathBuf::from("connectors"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../connectors"),
+    ];
     candidates
         .into_iter()
         .find(|p| p.join("zendesk.yaml").is_file() || p.is_dir())
-        .ok_or_else(|| ServerError::Usage("no connectors directory found; pass --connectors DIR".into()))
+        .ok_or_else(|| {
+            ServerError::Usage("no connectors directory found; pass --connectors DIR".into())
+        })
 }
 
 /// The master key from `TOOLWIRE_MASTER_KEY`, else `data_dir/master.key`, created on first
 /// start (announced on stderr, never printed).
 pub fn master_key(data_dir: &Path) -> Result<MasterKey> {
-    std::fs::create_dir_all(data_dir).map_err(|e| ServerError::io(format!("create {}", data_dir.display()), e))?;
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| ServerError::io(format!("create {}", data_dir.display()), e))?;
     let path = data_dir.join("master.key");
     let (key, generated) = MasterKey::load_or_generate(&path)?;
     if generated {
-        eprintln!("generated a new master key in {} (keep it safe: without it the vault cannot be read)", path.display());
+        eprintln!(
+            "generated a new master key in {} (keep it safe: without it the vault cannot be read)",
+            path.display()
+        );
     }
     Ok(key)
 }
@@ -50,9 +66,13 @@ pub struct RuntimeOptions {
 
 /// Opens the store and the vault and loads the connectors.
 pub async fn build(opts: &RuntimeOptions, key: MasterKey) -> Result<Toolwire> {
-    std::fs::create_dir_all(&opts.data_dir).map_err(|e| ServerError::io(format!("create {}", opts.data_dir.display()), e))?;
+    std::fs::create_dir_all(&opts.data_dir)
+        .map_err(|e| ServerError::io(format!("create {}", opts.data_dir.display()), e))?;
     let store = Store::sqlite(opts.data_dir.join("toolwire.db")).await?;
-    let mut b = Toolwire::builder().store(store).master_key(key).connectors_dir(connectors_dir(opts.connectors.as_deref())?);
+    let mut b = Toolwire::builder()
+        .store(store)
+        .master_key(key)
+        .connectors_dir(connectors_dir(opts.connectors.as_deref())?);
     if let Some(pem) = &opts.extra_root_pem {
         b = b.extra_root_pem(pem.clone());
     }
@@ -60,7 +80,11 @@ pub async fn build(opts: &RuntimeOptions, key: MasterKey) -> Result<Toolwire> {
         b = b.resolve_suffix("zendesk.com", addr);
     }
     if let Some(base) = opts.link_base.clone() {
-        b = b.reconnect_links(move |conn, ident| Some(format!("{base}/v1/connected_accounts/{conn}/{ident}/credentials")));
+        b = b.reconnect_links(move |conn, ident| {
+            Some(format!(
+                "{base}/v1/connected_accounts/{conn}/{ident}/credentials"
+            ))
+        });
     }
     Ok(b.build().await?)
 }

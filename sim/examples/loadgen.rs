@@ -52,6 +52,7 @@ async fn run(base: &str, auth: &str, op: Op, conns: usize, secs: u64) -> (f64, u
 
 #[tokio::main]
 async fn main() -> Result<(), toolwire_sim::SimError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let secs: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(5);
     let sim = toolwire_sim::Sim::builder().http(true).rate_limit(u32::MAX).start().await?;
     let acme = sim.tenant("acme")?;

@@ -146,6 +146,9 @@ impl Lowerer<'_> {
                 let candidate = format!("{}{}{}", place.owner, type_name(place.field), "Item".repeat(place.depth));
                 let name = claim(&mut self.taken, candidate);
                 let mut docs = description_lines(schema);
+                if !docs.is_empty() {
+                    docs.push(String::new());
+                }
                 let role = if place.depth > 0 { "An item of" } else { "The" };
                 docs.push(format!("{role} `{}` of [`{}`].", place.field, place.owner));
                 self.object(&name, schema, docs, place.input, None);
@@ -228,12 +231,19 @@ fn description_lines(schema: &Value) -> Vec<String> {
 
 fn field_docs(schema: &Value) -> Vec<String> {
     let mut docs = description_lines(schema);
-    let notes = notes::keyword_notes(schema);
-    if !notes.is_empty() {
+    let mut extra = Vec::new();
+    let constraints = notes::keyword_notes(schema);
+    if !constraints.is_empty() {
+        extra.push(format!("Constraints: {}.", constraints.join(", ")));
+    }
+    if let Some(default) = notes::default_note(schema) {
+        extra.push(format!("Default: `{default}`."));
+    }
+    if !extra.is_empty() {
         if !docs.is_empty() {
             docs.push(String::new());
         }
-        docs.push(format!("Constraints: {}.", notes.join(", ")));
+        docs.push(extra.join(" "));
     }
     docs
 }

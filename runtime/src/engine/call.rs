@@ -178,7 +178,6 @@ impl Engine {
             }
             Err(CallError::Other(e)) => return Err((id, e)),
         };
-        self.touch(account.id);
         Ok((account.id, output(tool, body, &call.input, execution_id)))
     }
 
@@ -315,22 +314,8 @@ impl Engine {
         Ok(updated)
     }
 
-    fn touch(self: &Arc<Self>, id: Uuid) {
-        let engine = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = engine.store.touch_last_used(id, crate::store::now()).await {
-                tracing::debug!(code = e.code(), "touch_last_used failed");
-            }
-        });
-    }
-
-    fn audit(self: &Arc<Self>, record: ExecutionRecord) {
-        let engine = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = engine.store.record_execution(&record).await {
-                tracing::debug!(code = e.code(), "audit write failed");
-            }
-        });
+    fn audit(&self, record: ExecutionRecord) {
+        self.ledger.record(record);
     }
 }
 

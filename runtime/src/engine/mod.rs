@@ -7,10 +7,12 @@
 
 mod auth;
 mod call;
+mod ledger;
 mod send;
 mod verify;
 
 pub use call::ToolOutput;
+pub(crate) use ledger::Ledger;
 pub(crate) use verify::{VerifyOutcome, probe};
 
 use std::collections::HashMap;
@@ -34,6 +36,7 @@ pub(crate) struct Engine {
     pub links: Option<LinkBuilder>,
     pub events: Events,
     pub outbound_ip_hint: Option<String>,
+    pub ledger: Ledger,
 }
 
 impl Engine {

@@ -53,3 +53,49 @@ impl Store {
         Ok(rows.into_iter().map(ExecutionRecord::from).collect())
     }
 }
+
+impl Store {
+    /// Writes a batch of audit rows and last-use times in one transaction (the engine's
+    /// background ledger calls this, so tool calls never wait for these writes).
+    pub async fn record_usage(
+        &self,
+        executions: &[ExecutionRecord],
+        last_used: &[(Uuid, chrono::DateTime<chrono::Utc>)],
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for record in executions {
+                let latency = i64::try_from(record.latency_ms).unwrap_or(i64::MAX);
+                sqlx::query(
+                    "INSERT INTO executions (execution_id, account_id, connection, identifier, tool, \
+                     outcome, error_code, http_status, latency_ms, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(record.execution_id)
+                .bind(record.account_id)
+                .bind(record.connection.as_str())
+                .bind(record.identifier.as_str())
+                .bind(record.tool.as_str())
+                .bind(record.outcome.as_str())
+                .bind(record.error_code.as_deref())
+                .bind(record.http_status.map(i64::from))
+                .bind(latency)
+                .bind(Ts::new(record.at))
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (id, at) in last_used {
+                sqlx::query(
+                    "UPDATE accounts SET last_used_at = $2 \
+                     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
+                )
+                .bind(*id)
+                .bind(Ts::new(*at))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

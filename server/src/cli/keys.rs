@@ -20,7 +20,9 @@ pub fn run(cmd: KeysCommand) -> Result<()> {
     match cmd {
         KeysCommand::Generate => {
             let key = MasterKey::generate();
-            eprintln!("# a new vault master key: store it in a secret manager and set TOOLWIRE_MASTER_KEY");
+            eprintln!(
+                "# a new vault master key: store it in a secret manager and set TOOLWIRE_MASTER_KEY"
+            );
             println!("{}", key.to_base64().expose_secret());
             Ok(())
         }

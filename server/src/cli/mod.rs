@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use serve::ServeArgs;
+pub use serve::{ServeArgs, api_key};
 
 use crate::demo::DemoArgs;
 
@@ -22,7 +22,12 @@ use crate::demo::DemoArgs;
 ///
 /// Start here:  toolwire demo          (a simulated Zendesk, two customers, the whole story)
 #[derive(Debug, Parser)]
-#[command(name = "toolwire", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "toolwire",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Log filter (also RUST_LOG), e.g. `info` or `toolwire_runtime=debug`.
     #[arg(long, global = true, env = "TOOLWIRE_LOG", default_value = "warn")]
@@ -96,7 +101,10 @@ pub fn main(cli: Cli) -> ExitCode {
 fn init_tracing(filter: &str) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(filter)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
         .with_writer(std::io::stderr)
         .try_init();
 }

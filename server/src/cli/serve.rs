@@ -31,7 +31,10 @@ pub struct ServeArgs {
 pub async fn run(args: ServeArgs) -> Result<()> {
     let key = setup::master_key(&args.data_dir)?;
     let extra_root_pem = match &args.sim_ca {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| ServerError::io(format!("read {}", p.display()), e))?),
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| ServerError::io(format!("read {}", p.display()), e))?,
+        ),
         None => None,
     };
     let resolve_zendesk = match &args.resolve_zendesk {
@@ -44,7 +47,9 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         None => None,
     };
     let listener = rest::bind(args.addr).await?;
-    let local = listener.local_addr().map_err(|e| ServerError::io("local address", e))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| ServerError::io("local address", e))?;
     let opts = RuntimeOptions {
         data_dir: args.data_dir.clone(),
         connectors: args.connectors.clone(),
@@ -54,8 +59,14 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     };
     let tw = setup::build(&opts, key).await?;
     let keys = ApiKeys::default().with_key(&api_key(&args.data_dir)?);
-    let state = AppState::new(tw, keys, &setup::connectors_dir(args.connectors.as_deref())?);
-    eprintln!("toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)");
+    let state = AppState::new(
+        tw,
+        keys,
+        &setup::connectors_dir(args.connectors.as_deref())?,
+    );
+    eprintln!(
+        "toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)"
+    );
     rest::serve(listener, rest::router(state), async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -72,12 +83,17 @@ pub fn api_key(data_dir: &Path) -> Result<String> {
     }
     let path = data_dir.join("api.key");
     if path.exists() {
-        let k = std::fs::read_to_string(&path).map_err(|e| ServerError::io(format!("read {}", path.display()), e))?;
+        let k = std::fs::read_to_string(&path)
+            .map_err(|e| ServerError::io(format!("read {}", path.display()), e))?;
         return Ok(k.trim().to_string());
     }
     let k = ApiKeys::generate_key();
     write_private(&path, &format!("{k}\n"))?;
-    eprintln!("generated an API key in {} (use: -H \"Authorization: Bearer $(cat {})\")", path.display(), path.display());
+    eprintln!(
+        "generated an API key in {} (use: -H \"Authorization: Bearer $(cat {})\")",
+        path.display(),
+        path.display()
+    );
     Ok(k)
 }
 
@@ -87,6 +103,9 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
     opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts.open(path).map_err(|e| ServerError::io(format!("create {}", path.display()), e))?;
-    f.write_all(text.as_bytes()).map_err(|e| ServerError::io(format!("write {}", path.display()), e))
+    let mut f = opts
+        .open(path)
+        .map_err(|e| ServerError::io(format!("create {}", path.display()), e))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| ServerError::io(format!("write {}", path.display()), e))
 }

@@ -40,7 +40,12 @@ fn check(files: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
     for file in files {
         match toolwire_spec::load_file(file) {
-            Ok(spec) => println!("ok    {} ({}: {} tools)", file.display(), spec.connector, spec.tools.len()),
+            Ok(spec) => println!(
+                "ok    {} ({}: {} tools)",
+                file.display(),
+                spec.connector,
+                spec.tools.len()
+            ),
             Err(e) => {
                 failed += 1;
                 eprintln!("{e}");
@@ -48,7 +53,10 @@ fn check(files: &[PathBuf]) -> Result<()> {
         }
     }
     if failed > 0 {
-        return Err(ServerError::Usage(format!("{failed} of {} spec file(s) have problems (listed above)", files.len())));
+        return Err(ServerError::Usage(format!(
+            "{failed} of {} spec file(s) have problems (listed above)",
+            files.len()
+        )));
     }
     Ok(())
 }

@@ -41,7 +41,10 @@ pub fn run(cmd: ToolsCommand) -> Result<()> {
         }
         ToolsCommand::Schemas { file, format } => {
             let json = catalog::tool_schemas_file(&file, format)?;
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
             Ok(())
         }
     }

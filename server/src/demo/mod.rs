@@ -37,11 +37,27 @@ pub struct DemoArgs {
 /// Runs the demo.
 pub async fn run(args: DemoArgs) -> Result<()> {
     let sim = Sim::builder().seed(args.seed).start().await?;
-    print::header(&format!("Zendesk simulator on https://{} (tenants: {})", sim.addr(), sim.tenants().iter().map(|t| t.subdomain.as_str()).collect::<Vec<_>>().join(", ")));
+    print::header(&format!(
+        "Zendesk simulator on https://{} (tenants: {})",
+        sim.addr(),
+        sim.tenants()
+            .iter()
+            .map(|t| t.subdomain.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     // Bind first so reconnect links name the real address.
-    let listener = if args.once { None } else { Some(rest::bind(args.addr).await?) };
+    let listener = if args.once {
+        None
+    } else {
+        Some(rest::bind(args.addr).await?)
+    };
     let link_base = match &listener {
-        Some(l) => format!("http://{}", l.local_addr().map_err(|e| ServerError::io("local address", e))?),
+        Some(l) => format!(
+            "http://{}",
+            l.local_addr()
+                .map_err(|e| ServerError::io("local address", e))?
+        ),
         None => format!("http://{}", args.addr),
     };
     let opts = RuntimeOptions {
@@ -58,10 +74,21 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         sim.shutdown().await;
         return Ok(());
     };
-    let api_key = crate::cli::api_key_for_demo(&args.data_dir)?;
-    let state = AppState::new(tw, ApiKeys::default().with_key(&api_key), &setup::connectors_dir(args.connectors.as_deref())?);
+    let api_key = crate::cli::api_key(&args.data_dir)?;
+    let state = AppState::new(
+        tw,
+        ApiKeys::default().with_key(&api_key),
+        &setup::connectors_dir(args.connectors.as_deref())?,
+    );
     print::header(&format!("REST API on {link_base} (Ctrl-C stops)"));
-    let auth = format!("-H \"Authorization: Bearer $(cat {})\"", args.data_dir.join("api.key").display());
+    let auth = if std::env::var("TOOLWIRE_API_KEY").is_ok_and(|k| !k.trim().is_empty()) {
+        "-H \"Authorization: Bearer $TOOLWIRE_API_KEY\"".to_string()
+    } else {
+        format!(
+            "-H \"Authorization: Bearer $(cat {})\"",
+            args.data_dir.join("api.key").display()
+        )
+    };
     println!("  curl {auth} {link_base}/v1/connected_accounts");
     println!("  curl {auth} {link_base}/v1/connected_accounts/zendesk/acme");
     println!(

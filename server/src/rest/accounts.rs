@@ -69,39 +69,81 @@ pub struct PutCredentials {
 }
 
 /// Get-or-create; with credentials, also verifies and stores them (account becomes ACTIVE).
-pub async fn create(State(s): State<AppState>, JsonBody(req): JsonBody<CreateAccount>) -> Result<Json<AccountView>> {
+pub async fn create(
+    State(s): State<AppState>,
+    JsonBody(req): JsonBody<CreateAccount>,
+) -> Result<Json<AccountView>> {
     if req.identifier.trim().is_empty() {
-        return Err(ServerError::InvalidRequest("identifier must not be empty".into()));
+        return Err(ServerError::InvalidRequest(
+            "identifier must not be empty".into(),
+        ));
     }
     let accounts = s.tw.accounts();
     let record = match req.credentials {
         Some(creds) => {
             let config = req.config.unwrap_or_default();
-            accounts.set_credentials(&req.connection_name, &req.identifier, &config, req.auth_scheme.as_deref(), Credentials::new(creds)).await?
+            accounts
+                .set_credentials(
+                    &req.connection_name,
+                    &req.identifier,
+                    &config,
+                    req.auth_scheme.as_deref(),
+                    Credentials::new(creds),
+                )
+                .await?
         }
-        None if req.config.is_some() => return Err(ServerError::InvalidRequest("config is set together with credentials (they are verified together)".into())),
-        None => accounts.get_or_create(&req.connection_name, &req.identifier).await?,
+        None if req.config.is_some() => {
+            return Err(ServerError::InvalidRequest(
+                "config is set together with credentials (they are verified together)".into(),
+            ));
+        }
+        None => {
+            accounts
+                .get_or_create(&req.connection_name, &req.identifier)
+                .await?
+        }
     };
     Ok(Json(record.into()))
 }
 
 /// One account.
-pub async fn get(State(s): State<AppState>, Path((conn, ident)): Path<(String, String)>) -> Result<Json<AccountView>> {
+pub async fn get(
+    State(s): State<AppState>,
+    Path((conn, ident)): Path<(String, String)>,
+) -> Result<Json<AccountView>> {
     Ok(Json(require(&s, &conn, &ident).await?.into()))
 }
 
 /// Replaces credentials (config defaults to the account's current config).
-pub async fn put_credentials(State(s): State<AppState>, Path((conn, ident)): Path<(String, String)>, JsonBody(req): JsonBody<PutCredentials>) -> Result<Json<AccountView>> {
+pub async fn put_credentials(
+    State(s): State<AppState>,
+    Path((conn, ident)): Path<(String, String)>,
+    JsonBody(req): JsonBody<PutCredentials>,
+) -> Result<Json<AccountView>> {
     let current = require(&s, &conn, &ident).await?;
     let config = req.config.unwrap_or(current.config);
-    let record = s.tw.accounts().set_credentials(&conn, &ident, &config, req.auth_scheme.as_deref(), Credentials::new(req.credentials)).await?;
+    let record =
+        s.tw.accounts()
+            .set_credentials(
+                &conn,
+                &ident,
+                &config,
+                req.auth_scheme.as_deref(),
+                Credentials::new(req.credentials),
+            )
+            .await?;
     Ok(Json(record.into()))
 }
 
 /// Deletes the account and its credentials.
-pub async fn delete(State(s): State<AppState>, Path((conn, ident)): Path<(String, String)>) -> Result<Json<Value>> {
+pub async fn delete(
+    State(s): State<AppState>,
+    Path((conn, ident)): Path<(String, String)>,
+) -> Result<Json<Value>> {
     if s.tw.accounts().delete(&conn, &ident).await? {
-        Ok(Json(json!({"deleted": true, "connection_name": conn, "identifier": ident})))
+        Ok(Json(
+            json!({"deleted": true, "connection_name": conn, "identifier": ident}),
+        ))
     } else {
         Err(not_found(&conn, &ident))
     }
@@ -119,33 +161,62 @@ pub struct ListQuery {
 /// A page of accounts.
 pub async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>> {
     let status = match q.status.as_deref().filter(|v| !v.is_empty()) {
-        Some(v) => Some(v.to_ascii_uppercase().parse::<AccountStatus>().map_err(|_| {
-            let all: Vec<&str> = AccountStatus::ALL.iter().map(|s| s.as_str()).collect();
-            ServerError::InvalidRequest(format!("status must be one of {}", all.join(", ")))
-        })?),
+        Some(v) => Some(
+            v.to_ascii_uppercase()
+                .parse::<AccountStatus>()
+                .map_err(|_| {
+                    let all: Vec<&str> = AccountStatus::ALL.iter().map(|s| s.as_str()).collect();
+                    ServerError::InvalidRequest(format!("status must be one of {}", all.join(", ")))
+                })?,
+        ),
         None => None,
     };
-    let filter = AccountFilter { connection: q.connection_name.filter(|c| !c.is_empty()), status, ..Default::default() };
+    let filter = AccountFilter {
+        connection: q.connection_name.filter(|c| !c.is_empty()),
+        status,
+        ..Default::default()
+    };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let page = s.tw.accounts().list(&filter, q.page_token.as_deref().filter(|t| !t.is_empty()), limit).await?;
+    let page =
+        s.tw.accounts()
+            .list(
+                &filter,
+                q.page_token.as_deref().filter(|t| !t.is_empty()),
+                limit,
+            )
+            .await?;
     let accounts: Vec<AccountView> = page.accounts.into_iter().map(Into::into).collect();
-    Ok(Json(json!({"connected_accounts": accounts, "next_page_token": page.next_page_token})))
+    Ok(Json(
+        json!({"connected_accounts": accounts, "next_page_token": page.next_page_token}),
+    ))
 }
 
 /// Status history, oldest first.
-pub async fn history(State(s): State<AppState>, Path((conn, ident)): Path<(String, String)>) -> Result<Json<Value>> {
+pub async fn history(
+    State(s): State<AppState>,
+    Path((conn, ident)): Path<(String, String)>,
+) -> Result<Json<Value>> {
     let entries = s.tw.accounts().history(&conn, &ident).await?;
     let entries: Vec<Value> = entries
         .into_iter()
         .map(|e| json!({"from": e.from, "to": e.to, "reason": e.reason, "message": e.message, "at": e.at.to_rfc3339()}))
         .collect();
-    Ok(Json(json!({"connection_name": conn, "identifier": ident, "history": entries})))
+    Ok(Json(
+        json!({"connection_name": conn, "identifier": ident, "history": entries}),
+    ))
 }
 
 async fn require(s: &AppState, conn: &str, ident: &str) -> Result<AccountRecord> {
-    s.tw.accounts().get(conn, ident).await?.ok_or_else(|| not_found(conn, ident))
+    s.tw.accounts()
+        .get(conn, ident)
+        .await?
+        .ok_or_else(|| not_found(conn, ident))
 }
 
 fn not_found(conn: &str, ident: &str) -> ServerError {
-    toolwire_runtime::Error::AccountNotFound { connection: conn.into(), identifier: ident.into() }.into()
+    toolwire_runtime::Error::AccountNotFound {
+        connection: conn.into(),
+        identifier: ident.into(),
+    }
+    .into()
 }

@@ -26,14 +26,20 @@ impl ApiKeys {
     /// Whether `presented` is one of the keys (constant time in the key's contents).
     pub fn verify(&self, presented: &str) -> bool {
         let h: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        self.hashes.iter().fold(subtle::Choice::from(0), |acc, k| acc | k.ct_eq(&h)).into()
+        self.hashes
+            .iter()
+            .fold(subtle::Choice::from(0), |acc, k| acc | k.ct_eq(&h))
+            .into()
     }
 
     /// A new random API key (`tw_` + 32 random bytes, URL-safe base64).
     pub fn generate_key() -> String {
         use base64::Engine as _;
         let bytes: [u8; 32] = rand::random();
-        format!("tw_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+        format!(
+            "tw_{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        )
     }
 }
 

@@ -25,10 +25,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if declared.is_some_and(|n| n > BODY_LIMIT) {
             return Err(ServerError::BodyTooLarge { limit: BODY_LIMIT });
         }
-        let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| ServerError::BodyTooLarge { limit: BODY_LIMIT })?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => ServerError::InvalidRequest(e.to_string()),
-            _ => ServerError::InvalidJson(e.to_string()),
-        })
+        let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
+            .await
+            .map_err(|_| ServerError::BodyTooLarge { limit: BODY_LIMIT })?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| match e.classify() {
+                serde_json::error::Category::Data => ServerError::InvalidRequest(e.to_string()),
+                _ => ServerError::InvalidJson(e.to_string()),
+            })
     }
 }

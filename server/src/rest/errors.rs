@@ -32,7 +32,9 @@ impl IntoResponse for ServerError {
             && let Some(s) = e.retry_after_s()
             && let Ok(v) = s.to_string().parse()
         {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
         }
         response
     }

@@ -23,14 +23,25 @@ pub struct ExecuteTool {
 }
 
 /// Runs the tool through the runtime (input validated before any network call).
-pub async fn execute(State(s): State<AppState>, JsonBody(req): JsonBody<ExecuteTool>) -> Result<Json<Value>> {
+pub async fn execute(
+    State(s): State<AppState>,
+    JsonBody(req): JsonBody<ExecuteTool>,
+) -> Result<Json<Value>> {
     if req.identifier.trim().is_empty() {
-        return Err(ServerError::InvalidRequest("identifier must not be empty".into()));
+        return Err(ServerError::InvalidRequest(
+            "identifier must not be empty".into(),
+        ));
     }
     let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
     let out = match &req.connection_name {
-        Some(conn) => s.tw.execute_tool_on(conn, &req.identifier, &req.tool_name, input).await?,
-        None => s.tw.execute_tool(&req.identifier, &req.tool_name, input).await?,
+        Some(conn) => {
+            s.tw.execute_tool_on(conn, &req.identifier, &req.tool_name, input)
+                .await?
+        }
+        None => {
+            s.tw.execute_tool(&req.identifier, &req.tool_name, input)
+                .await?
+        }
     };
     let mut body = json!({"data": out.data, "execution_id": out.execution_id.to_string(), "has_more": out.has_more});
     if let Some(c) = out.next_cursor {

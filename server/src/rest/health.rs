@@ -15,8 +15,16 @@ pub async fn healthz() -> Json<Value> {
 
 /// Readiness: 200 when the store can be read, else 503.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.tw.accounts().list(&AccountFilter::default(), None, 1).await {
+    match state
+        .tw
+        .accounts()
+        .list(&AccountFilter::default(), None, 1)
+        .await
+    {
         Ok(_) => (StatusCode::OK, Json(json!({"status": "ready"}))),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "code": e.code()}))),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable", "code": e.code()})),
+        ),
     }
 }

@@ -59,20 +59,39 @@ impl AppState {
                 }
             }
         }
-        AppState { tw, keys: Arc::new(keys), spec_files: Arc::new(spec_files) }
+        AppState {
+            tw,
+            keys: Arc::new(keys),
+            spec_files: Arc::new(spec_files),
+        }
     }
 }
 
 /// The full router.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/connected_accounts", post(accounts::create).get(accounts::list))
-        .route("/connected_accounts/{connection_name}/{identifier}", get(accounts::get).delete(accounts::delete))
-        .route("/connected_accounts/{connection_name}/{identifier}/credentials", put(accounts::put_credentials))
-        .route("/connected_accounts/{connection_name}/{identifier}/history", get(accounts::history))
+        .route(
+            "/connected_accounts",
+            post(accounts::create).get(accounts::list),
+        )
+        .route(
+            "/connected_accounts/{connection_name}/{identifier}",
+            get(accounts::get).delete(accounts::delete),
+        )
+        .route(
+            "/connected_accounts/{connection_name}/{identifier}/credentials",
+            put(accounts::put_credentials),
+        )
+        .route(
+            "/connected_accounts/{connection_name}/{identifier}/history",
+            get(accounts::history),
+        )
         .route("/tools", get(tools::list))
         .route("/execute_tool", post(execute::execute))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_api_key));
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_api_key,
+        ));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -84,10 +103,19 @@ pub fn router(state: AppState) -> Router {
 
 /// Binds `addr` (port 0 picks a free one).
 pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    TcpListener::bind(addr).await.map_err(|e| ServerError::io(format!("bind {addr}"), e))
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServerError::io(format!("bind {addr}"), e))
 }
 
 /// Serves `router` on `listener` until `shutdown` completes.
-pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(|e| ServerError::io("serve", e))
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| ServerError::io("serve", e))
 }

@@ -34,7 +34,11 @@ pub async fn list(State(s): State<AppState>, Query(q): Query<ToolsQuery>) -> Res
     for name in names {
         match catalog::tool_schemas_file(&s.spec_files[name], format)? {
             Value::Array(items) => tools.extend(items),
-            other => return Err(ServerError::Codegen(format!("expected a JSON array of tools, got {other}"))),
+            other => {
+                return Err(ServerError::Codegen(format!(
+                    "expected a JSON array of tools, got {other}"
+                )));
+            }
         }
     }
     Ok(Json(json!({"tools": tools})))

@@ -1,0 +1,79 @@
+//! The usage ledger: audit rows and last-use times are queued by tool calls and written by one
+//! background task in batched transactions, so a call never waits on (or fsyncs for) them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::store::{ExecutionRecord, Store};
+
+const BATCH: usize = 512;
+
+enum Entry {
+    Execution(ExecutionRecord),
+    Flush(oneshot::Sender<()>),
+}
+
+/// Handle to the background writer.
+#[derive(Debug, Clone)]
+pub(crate) struct Ledger {
+    tx: mpsc::UnboundedSender<Entry>,
+}
+
+impl Ledger {
+    /// Starts the writer on the current tokio runtime.
+    pub fn start(store: Store) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(store, rx));
+        Ledger { tx }
+    }
+
+    /// Queues one execution (and the account's last use, when it has one).
+    pub fn record(&self, record: ExecutionRecord) {
+        if self.tx.send(Entry::Execution(record)).is_err() {
+            tracing::warn!("usage ledger stopped; an audit row was not written");
+        }
+    }
+
+    /// Waits until everything queued so far is written.
+    pub async fn flush(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send(Entry::Flush(done)).is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<Entry>) {
+    let mut buffer = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut buffer, BATCH).await > 0 {
+        let mut executions = Vec::with_capacity(buffer.len());
+        let mut waiters = Vec::new();
+        let mut last_used: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+        for entry in buffer.drain(..) {
+            match entry {
+                Entry::Execution(r) => {
+                    if let (Some(id), "ok") = (r.account_id, r.outcome.as_str()) {
+                        let at = last_used.entry(id).or_insert(r.at);
+                        *at = (*at).max(r.at);
+                    }
+                    executions.push(r);
+                }
+                Entry::Flush(done) => waiters.push(done),
+            }
+        }
+        let touches: Vec<_> = last_used.into_iter().collect();
+        if let Err(e) = store.record_usage(&executions, &touches).await {
+            tracing::warn!(
+                code = e.code(),
+                rows = executions.len(),
+                "usage ledger write failed"
+            );
+        }
+        for w in waiters {
+            let _ = w.send(());
+        }
+    }
+}
