@@ -33,14 +33,20 @@ impl Generator {
         let path = path.as_ref();
         let spec = toolwire_spec::load_file(path)?;
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        Ok(Generator { spec, source: SpecSource::Include(absolute) })
+        Ok(Generator {
+            spec,
+            source: SpecSource::Include(absolute),
+        })
     }
 
     /// Loads and checks spec text; `file` names it in diagnostics. Generated Rust embeds the
     /// text as a literal unless [`Generator::with_include_path`] names the file.
     pub fn from_source(file: &str, text: &str) -> Result<Self, CodegenError> {
         let spec = toolwire_spec::load_str(file, text)?;
-        Ok(Generator { spec, source: SpecSource::Text(text.to_string()) })
+        Ok(Generator {
+            spec,
+            source: SpecSource::Text(text.to_string()),
+        })
     }
 
     /// Embeds the spec in generated Rust with `include_str!(path)` (use an absolute path, or

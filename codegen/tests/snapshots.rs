@@ -17,18 +17,36 @@ fn specs() -> Vec<PathBuf> {
         }
     }
     specs.sort();
-    assert!(specs.len() >= 2, "expected connectors/*.yaml and tests/specs/*.yaml");
+    assert!(
+        specs.len() >= 2,
+        "expected connectors/*.yaml and tests/specs/*.yaml"
+    );
     specs
 }
 
 /// `connectors/zendesk.yaml` → (`zendesk`, a generator whose Rust includes the spec by that
 /// relative path, so snapshots do not depend on where the repository is checked out).
 fn load(path: &Path) -> (String, Generator) {
-    let dir = path.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+    let dir = path
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
     let file = path.file_name().unwrap().to_string_lossy().to_string();
-    let relative = if dir == "connectors" { format!("connectors/{file}") } else { format!("tests/specs/{file}") };
-    let generator = Generator::from_file(path).unwrap_or_else(|e| panic!("{relative}: {e}")).with_include_path(&relative);
-    (path.file_stem().unwrap().to_string_lossy().to_string(), generator)
+    let relative = if dir == "connectors" {
+        format!("connectors/{file}")
+    } else {
+        format!("tests/specs/{file}")
+    };
+    let generator = Generator::from_file(path)
+        .unwrap_or_else(|e| panic!("{relative}: {e}"))
+        .with_include_path(&relative);
+    (
+        path.file_stem().unwrap().to_string_lossy().to_string(),
+        generator,
+    )
 }
 
 #[test]

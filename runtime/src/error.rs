@@ -103,6 +103,27 @@ pub enum Error {
         /// What failed (never contains credentials).
         message: String,
     },
+    /// An OAuth step failed (token endpoint error, no client configured).
+    #[error("{message}")]
+    OAuth {
+        /// What failed and what to do.
+        message: String,
+    },
+    /// The OAuth callback's state is unknown, already used or expired.
+    #[error(
+        "this authorization link was already used, has expired or was not issued here; start the connection again"
+    )]
+    OAuthState,
+    /// The OAuth grant lacks scopes the tool declares.
+    #[error(
+        "the tool {tool} needs the OAuth scope(s) {missing}, which this connection was not granted; reconnect and grant them"
+    )]
+    ScopeNotGranted {
+        /// Tool.
+        tool: String,
+        /// Missing scopes, comma-separated.
+        missing: String,
+    },
     /// Generated code was built from a different spec than the one loaded.
     #[error(
         "the typed tool `{tool}` was generated from a different version of the {connector} spec than the one loaded; rebuild"
@@ -149,6 +170,9 @@ impl Error {
             Error::Timeout { .. } => "TIMEOUT",
             Error::Network { .. } => "UPSTREAM_UNAVAILABLE",
             Error::SpecMismatch { .. } => "SPEC_MISMATCH",
+            Error::OAuth { .. } => "OAUTH_FAILED",
+            Error::OAuthState => "OAUTH_STATE_INVALID",
+            Error::ScopeNotGranted { .. } => "SCOPE_NOT_GRANTED",
             Error::Spec(_) => "SPEC_INVALID",
             Error::Store(e) => e.code(),
             Error::Vault(e) => e.code(),

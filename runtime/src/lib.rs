@@ -23,6 +23,7 @@ mod engine;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod oauth;
 pub mod store;
 mod toolwire;
 pub mod vault;

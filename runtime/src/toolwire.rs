@@ -35,9 +35,27 @@ pub struct ToolwireBuilder {
     http: HttpOptions,
     links: Option<LinkBuilder>,
     outbound_ip_hint: Option<String>,
+    oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
 }
 
 impl ToolwireBuilder {
+    /// The OAuth client (registered with the vendor) used by `connection`'s OAuth scheme.
+    pub fn oauth_client(
+        mut self,
+        connection: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: secrecy::SecretString,
+    ) -> Self {
+        self.oauth_clients.insert(
+            connection.into(),
+            crate::oauth::OAuthClient {
+                client_id: client_id.into(),
+                client_secret,
+            },
+        );
+        self
+    }
+
     /// Where accounts and credentials live.
     pub fn store(mut self, store: Store) -> Self {
         self.store = Some(store);
@@ -135,6 +153,8 @@ impl ToolwireBuilder {
             events: Events::default(),
             outbound_ip_hint: self.outbound_ip_hint,
             ledger: Ledger::start(store.clone()),
+            oauth_clients: self.oauth_clients,
+            refresh_locks: Default::default(),
         };
         Ok(Toolwire {
             engine: Arc::new(engine),
@@ -186,6 +206,50 @@ impl Toolwire {
     /// Subscribes to account status changes.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<StatusEvent> {
         self.engine.events.subscribe()
+    }
+
+    /// The OAuth API (authorization code + PKCE).
+    pub fn oauth(&self) -> crate::oauth::OAuth<'_> {
+        crate::oauth::OAuth {
+            engine: &self.engine,
+        }
+    }
+
+    /// Accounts still on an auth scheme the vendor is retiring (e.g. Zendesk API tokens),
+    /// with the sunset date: the list of customers to move to OAuth.
+    pub async fn accounts_needing_migration(&self) -> Result<Vec<(AccountRecord, String)>> {
+        let mut out = Vec::new();
+        for connector in self.engine.connectors.values() {
+            for (name, scheme) in &connector.spec.auth {
+                let Some(sunset) = scheme.sunset() else {
+                    continue;
+                };
+                let filter = AccountFilter {
+                    connection: Some(connector.spec.connector.clone()),
+                    status: None,
+                    auth_scheme: Some(name.clone()),
+                };
+                let mut token = None;
+                loop {
+                    let page = self
+                        .engine
+                        .store
+                        .list_accounts(&filter, token.as_deref(), 500)
+                        .await?;
+                    out.extend(
+                        page.accounts
+                            .into_iter()
+                            .filter(|a| a.status != AccountStatus::Disconnected)
+                            .map(|a| (a, sunset.to_string())),
+                    );
+                    match page.next_page_token {
+                        Some(t) => token = Some(t),
+                        None => break,
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The connected-accounts API.

@@ -1,13 +1,11 @@
 //! The tool catalog: tool definitions in MCP / OpenAI / Anthropic form and Markdown docs,
 //! always produced by `toolwire-codegen`'s `Generator` (never by an emitter of our own), plus
 //! a plain listing of a spec's tools.
-//!
-//! TODO(codegen): `toolwire-codegen` does not compile yet; the `codegen` feature switches the
-//! real calls on. Once it builds, make the feature default (see server/Cargo.toml).
 
 use std::path::Path;
 
 use serde_json::Value;
+use toolwire_codegen::{Generator, SchemaFormat};
 use toolwire_spec::ConnectorSpec;
 
 use crate::error::{Result, ServerError};
@@ -26,41 +24,26 @@ pub enum Format {
 
 /// Every tool of the spec in `path`, in spec order, as a JSON array in `format`.
 pub fn tool_schemas_file(path: &Path, format: Format) -> Result<Value> {
-    #[cfg(feature = "codegen")]
-    {
-        let generator = toolwire_codegen::Generator::from_file(path)
-            .map_err(|e| ServerError::Codegen(e.to_string()))?;
-        Ok(generator.tool_schemas(codegen_format(format)))
-    }
-    #[cfg(not(feature = "codegen"))]
-    {
-        let _ = (path, format);
-        Err(ServerError::CodegenUnavailable)
-    }
+    Ok(generator(path)?.tool_schemas(codegen_format(format)))
 }
 
 /// The Markdown tool reference of the spec in `path`.
 pub fn docs_markdown(path: &Path) -> Result<String> {
-    #[cfg(feature = "codegen")]
-    {
-        let generator = toolwire_codegen::Generator::from_file(path)
-            .map_err(|e| ServerError::Codegen(e.to_string()))?;
-        Ok(generator.docs_markdown())
-    }
-    #[cfg(not(feature = "codegen"))]
-    {
-        let _ = path;
-        Err(ServerError::CodegenUnavailable)
-    }
+    Ok(generator(path)?.docs_markdown())
 }
 
-#[cfg(feature = "codegen")]
-fn codegen_format(format: Format) -> toolwire_codegen::SchemaFormat {
-    // TODO(codegen): check the variant names once SchemaFormat exists.
+fn generator(path: &Path) -> Result<Generator> {
+    Generator::from_file(path).map_err(|e| match e {
+        toolwire_codegen::CodegenError::Spec(spec) => ServerError::from(spec),
+        other => ServerError::Codegen(other.to_string()),
+    })
+}
+
+fn codegen_format(format: Format) -> SchemaFormat {
     match format {
-        Format::Mcp => toolwire_codegen::SchemaFormat::Mcp,
-        Format::Openai => toolwire_codegen::SchemaFormat::OpenAi,
-        Format::Anthropic => toolwire_codegen::SchemaFormat::Anthropic,
+        Format::Mcp => SchemaFormat::Mcp,
+        Format::Openai => SchemaFormat::OpenAi,
+        Format::Anthropic => SchemaFormat::Anthropic,
     }
 }
 
@@ -79,7 +62,7 @@ pub fn list_lines(spec: &ConnectorSpec) -> Vec<String> {
             };
             let idem = if a.idempotent { ", idempotent" } else { "" };
             format!(
-                "{:<34} {:<28} {}",
+                "{:<34} {:<34} {}",
                 t.name,
                 format!("[{kind}{idem}]"),
                 t.title

@@ -48,9 +48,6 @@ pub enum ServerError {
     /// No such route or resource.
     #[error("{0}")]
     NotFound(String),
-    /// The tool-schema generator is not available in this build.
-    #[error("tool schemas and docs need toolwire-codegen, which this build does not include yet")]
-    CodegenUnavailable,
     /// Tool-schema generation failed.
     #[error("{0}")]
     Codegen(String),
@@ -85,7 +82,6 @@ impl ServerError {
             ServerError::BodyTooLarge { .. } => "BODY_TOO_LARGE",
             ServerError::Unauthorized => "UNAUTHORIZED",
             ServerError::NotFound(_) => "NOT_FOUND",
-            ServerError::CodegenUnavailable => "CODEGEN_UNAVAILABLE",
             ServerError::Codegen(_) => "CODEGEN_FAILED",
             ServerError::Usage(_) => "USAGE",
             ServerError::Demo(_) => "DEMO_FAILED",
@@ -101,7 +97,6 @@ impl ServerError {
             ServerError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
-            ServerError::CodegenUnavailable => StatusCode::NOT_IMPLEMENTED,
             ServerError::Runtime(e) => runtime_status(e),
             ServerError::Store(e) => code_status(e.code()),
             _ => StatusCode::INTERNAL_SERVER_ERROR,

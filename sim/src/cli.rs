@@ -49,9 +49,16 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         .local_links(args.local_links)
         .start()
         .await?;
-    println!("toolwire-sim listening on {} ({})", sim.addr(), if args.http { "http" } else { "https" });
+    println!(
+        "toolwire-sim listening on {} ({})",
+        sim.addr(),
+        if args.http { "http" } else { "https" }
+    );
     if !args.http {
-        let path = args.ca_out.clone().unwrap_or_else(|| PathBuf::from("toolwire-sim-ca.pem"));
+        let path = args
+            .ca_out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("toolwire-sim-ca.pem"));
         std::fs::write(&path, sim.ca_pem())?;
         println!("CA certificate: {}", path.display());
         println!(
@@ -60,7 +67,10 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
             port = sim.addr().port()
         );
     }
-    println!("default tenant (non-zendesk.com hosts): {}", args.default_tenant);
+    println!(
+        "default tenant (non-zendesk.com hosts): {}",
+        args.default_tenant
+    );
     println!("admin API: {}/__sim/tenants", sim.base_url());
     for t in sim.tenants() {
         println!("tenant {} ({} tickets)", t.url, t.tickets);

@@ -12,7 +12,6 @@
 //!
 //! See `sim/README.md` for the admin API and the seed data.
 
-
 pub mod admin;
 mod api;
 mod auth;

@@ -1,6 +1,7 @@
 //! The request log: one entry per request (method, path, query, host, credential label,
 //! status). Credential labels never contain secrets.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use serde::Serialize;
@@ -22,31 +23,43 @@ pub struct LoggedRequest {
 
 /// Bounded in-memory log (oldest entries are dropped past `cap`).
 pub struct RequestLog {
-    inner: Mutex<(Vec<LoggedRequest>, u64)>,
+    inner: Mutex<(VecDeque<LoggedRequest>, u64)>,
     cap: usize,
 }
 
 impl RequestLog {
     pub fn new(cap: usize) -> RequestLog {
-        RequestLog { inner: Mutex::new((Vec::new(), 0)), cap }
+        RequestLog {
+            inner: Mutex::new((VecDeque::new(), 0)),
+            cap,
+        }
     }
 
     pub fn push(&self, mut e: LoggedRequest) {
         let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         g.1 += 1;
         e.seq = g.1;
-        if g.0.len() >= self.cap {
-            let drop = g.0.len() + 1 - self.cap;
-            g.0.drain(..drop);
+        while g.0.len() >= self.cap {
+            g.0.pop_front();
         }
-        g.0.push(e);
+        g.0.push_back(e);
     }
 
     pub fn entries(&self) -> Vec<LoggedRequest> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0.clone()
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .iter()
+            .cloned()
+            .collect()
     }
 
     pub fn clear(&self) {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0.clear();
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clear();
     }
 }

@@ -117,7 +117,13 @@ impl SimBuilder {
             self.default_tenant.clone(),
         ));
         for (i, sub) in self.tenants.iter().enumerate() {
-            state.insert_tenant(seed::tenant(sub, i, self.seed, self.tickets, self.rate_limit));
+            state.insert_tenant(seed::tenant(
+                sub,
+                i,
+                self.seed,
+                self.tickets,
+                self.rate_limit,
+            ));
         }
         let (tls, ca_pem) = if self.http {
             (None, String::new())
@@ -129,7 +135,14 @@ impl SimBuilder {
         let addr = listener.local_addr()?;
         let (tx, rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, tls, state.clone(), rx));
-        Ok(Sim { addr, http: self.http, ca_pem, state, shutdown: tx, task: Some(task) })
+        Ok(Sim {
+            addr,
+            http: self.http,
+            ca_pem,
+            state,
+            shutdown: tx,
+            task: Some(task),
+        })
     }
 }
 
@@ -218,8 +231,20 @@ impl Sim {
     }
 
     /// Mint a bearer access token with scopes (e.g. `["read"]`, `["tickets:write"]`).
-    pub fn mint_bearer(&self, sub: &str, email: &str, scopes: &[&str], expires_in_secs: Option<i64>) -> Result<MintedBearer, SimError> {
-        ops::mint_bearer(&self.state, sub, email, scopes.iter().map(|s| s.to_string()).collect(), expires_in_secs)
+    pub fn mint_bearer(
+        &self,
+        sub: &str,
+        email: &str,
+        scopes: &[&str],
+        expires_in_secs: Option<i64>,
+    ) -> Result<MintedBearer, SimError> {
+        ops::mint_bearer(
+            &self.state,
+            sub,
+            email,
+            scopes.iter().map(|s| s.to_string()).collect(),
+            expires_in_secs,
+        )
     }
 
     /// Revoke a user's bearer tokens.

@@ -40,7 +40,11 @@ impl SimState {
     }
 
     pub fn tenant(&self, sub: &str) -> Option<Arc<Mutex<Tenant>>> {
-        self.tenants.read().unwrap_or_else(|e| e.into_inner()).get(sub).cloned()
+        self.tenants
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(sub)
+            .cloned()
     }
 
     pub fn insert_tenant(&self, t: Tenant) {
@@ -52,11 +56,19 @@ impl SimState {
     }
 
     pub fn subdomains(&self) -> Vec<String> {
-        self.tenants.read().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect()
+        self.tenants
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .cloned()
+            .collect()
     }
 
     pub fn default_tenant(&self) -> String {
-        self.default_tenant.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.default_tenant
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

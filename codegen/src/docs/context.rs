@@ -2,7 +2,9 @@
 //! tables), so the template stays a plain layout.
 
 use serde_json::{Value, json};
-use toolwire_spec::{AuthScheme, BodyMatch, ConnectorSpec, ErrorRule, Pagination, Quirk, StatusMatch, ToolSpec};
+use toolwire_spec::{
+    AuthScheme, BodyMatch, ConnectorSpec, ErrorRule, Pagination, Quirk, StatusMatch, ToolSpec,
+};
 
 use crate::schemas::notes;
 
@@ -23,7 +25,7 @@ pub(super) fn build(spec: &ConnectorSpec) -> Value {
         })).collect::<Vec<_>>(),
         "auth": spec.auth.iter().map(|(name, scheme)| auth(name, scheme)).collect::<Vec<_>>(),
         "errors": spec.errors.iter().map(error).collect::<Vec<_>>(),
-        "tools": spec.tools.iter().map(|t| tool(spec, t)).collect::<Vec<_>>(),
+        "tools": spec.tools.iter().map(tool).collect::<Vec<_>>(),
         "models": spec.models.iter().map(|(name, schema)| json!({
             "name": name,
             "description": description(schema),
@@ -37,10 +39,18 @@ fn auth(name: &str, scheme: &AuthScheme) -> Value {
         AuthScheme::Basic { .. } => ("HTTP Basic".to_string(), vec![]),
         AuthScheme::Bearer { .. } => ("bearer token".to_string(), vec![]),
         AuthScheme::ApiKey { location, name, .. } => {
-            let place = serde_json::to_value(location).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let place = serde_json::to_value(location)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
             (format!("API key in {place} `{name}`"), vec![])
         }
-        AuthScheme::Oauth2AuthorizationCode { scopes, pkce, refresh, .. } => {
+        AuthScheme::Oauth2AuthorizationCode {
+            scopes,
+            pkce,
+            refresh,
+            ..
+        } => {
             let mut details = vec![format!("Scopes requested: {}.", code_list(scopes))];
             if let Some(p) = pkce {
                 details.push(format!("PKCE: `{p:?}`."));
@@ -49,12 +59,18 @@ fn auth(name: &str, scheme: &AuthScheme) -> Value {
             ("OAuth 2.0 authorization code".to_string(), details)
         }
         AuthScheme::Oauth2ClientCredentials { scopes, .. } => {
-            let details = if scopes.is_empty() { vec![] } else { vec![format!("Scopes requested: {}.", code_list(scopes))] };
+            let details = if scopes.is_empty() {
+                vec![]
+            } else {
+                vec![format!("Scopes requested: {}.", code_list(scopes))]
+            };
             ("OAuth 2.0 client credentials".to_string(), details)
         }
     };
     let inactivity = match scheme {
-        AuthScheme::Basic { inactivity_days, .. } => *inactivity_days,
+        AuthScheme::Basic {
+            inactivity_days, ..
+        } => *inactivity_days,
         _ => None,
     };
     let fields = match scheme {
@@ -98,19 +114,32 @@ fn body_match(m: &BodyMatch) -> String {
     } else if let Some(s) = &m.contains {
         format!("contains \"{s}\"")
     } else if let Some(vs) = &m.one_of {
-        format!("is one of {}", vs.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "is one of {}",
+            vs.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     } else if let Some(want) = m.not_null {
-        if want { "is not null".into() } else { "is null or missing".into() }
+        if want {
+            "is not null".into()
+        } else {
+            "is null or missing".into()
+        }
     } else {
         String::new()
     };
     cell(&format!("`{}` {test}", m.pointer))
 }
 
-fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
+fn tool(tool: &ToolSpec) -> Value {
     let a = tool.annotations;
     let idempotency = tool.request.idempotency.as_ref().map(|i| match &i.input {
-        Some(input) => format!("header `{}`, key from input `{input}` (otherwise one key per execution)", i.header),
+        Some(input) => format!(
+            "header `{}`, key from input `{input}` (otherwise one key per execution)",
+            i.header
+        ),
         None => format!("header `{}`, one key per execution", i.header),
     });
     let quirks: Vec<String> = tool
@@ -126,7 +155,7 @@ fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
             ),
         })
         .collect();
-    let (output, output_fields) = output(spec, tool);
+    let (output, output_fields) = output(tool);
     json!({
         "name": tool.name,
         "title": cell(&tool.title),
@@ -147,28 +176,55 @@ fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
     })
 }
 
-fn output(spec: &ConnectorSpec, tool: &ToolSpec) -> (String, Vec<Value>) {
+fn output(tool: &ToolSpec) -> (String, Vec<Value>) {
     let Some(schema) = &tool.response.output else {
-        return ("The response body as JSON (no output schema).".into(), vec![]);
+        return (
+            "The response body as JSON (no output schema).".into(),
+            vec![],
+        );
     };
-    let _ = spec;
     if schema.get("$ref").is_some() {
-        return (format!("{} (see [Models](#models)).", type_label(schema)), vec![]);
+        return (
+            format!("{} (see [Models](#models)).", type_label(schema)),
+            vec![],
+        );
     }
     let fields = rows(schema, "");
-    if fields.is_empty() { (format!("{}.", type_label(schema)), vec![]) } else { ("An object:".into(), fields) }
+    if fields.is_empty() {
+        (format!("{}.", type_label(schema)), vec![])
+    } else {
+        ("An object:".into(), fields)
+    }
 }
 
 fn pagination(p: &Pagination) -> String {
     match p {
         Pagination::None => "none (one page)".into(),
-        Pagination::Offset { page_input, next, count } => {
-            let count = count.as_ref().map(|c| format!(", total at `{c}`")).unwrap_or_default();
-            format!("page numbers in input `{page_input}`; a next page exists while `{next}` is set{count}")
+        Pagination::Offset {
+            page_input,
+            next,
+            count,
+        } => {
+            let count = count
+                .as_ref()
+                .map(|c| format!(", total at `{c}`"))
+                .unwrap_or_default();
+            format!(
+                "page numbers in input `{page_input}`; a next page exists while `{next}` is set{count}"
+            )
         }
-        Pagination::Cursor { cursor_input, next_cursor, has_more } => {
-            let more = has_more.as_ref().map(|h| format!(", more while `{h}` is true")).unwrap_or_default();
-            format!("cursor: pass the returned cursor (`{next_cursor}`) back as input `{cursor_input}`{more}")
+        Pagination::Cursor {
+            cursor_input,
+            next_cursor,
+            has_more,
+        } => {
+            let more = has_more
+                .as_ref()
+                .map(|h| format!(", more while `{h}` is true"))
+                .unwrap_or_default();
+            format!(
+                "cursor: pass the returned cursor (`{next_cursor}`) back as input `{cursor_input}`{more}"
+            )
         }
     }
 }
@@ -182,7 +238,9 @@ fn rows(schema: &Value, prefix: &str) -> Vec<Value> {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let Some(props) = schema.get("properties").and_then(Value::as_object) else { return out };
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return out;
+    };
     for (name, prop) in props {
         let path = format!("{prefix}{name}");
         out.push(json!({
@@ -202,7 +260,9 @@ fn rows(schema: &Value, prefix: &str) -> Vec<Value> {
 
 fn property_description(schema: &Value) -> String {
     let mut text = description(schema);
-    let values = schema.get("enum").or_else(|| schema.get("items").and_then(|i| i.get("enum")));
+    let values = schema
+        .get("enum")
+        .or_else(|| schema.get("items").and_then(|i| i.get("enum")));
     if let Some(Value::Array(values)) = values {
         let list: Vec<String> = values.iter().map(|v| format!("`{}`", render(v))).collect();
         text = sentence(text, &format!("One of: {}.", list.join(", ")));
@@ -233,15 +293,28 @@ fn type_label(schema: &Value) -> String {
             (t, _) => t.to_string(),
         })
         .collect();
-    if labels.is_empty() { "any".into() } else { labels.join(" or ") }
+    if labels.is_empty() {
+        "any".into()
+    } else {
+        labels.join(" or ")
+    }
 }
 
 fn description(schema: &Value) -> String {
-    schema.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_string()
+    schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 fn sentence(text: String, more: &str) -> String {
-    if text.is_empty() { more.to_string() } else { format!("{text} {more}") }
+    if text.is_empty() {
+        more.to_string()
+    } else {
+        format!("{text} {more}")
+    }
 }
 
 fn render(v: &Value) -> String {
@@ -252,11 +325,18 @@ fn render(v: &Value) -> String {
 }
 
 fn code_list(items: &[String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn snake<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -265,5 +345,8 @@ fn yes_no(b: bool) -> &'static str {
 
 /// Text safe inside a Markdown table cell: one line, `|` escaped.
 fn cell(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }

@@ -14,7 +14,9 @@ pub fn markdown(spec: &ConnectorSpec) -> String {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
-    hb.register_template_string("connector", TEMPLATE).expect("the built-in docs template parses");
+    hb.register_template_string("connector", TEMPLATE)
+        .expect("the built-in docs template parses");
     let context = context::build(spec);
-    hb.render("connector", &context).expect("the built-in docs template renders every spec")
+    hb.render("connector", &context)
+        .expect("the built-in docs template renders every spec")
 }

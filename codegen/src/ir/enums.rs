@@ -27,8 +27,15 @@ pub fn resolve(slots: &[EnumSlot], taken: &mut Vec<String>) -> (Vec<EnumDef>, Ve
     let mut values_of: Vec<&[String]> = Vec::new();
     let mut index = Vec::with_capacity(slots.len());
     for slot in slots {
-        let shared = slots.iter().filter(|s| s.short == slot.short).all(|s| s.values == slot.values);
-        let wanted = if shared && !structs.contains(&slot.short) { &slot.short } else { &slot.qualified };
+        let shared = slots
+            .iter()
+            .filter(|s| s.short == slot.short)
+            .all(|s| s.values == slot.values);
+        let wanted = if shared && !structs.contains(&slot.short) {
+            &slot.short
+        } else {
+            &slot.qualified
+        };
         let existing = enums.iter().position(|e| &e.name == wanted);
         match existing {
             Some(i) if values_of[i] == slot.values.as_slice() => index.push(i),
@@ -49,7 +56,10 @@ pub fn resolve(slots: &[EnumSlot], taken: &mut Vec<String>) -> (Vec<EnumDef>, Ve
 
 fn variants(values: &[String]) -> Vec<(String, String)> {
     let mut taken = Vec::new();
-    values.iter().map(|v| (claim(&mut taken, variant_name(v)), v.clone())).collect()
+    values
+        .iter()
+        .map(|v| (claim(&mut taken, variant_name(v)), v.clone()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -67,7 +77,10 @@ mod tests {
 
     #[test]
     fn same_values_share_the_short_name() {
-        let slots = [slot("Priority", "A", &["low", "high"]), slot("Priority", "B", &["low", "high"])];
+        let slots = [
+            slot("Priority", "A", &["low", "high"]),
+            slot("Priority", "B", &["low", "high"]),
+        ];
         let (enums, index) = resolve(&slots, &mut Vec::new());
         assert_eq!(enums.len(), 1);
         assert_eq!(enums[0].name, "Priority");
@@ -91,7 +104,10 @@ mod tests {
 
     #[test]
     fn colliding_variants_stay_distinct() {
-        let (enums, _) = resolve(&[slot("Sort", "A", &["name", "-name", "Name"])], &mut Vec::new());
+        let (enums, _) = resolve(
+            &[slot("Sort", "A", &["name", "-name", "Name"])],
+            &mut Vec::new(),
+        );
         let idents: Vec<_> = enums[0].variants.iter().map(|v| v.0.as_str()).collect();
         assert_eq!(idents, ["Name", "MinusName", "Name2"]);
     }

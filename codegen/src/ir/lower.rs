@@ -33,17 +33,29 @@ struct Place<'p> {
 impl Module {
     /// Lowers a loaded spec.
     pub fn lower(spec: &ConnectorSpec) -> Module {
-        let mut l = Lowerer { spec, taken: Vec::new(), models: IndexMap::new(), structs: Vec::new(), slots: Vec::new() };
+        let mut l = Lowerer {
+            spec,
+            taken: Vec::new(),
+            models: IndexMap::new(),
+            structs: Vec::new(),
+            slots: Vec::new(),
+        };
         for name in spec.models.keys() {
             let rust = claim(&mut l.taken, type_name(name));
             l.models.insert(name.clone(), rust);
         }
-        let inputs: Vec<String> = spec.tools.iter().map(|t| claim(&mut l.taken, type_name(short_name(spec, t)))).collect();
+        let inputs: Vec<String> = spec
+            .tools
+            .iter()
+            .map(|t| claim(&mut l.taken, type_name(short_name(spec, t))))
+            .collect();
         let outputs: Vec<Option<String>> = spec
             .tools
             .iter()
             .zip(&inputs)
-            .map(|(t, input)| inline_output(t).map(|_| claim(&mut l.taken, format!("{input}Output"))))
+            .map(|(t, input)| {
+                inline_output(t).map(|_| claim(&mut l.taken, format!("{input}Output")))
+            })
             .collect();
 
         let mut tools = Vec::new();
@@ -56,10 +68,21 @@ impl Module {
                     l.object(name, schema, docs, false, None);
                     Ty::Struct(name.clone())
                 }
-                (None, Some(schema)) => l.ty(schema, Place { owner: input, field: "output", depth: 0, input: false }),
+                (None, Some(schema)) => l.ty(
+                    schema,
+                    Place {
+                        owner: input,
+                        field: "output",
+                        depth: 0,
+                        input: false,
+                    },
+                ),
                 _ => Ty::Any,
             };
-            l.structs[at].tool = Some(ToolImpl { name: tool.name.clone(), output: output_ty });
+            l.structs[at].tool = Some(ToolImpl {
+                name: tool.name.clone(),
+                output: output_ty,
+            });
             tools.push(ToolEntry {
                 name: tool.name.clone(),
                 type_name: input.clone(),
@@ -68,7 +91,11 @@ impl Module {
                 path: tool.request.path.clone(),
             });
         }
-        let models: Vec<(String, String)> = l.models.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let models: Vec<(String, String)> = l
+            .models
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         for (spec_name, rust) in &models {
             let schema = &spec.models[spec_name];
             let mut docs = description_lines(schema);
@@ -84,7 +111,14 @@ impl Module {
 impl Lowerer<'_> {
     /// Lowers an object schema into the struct `name`, placed before the structs its fields
     /// create.
-    fn object(&mut self, name: &str, schema: &Value, docs: Vec<String>, input: bool, tool: Option<ToolImpl>) {
+    fn object(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        docs: Vec<String>,
+        input: bool,
+        tool: Option<ToolImpl>,
+    ) {
         let at = self.structs.len();
         let required: Vec<&str> = schema
             .get("required")
@@ -95,23 +129,46 @@ impl Lowerer<'_> {
         let mut fields = Vec::new();
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
             for (wire, prop) in props {
-                let ty = self.ty(prop, Place { owner: name, field: wire, depth: 0, input });
+                let ty = self.ty(
+                    prop,
+                    Place {
+                        owner: name,
+                        field: wire,
+                        depth: 0,
+                        input,
+                    },
+                );
                 let ty = match ty {
                     Ty::Option(_) => ty,
                     _ if required.contains(&wire.as_str()) => ty,
                     other => Ty::Option(Box::new(other)),
                 };
-                fields.push(Field { ident: claim(&mut idents, field_ident(wire)), wire: wire.clone(), docs: field_docs(prop), ty });
+                fields.push(Field {
+                    ident: claim(&mut idents, field_ident(wire)),
+                    wire: wire.clone(),
+                    docs: field_docs(prop),
+                    ty,
+                });
             }
         }
         let closed = input && schema.get("additionalProperties") == Some(&Value::Bool(false));
-        let def = StructDef { name: name.to_string(), docs, fields, closed, default: true, tool };
+        let def = StructDef {
+            name: name.to_string(),
+            docs,
+            fields,
+            closed,
+            default: true,
+            tool,
+        };
         self.structs.insert(at, def);
     }
 
     fn ty(&mut self, schema: &Value, place: Place) -> Ty {
         if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-            return match target.strip_prefix("#/models/").and_then(|m| self.models.get(m)) {
+            return match target
+                .strip_prefix("#/models/")
+                .and_then(|m| self.models.get(m))
+            {
                 Some(rust) => Ty::Struct(rust.clone()),
                 None => Ty::Any,
             };
@@ -119,7 +176,10 @@ impl Lowerer<'_> {
         let (types, mut nullable) = types(schema);
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             nullable |= values.iter().any(Value::is_null);
-            let strings: Vec<String> = values.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+            let strings: Vec<String> = values
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
             let non_null = values.iter().filter(|v| !v.is_null()).count();
             if !strings.is_empty() && strings.len() == non_null {
                 let field = type_name(place.field);
@@ -132,18 +192,32 @@ impl Lowerer<'_> {
                 return wrap(Ty::Enum(self.slots.len() - 1), nullable);
             }
         }
-        let has_props = schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        let has_props = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty());
         let base = match types.as_slice() {
             ["string"] => Ty::String,
             ["integer"] => Ty::Integer,
             ["number"] => Ty::Number,
             ["boolean"] => Ty::Boolean,
             ["array"] => Ty::List(Box::new(match schema.get("items") {
-                Some(items) => self.ty(items, Place { depth: place.depth + 1, ..place }),
+                Some(items) => self.ty(
+                    items,
+                    Place {
+                        depth: place.depth + 1,
+                        ..place
+                    },
+                ),
                 None => Ty::Any,
             })),
             ["object"] | [] if has_props => {
-                let candidate = format!("{}{}{}", place.owner, type_name(place.field), "Item".repeat(place.depth));
+                let candidate = format!(
+                    "{}{}{}",
+                    place.owner,
+                    type_name(place.field),
+                    "Item".repeat(place.depth)
+                );
                 let name = claim(&mut self.taken, candidate);
                 let mut docs = description_lines(schema);
                 if !docs.is_empty() {
@@ -170,13 +244,21 @@ impl Lowerer<'_> {
                 renumber(&mut t.output, &index);
             }
         }
-        let mut module = Module { name: field_ident(&self.spec.connector), structs: self.structs, enums, tools };
+        let mut module = Module {
+            name: field_ident(&self.spec.connector),
+            structs: self.structs,
+            enums,
+            tools,
+        };
         // A struct has a Default when all its fields do; iterate to a fixed point (structs may
         // refer to each other, models last).
         loop {
             let mut changed = false;
             for i in 0..module.structs.len() {
-                let default = module.structs[i].fields.iter().all(|f| f.ty.has_default(&module));
+                let default = module.structs[i]
+                    .fields
+                    .iter()
+                    .all(|f| f.ty.has_default(&module));
                 if module.structs[i].default && !default {
                     module.structs[i].default = false;
                     changed = true;
@@ -198,16 +280,30 @@ fn renumber(ty: &mut Ty, index: &[usize]) {
 }
 
 fn wrap(ty: Ty, nullable: bool) -> Ty {
-    if nullable { Ty::Option(Box::new(ty)) } else { ty }
+    if nullable {
+        Ty::Option(Box::new(ty))
+    } else {
+        ty
+    }
 }
 
 /// The non-null type names of a schema, and whether `null` is allowed.
 fn types(schema: &Value) -> (Vec<&str>, bool) {
     match schema.get("type") {
-        Some(Value::String(t)) => (if t == "null" { vec![] } else { vec![t.as_str()] }, t == "null"),
+        Some(Value::String(t)) => (
+            if t == "null" {
+                vec![]
+            } else {
+                vec![t.as_str()]
+            },
+            t == "null",
+        ),
         Some(Value::Array(ts)) => {
             let names: Vec<&str> = ts.iter().filter_map(Value::as_str).collect();
-            (names.iter().copied().filter(|t| *t != "null").collect(), names.contains(&"null"))
+            (
+                names.iter().copied().filter(|t| *t != "null").collect(),
+                names.contains(&"null"),
+            )
         }
         _ => (vec![], false),
     }
@@ -215,18 +311,28 @@ fn types(schema: &Value) -> (Vec<&str>, bool) {
 
 /// The tool name without the `<connector>_` prefix.
 fn short_name<'t>(spec: &ConnectorSpec, tool: &'t ToolSpec) -> &'t str {
-    tool.name.strip_prefix(&format!("{}_", spec.connector)).unwrap_or(&tool.name)
+    tool.name
+        .strip_prefix(&format!("{}_", spec.connector))
+        .unwrap_or(&tool.name)
 }
 
 /// The tool's output schema when it is an inline object with properties (its own struct).
 fn inline_output(tool: &ToolSpec) -> Option<&Value> {
     let output = tool.response.output.as_ref()?;
-    let is_object = output.get("$ref").is_none() && output.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+    let is_object = output.get("$ref").is_none()
+        && output
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty());
     is_object.then_some(output)
 }
 
 fn description_lines(schema: &Value) -> Vec<String> {
-    schema.get("description").and_then(Value::as_str).map(|d| d.lines().map(str::to_string).collect()).unwrap_or_default()
+    schema
+        .get("description")
+        .and_then(Value::as_str)
+        .map(|d| d.lines().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 fn field_docs(schema: &Value) -> Vec<String> {
@@ -249,9 +355,17 @@ fn field_docs(schema: &Value) -> Vec<String> {
 }
 
 fn tool_docs(tool: &ToolSpec) -> Vec<String> {
-    let mut docs = vec![format!("{}.", tool.title.trim_end_matches('.')), String::new()];
+    let mut docs = vec![
+        format!("{}.", tool.title.trim_end_matches('.')),
+        String::new(),
+    ];
     docs.extend(tool.description.lines().map(str::to_string));
     docs.push(String::new());
-    docs.push(format!("`{} {}` (tool `{}`).", tool.request.method.as_str(), tool.request.path, tool.name));
+    docs.push(format!(
+        "`{} {}` (tool `{}`).",
+        tool.request.method.as_str(),
+        tool.request.path,
+        tool.name
+    ));
     docs
 }

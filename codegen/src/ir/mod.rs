@@ -41,7 +41,11 @@ impl Ty {
     pub fn has_default(&self, module: &Module) -> bool {
         match self {
             Ty::Enum(_) => false,
-            Ty::Struct(name) => module.structs.iter().find(|s| &s.name == name).is_none_or(|s| s.default),
+            Ty::Struct(name) => module
+                .structs
+                .iter()
+                .find(|s| &s.name == name)
+                .is_none_or(|s| s.default),
             _ => true,
         }
     }

@@ -8,13 +8,25 @@ use crate::ir::{EnumDef, Field, Module, StructDef, Ty};
 
 /// `#[doc = ".."]` attributes, one per line.
 pub(super) fn docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = lines.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc = ".."]` attributes, one per line.
 pub(super) fn inner_docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = lines.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote!(#(#![doc = #lines])*)
 }
 
@@ -62,7 +74,11 @@ pub(super) fn structure(def: &StructDef, module: &Module) -> TokenStream {
 fn field(f: &Field, module: &Module) -> TokenStream {
     let name = ident(&f.ident);
     let fallback = [format!("The `{}` property.", f.wire)];
-    let docs = docs(if f.docs.is_empty() { &fallback } else { &f.docs });
+    let docs = docs(if f.docs.is_empty() {
+        &fallback
+    } else {
+        &f.docs
+    });
     let bare = f.ident.strip_prefix("r#").unwrap_or(&f.ident);
     let wire = &f.wire;
     let rename = (bare != f.wire).then(|| quote!(#[serde(rename = #wire)]));

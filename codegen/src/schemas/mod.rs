@@ -28,7 +28,11 @@ pub enum SchemaFormat {
 
 impl SchemaFormat {
     /// Every format, in a fixed order.
-    pub const ALL: [SchemaFormat; 3] = [SchemaFormat::Mcp, SchemaFormat::OpenAi, SchemaFormat::Anthropic];
+    pub const ALL: [SchemaFormat; 3] = [
+        SchemaFormat::Mcp,
+        SchemaFormat::OpenAi,
+        SchemaFormat::Anthropic,
+    ];
 
     /// The format's name on the command line (`mcp`, `openai`, `anthropic`).
     pub fn as_str(&self) -> &'static str {
@@ -59,7 +63,12 @@ impl FromStr for SchemaFormat {
 
 /// Every tool of `spec` in `format`, in spec order.
 pub fn tool_schemas(spec: &ConnectorSpec, format: SchemaFormat) -> Value {
-    Value::Array(spec.tools.iter().map(|tool| tool_schema(spec, tool, format)).collect())
+    Value::Array(
+        spec.tools
+            .iter()
+            .map(|tool| tool_schema(spec, tool, format))
+            .collect(),
+    )
 }
 
 /// One tool in `format`.

@@ -23,7 +23,10 @@ const NOTED: &[&str] = &[
 
 /// `minimum 1`, `format email`, ... for each constraint keyword in `schema` (not `default`).
 pub fn keyword_notes(schema: &Value) -> Vec<String> {
-    NOTED.iter().filter_map(|k| schema.get(*k).map(|v| format!("{k} {}", render(v)))).collect()
+    NOTED
+        .iter()
+        .filter_map(|k| schema.get(*k).map(|v| format!("{k} {}", render(v))))
+        .collect()
 }
 
 /// The schema's `default`, rendered as JSON.
@@ -53,7 +56,10 @@ mod tests {
     #[test]
     fn notes_follow_a_fixed_order() {
         let schema = json!({"type": "integer", "maximum": 100, "minimum": 1, "default": 100});
-        assert_eq!(all_notes(&schema), ["minimum 1", "maximum 100", "default 100"]);
+        assert_eq!(
+            all_notes(&schema),
+            ["minimum 1", "maximum 100", "default 100"]
+        );
         assert_eq!(keyword_notes(&json!({"format": "email"})), ["format email"]);
     }
 }

@@ -30,7 +30,8 @@ fn node(schema: &Value) -> Value {
     }
     let mut out = Map::new();
     let types = type_names(map.get("type"));
-    let is_object = types.contains(&"object") || (types.is_empty() && map.contains_key("properties"));
+    let is_object =
+        types.contains(&"object") || (types.is_empty() && map.contains_key("properties"));
     let is_array = types.contains(&"array");
     match map.get("type") {
         Some(t) => {
@@ -41,7 +42,10 @@ fn node(schema: &Value) -> Value {
         }
         None => {}
     }
-    if let Some(description) = describe(map.get("description").and_then(Value::as_str), &all_notes(schema)) {
+    if let Some(description) = describe(
+        map.get("description").and_then(Value::as_str),
+        &all_notes(schema),
+    ) {
         out.insert("description".into(), Value::String(description));
     }
     for key in ["enum", "const"] {
@@ -50,7 +54,10 @@ fn node(schema: &Value) -> Value {
         }
     }
     if let Some(Value::Array(options)) = map.get("anyOf").or_else(|| map.get("oneOf")) {
-        out.insert("anyOf".into(), Value::Array(options.iter().map(node).collect()));
+        out.insert(
+            "anyOf".into(),
+            Value::Array(options.iter().map(node).collect()),
+        );
     }
     if is_object {
         let required: Vec<&str> = map
@@ -62,23 +69,35 @@ fn node(schema: &Value) -> Value {
         if let Some(props) = map.get("properties").and_then(Value::as_object) {
             for (name, prop) in props {
                 let strict = node(prop);
-                let strict = if required.contains(&name.as_str()) { strict } else { nullable(strict) };
+                let strict = if required.contains(&name.as_str()) {
+                    strict
+                } else {
+                    nullable(strict)
+                };
                 properties.insert(name.clone(), strict);
             }
         }
-        let all: Vec<Value> = properties.keys().map(|k| Value::String(k.clone())).collect();
+        let all: Vec<Value> = properties
+            .keys()
+            .map(|k| Value::String(k.clone()))
+            .collect();
         out.insert("properties".into(), Value::Object(properties));
         out.insert("required".into(), Value::Array(all));
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
     if is_array {
-        out.insert("items".into(), map.get("items").map(node).unwrap_or_else(|| any(None)));
+        out.insert(
+            "items".into(),
+            map.get("items").map(node).unwrap_or_else(|| any(None)),
+        );
     }
     if let Some(Value::Object(defs)) = map.get("$defs") {
         let defs = defs.iter().map(|(k, v)| (k.clone(), node(v))).collect();
         out.insert("$defs".into(), Value::Object(defs));
     }
-    let constrained = ["type", "enum", "const", "anyOf"].iter().any(|k| out.contains_key(*k));
+    let constrained = ["type", "enum", "const", "anyOf"]
+        .iter()
+        .any(|k| out.contains_key(*k));
     if !constrained {
         let description = out.remove("description");
         return any(description);
@@ -106,7 +125,9 @@ fn any(description: Option<Value>) -> Value {
 
 /// `schema` also accepting `null`.
 fn nullable(schema: Value) -> Value {
-    let Value::Object(mut map) = schema else { return schema };
+    let Value::Object(mut map) = schema else {
+        return schema;
+    };
     if map.contains_key("$ref") {
         return json!({"anyOf": [Value::Object(map), {"type": "null"}]});
     }
@@ -118,17 +139,19 @@ fn nullable(schema: Value) -> Value {
         Some(Value::Array(ts)) if !ts.contains(&json!("null")) => ts.push(json!("null")),
         Some(_) => {}
         None => {
-            if let Some(Value::Array(options)) = map.get_mut("anyOf") {
-                if !options.iter().any(|o| o.get("type") == Some(&json!("null"))) {
-                    options.push(json!({"type": "null"}));
-                }
+            if let Some(Value::Array(options)) = map.get_mut("anyOf")
+                && !options
+                    .iter()
+                    .any(|o| o.get("type") == Some(&json!("null")))
+            {
+                options.push(json!({"type": "null"}));
             }
         }
     }
-    if let Some(Value::Array(values)) = map.get_mut("enum") {
-        if !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
+    if let Some(Value::Array(values)) = map.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
     }
     Value::Object(map)
 }

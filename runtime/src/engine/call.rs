@@ -14,6 +14,7 @@ use super::send::{Exchange, Failure, SendError, config_value, render_pairs, send
 use super::verify::{VerifyOutcome, probe};
 use crate::connector::{CompiledTool, Connector, route::render_path};
 use crate::error::{Error, Result};
+use crate::oauth;
 use crate::store::{AccountRecord, AccountStatus, ExecutionRecord, StatusChange};
 use crate::vault::Credentials;
 
@@ -135,7 +136,7 @@ impl Engine {
             })?;
         let id = Some(account.id);
         self.ensure_usable(&account).map_err(|e| (id, e))?;
-        let creds = self
+        let mut creds = self
             .vault
             .unseal_account(&account)
             .map_err(|e| (id, e.into()))?
@@ -147,6 +148,32 @@ impl Engine {
                 Error::Internal(format!("account uses unknown auth scheme `{scheme_name}`")),
             )
         })?;
+        if scheme.is_oauth() {
+            if let Some(granted) = oauth::granted_scopes(&creds) {
+                let missing: Vec<&str> = tool
+                    .scopes
+                    .iter()
+                    .filter(|s| !granted.contains(s))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    return Err((
+                        id,
+                        Error::ScopeNotGranted {
+                            tool: tool.name.clone(),
+                            missing: missing.join(", "),
+                        },
+                    ));
+                }
+            }
+            if oauth::expiring(&creds, oauth::skew(scheme)) {
+                let seen = creds.expose_field("access_token").map(str::to_string);
+                creds = self
+                    .refresh(&account, seen.as_deref(), false)
+                    .await
+                    .map_err(|e| (id, e))?;
+            }
+        }
         let base = connector
             .route
             .base_url(&account.config)
@@ -159,7 +186,7 @@ impl Engine {
                 .map(str::to_string)
                 .unwrap_or_else(|| execution_id.to_string())
         });
-        let call = Call {
+        let mut call = Call {
             engine: self,
             connector,
             tool,
@@ -171,12 +198,25 @@ impl Engine {
             input,
             idempotency_key,
         };
-        let body = match call.perform().await {
-            Ok(body) => body,
-            Err(CallError::Upstream(failure)) => {
-                return Err((id, self.after_failure(&call, &failure).await));
+        let mut refreshed = false;
+        let body = loop {
+            match call.perform().await {
+                Ok(body) => break body,
+                Err(CallError::Upstream(failure))
+                    if !refreshed && scheme.is_oauth() && wants_refresh(&failure) =>
+                {
+                    refreshed = true;
+                    let seen = call.creds.expose_field("access_token").map(str::to_string);
+                    call.creds = self
+                        .refresh(&account, seen.as_deref(), true)
+                        .await
+                        .map_err(|e| (id, e))?;
+                }
+                Err(CallError::Upstream(failure)) => {
+                    return Err((id, self.after_failure(&call, &failure).await));
+                }
+                Err(CallError::Other(e)) => return Err((id, e)),
             }
-            Err(CallError::Other(e)) => return Err((id, e)),
         };
         Ok((account.id, output(tool, body, &call.input, execution_id)))
     }
@@ -317,6 +357,14 @@ impl Engine {
     fn audit(&self, record: ExecutionRecord) {
         self.ledger.record(record);
     }
+}
+
+/// A 401 whose rule asks for a token refresh (OAuth `invalid_token`).
+fn wants_refresh(failure: &Failure) -> bool {
+    failure
+        .rule
+        .as_ref()
+        .is_some_and(|r| r.account == AccountEffect::RefreshThenRetry)
 }
 
 enum CallError {

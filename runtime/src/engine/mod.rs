@@ -37,6 +37,8 @@ pub(crate) struct Engine {
     pub events: Events,
     pub outbound_ip_hint: Option<String>,
     pub ledger: Ledger,
+    pub oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
+    pub refresh_locks: tokio::sync::Mutex<HashMap<uuid::Uuid, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Engine {

@@ -22,6 +22,7 @@ mod credentials;
 mod error;
 mod executions;
 mod keys;
+mod oauth;
 mod page;
 mod records;
 mod rows;
@@ -31,6 +32,7 @@ mod ts;
 
 pub use canonical::canonical_json;
 pub use error::StoreError;
+pub use oauth::{CredentialLock, OAuthState};
 pub use records::{
     AccountConfig, AccountFilter, AccountPage, AccountRecord, CiphertextSwap, CredentialsUpdate,
     ExecutionRecord, KeyId, RewrapCandidate, Sealed, StatusChange, StatusHistoryEntry,

@@ -24,7 +24,8 @@ fn err(e: SimError) -> Reply {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Reply> {
-    serde_json::from_slice(body).map_err(|e| Reply::json(400, json!({"error": format!("bad JSON: {e}")})))
+    serde_json::from_slice(body)
+        .map_err(|e| Reply::json(400, json!({"error": format!("bad JSON: {e}")})))
 }
 
 #[derive(Deserialize)]
@@ -70,16 +71,22 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
 fn route(state: &SimState, method: &str, segs: &[&str], body: &[u8]) -> Result<Reply, Reply> {
     Ok(match (method, segs) {
         ("GET", ["tenants"]) => to_json(200, &ops::tenants(state)),
-        ("POST", ["tenants"]) => to_json(201, &ops::create_tenant(state, parse(body)?).map_err(err)?),
+        ("POST", ["tenants"]) => {
+            to_json(201, &ops::create_tenant(state, parse(body)?).map_err(err)?)
+        }
         ("GET", ["tenants", sub]) => to_json(200, &ops::tenant_info(state, sub).map_err(err)?),
-        ("POST", ["tenants", sub, "users"]) => to_json(201, &ops::add_user(state, sub, parse(body)?).map_err(err)?),
+        ("POST", ["tenants", sub, "users"]) => {
+            to_json(201, &ops::add_user(state, sub, parse(body)?).map_err(err)?)
+        }
         ("POST", ["tenants", sub, "tokens", "rotate"]) => {
             let b: EmailBody = parse(body)?;
             Reply::ok(json!({"api_token": ops::rotate_token(state, sub, &b.email).map_err(err)?}))
         }
         ("POST", ["tenants", sub, "tokens", "deactivate"]) => {
             let b: EmailBody = parse(body)?;
-            Reply::ok(json!({"deactivated": ops::deactivate_tokens(state, sub, &b.email).map_err(err)?}))
+            Reply::ok(
+                json!({"deactivated": ops::deactivate_tokens(state, sub, &b.email).map_err(err)?}),
+            )
         }
         ("PUT", ["tenants", sub, "ip_allowlist"]) => {
             let b: AllowBody = parse(body)?;
@@ -93,7 +100,10 @@ fn route(state: &SimState, method: &str, segs: &[&str], body: &[u8]) -> Result<R
         }
         ("POST", ["tenants", sub, "bearer_tokens"]) => {
             let b: BearerBody = parse(body)?;
-            to_json(201, &ops::mint_bearer(state, sub, &b.email, b.scopes, b.expires_in).map_err(err)?)
+            to_json(
+                201,
+                &ops::mint_bearer(state, sub, &b.email, b.scopes, b.expires_in).map_err(err)?,
+            )
         }
         ("POST", ["tenants", sub, "bearer_tokens", "revoke"]) => {
             let b: EmailBody = parse(body)?;
@@ -103,7 +113,10 @@ fn route(state: &SimState, method: &str, segs: &[&str], body: &[u8]) -> Result<R
         ("POST", ["faults"]) => {
             let spec: FaultSpec = parse(body)?;
             if spec.share.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
-                return Err(Reply::json(400, json!({"error": "share must be within 0..=1"})));
+                return Err(Reply::json(
+                    400,
+                    json!({"error": "share must be within 0..=1"}),
+                ));
             }
             Reply::json(201, json!({"id": state.faults.add(spec)}))
         }
@@ -116,6 +129,9 @@ fn route(state: &SimState, method: &str, segs: &[&str], body: &[u8]) -> Result<R
             state.log.clear();
             Reply::empty(204)
         }
-        _ => Reply::json(404, json!({"error": "unknown admin endpoint", "see": "sim/README.md"})),
+        _ => Reply::json(
+            404,
+            json!({"error": "unknown admin endpoint", "see": "sim/README.md"}),
+        ),
     })
 }

@@ -85,47 +85,76 @@ fn info(t: &Tenant) -> TenantInfo {
             api_token: tok.token.clone(),
         })
     };
-    let mut agents: Vec<AgentCredentials> = t.users.values().filter(|u| u.is_agent()).filter_map(cred).collect();
+    let mut agents: Vec<AgentCredentials> = t
+        .users
+        .values()
+        .filter(|u| u.is_agent())
+        .filter_map(cred)
+        .collect();
     agents.sort_by_key(|a| (a.role != "admin", a.user_id));
     TenantInfo {
         subdomain: t.subdomain.clone(),
         url: t.origin(),
         agents,
-        end_users: t.users.values().filter(|u| !u.is_agent()).filter_map(cred).collect(),
+        end_users: t
+            .users
+            .values()
+            .filter(|u| !u.is_agent())
+            .filter_map(cred)
+            .collect(),
         rate_limit: t.rate.limit,
         tickets: t.tickets.len(),
     }
 }
 
 pub fn tenants(state: &SimState) -> Vec<TenantInfo> {
-    state.subdomains().iter().filter_map(|s| state.tenant(s)).map(|t| info(&lock(&t))).collect()
+    state
+        .subdomains()
+        .iter()
+        .filter_map(|s| state.tenant(s))
+        .map(|t| info(&lock(&t)))
+        .collect()
 }
 
 pub fn tenant_info(state: &SimState, sub: &str) -> Result<TenantInfo, SimError> {
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     Ok(info(&lock(&t)))
 }
 
 fn valid_subdomain(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
 
 fn fresh_token(state: &SimState, t: &mut Tenant) -> String {
-    let salt = t.subdomain.bytes().fold(t.token_seq.wrapping_mul(0x9e37_79b9), |h, b| h.rotate_left(5) ^ b as u64);
+    let salt = t
+        .subdomain
+        .bytes()
+        .fold(t.token_seq.wrapping_mul(0x9e37_79b9), |h, b| {
+            h.rotate_left(5) ^ b as u64
+        });
     let mut rng = StdRng::seed_from_u64(state.config.seed ^ salt ^ 0x70c3);
     seed::token(&mut rng)
 }
 
 pub fn create_tenant(state: &SimState, spec: NewTenant) -> Result<TenantInfo, SimError> {
     if !valid_subdomain(&spec.subdomain) {
-        return Err(SimError::Invalid(format!("invalid subdomain `{}`", spec.subdomain)));
+        return Err(SimError::Invalid(format!(
+            "invalid subdomain `{}`",
+            spec.subdomain
+        )));
     }
     if state.tenant(&spec.subdomain).is_some() {
-        return Err(SimError::Invalid(format!("tenant `{}` exists", spec.subdomain)));
+        return Err(SimError::Invalid(format!(
+            "tenant `{}` exists",
+            spec.subdomain
+        )));
     }
     let index = state.subdomains().len() + 2;
     let rate = spec.rate_limit.unwrap_or(state.config.rate_limit);
@@ -133,8 +162,17 @@ pub fn create_tenant(state: &SimState, spec: NewTenant) -> Result<TenantInfo, Si
         Some(n) => seed::tenant(&spec.subdomain, index, state.config.seed, n, rate),
         None => {
             let mut t = Tenant::new(&spec.subdomain, seed::id_base(index), rate);
-            if spec.users.iter().all(|u| u.role.as_deref() != Some("admin")) {
-                let admin = NewUser { name: "Admin".into(), email: format!("admin@{}.example.com", spec.subdomain), role: Some("admin".into()), api_token: Some(true) };
+            if spec
+                .users
+                .iter()
+                .all(|u| u.role.as_deref() != Some("admin"))
+            {
+                let admin = NewUser {
+                    name: "Admin".into(),
+                    email: format!("admin@{}.example.com", spec.subdomain),
+                    role: Some("admin".into()),
+                    api_token: Some(true),
+                };
                 add_user_to(state, &mut t, admin)?;
             }
             t
@@ -181,11 +219,19 @@ fn add_user_to(state: &SimState, t: &mut Tenant, u: NewUser) -> Result<AgentCred
         api_token = fresh_token(state, t);
         t.add_api_token(id, api_token.clone());
     }
-    Ok(AgentCredentials { user_id: id, name: u.name, email: u.email.to_lowercase(), role, api_token })
+    Ok(AgentCredentials {
+        user_id: id,
+        name: u.name,
+        email: u.email.to_lowercase(),
+        role,
+        api_token,
+    })
 }
 
 pub fn add_user(state: &SimState, sub: &str, u: NewUser) -> Result<AgentCredentials, SimError> {
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     let mut t = lock(&t);
     add_user_to(state, &mut t, u)
 }
@@ -193,12 +239,17 @@ pub fn add_user(state: &SimState, sub: &str, u: NewUser) -> Result<AgentCredenti
 fn user_id(t: &Tenant, sub: &str, email: &str) -> Result<u64, SimError> {
     t.user_by_email(email)
         .map(|u| u.id)
-        .ok_or_else(|| SimError::UnknownUser { tenant: sub.into(), email: email.into() })
+        .ok_or_else(|| SimError::UnknownUser {
+            tenant: sub.into(),
+            email: email.into(),
+        })
 }
 
 /// Replace the user's API tokens with a new one; the old ones stop working.
 pub fn rotate_token(state: &SimState, sub: &str, email: &str) -> Result<String, SimError> {
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     let mut t = lock(&t);
     let uid = user_id(&t, sub, email)?;
     for tok in t.api_tokens.iter_mut().filter(|x| x.created_for == uid) {
@@ -211,11 +262,17 @@ pub fn rotate_token(state: &SimState, sub: &str, email: &str) -> Result<String, 
 
 /// Deactivate the user's API tokens; returns how many were active.
 pub fn deactivate_tokens(state: &SimState, sub: &str, email: &str) -> Result<usize, SimError> {
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     let mut t = lock(&t);
     let uid = user_id(&t, sub, email)?;
     let mut n = 0;
-    for tok in t.api_tokens.iter_mut().filter(|x| x.created_for == uid && x.active) {
+    for tok in t
+        .api_tokens
+        .iter_mut()
+        .filter(|x| x.created_for == uid && x.active)
+    {
         tok.active = false;
         n += 1;
     }
@@ -228,13 +285,17 @@ pub fn set_allowlist(state: &SimState, sub: &str, rules: &[String]) -> Result<()
         .iter()
         .map(|r| IpRule::parse(r).ok_or_else(|| SimError::Invalid(format!("bad IP rule `{r}`"))))
         .collect::<Result<_, _>>()?;
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     lock(&t).allowlist = parsed;
     Ok(())
 }
 
 pub fn set_rate_limit(state: &SimState, sub: &str, per_minute: u32) -> Result<(), SimError> {
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     lock(&t).rate.set_limit(per_minute);
     Ok(())
 }
@@ -256,7 +317,9 @@ pub fn mint_bearer(
     scopes: Vec<String>,
     expires_in: Option<i64>,
 ) -> Result<MintedBearer, SimError> {
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     let mut t = lock(&t);
     let uid = user_id(&t, sub, email)?;
     t.token_seq += 1;
@@ -270,17 +333,29 @@ pub fn mint_bearer(
         expires_at: expires_in.map(|s| Utc::now() + Duration::seconds(s)),
         revoked: false,
         client_id: None,
+        grant_id: None,
     });
-    Ok(MintedBearer { token_id: id, access_token: secret, scopes, expires_in })
+    Ok(MintedBearer {
+        token_id: id,
+        access_token: secret,
+        scopes,
+        expires_in,
+    })
 }
 
 /// Revoke all bearer tokens of a user; returns how many.
 pub fn revoke_bearers(state: &SimState, sub: &str, email: &str) -> Result<usize, SimError> {
-    let t = state.tenant(sub).ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
+    let t = state
+        .tenant(sub)
+        .ok_or_else(|| SimError::UnknownTenant(sub.into()))?;
     let mut t = lock(&t);
     let uid = user_id(&t, sub, email)?;
     let mut n = 0;
-    for b in t.bearer_tokens.iter_mut().filter(|b| b.user_id == uid && !b.revoked) {
+    for b in t
+        .bearer_tokens
+        .iter_mut()
+        .filter(|b| b.user_id == uid && !b.revoked)
+    {
         b.revoked = true;
         n += 1;
     }

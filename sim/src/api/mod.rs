@@ -105,7 +105,10 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
                 let limit = lock(&tenant).rate.limit;
                 return finish(&state, entry, reply::rate_limited(retry_after, limit), None);
             }
-            FaultKind::Status { status, retry_after } => {
+            FaultKind::Status {
+                status,
+                retry_after,
+            } => {
                 let mut r = Reply::text(status, format!("Simulated {status} fault"));
                 if status == 503 || retry_after.is_some() {
                     r = r.header("retry-after", retry_after.unwrap_or(1).to_string());
@@ -134,8 +137,14 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(e) => {
-            let too_big = format!("{e:?}").to_ascii_lowercase().contains("length limit");
-            let r = if too_big { reply::too_large(limit) } else { reply::bad_json("body could not be read") };
+            let too_big = format!("{e:?}")
+                .to_ascii_lowercase()
+                .contains("length limit");
+            let r = if too_big {
+                reply::too_large(limit)
+            } else {
+                reply::bad_json("body could not be read")
+            };
             return finish(&state, entry, r, None);
         }
     };
@@ -150,21 +159,47 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     };
 
     let link_origin = (state.config.local_links && !host.ends_with(".zendesk.com"))
-        .then(|| parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("{}://{h}", state.config.scheme)))
+        .then(|| {
+            parts
+                .headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(|h| format!("{}://{h}", state.config.scheme))
+        })
         .flatten();
-    let path = raw_path.strip_suffix(".json").unwrap_or(&raw_path).trim_end_matches('/').to_string();
+    let path = raw_path
+        .strip_suffix(".json")
+        .unwrap_or(&raw_path)
+        .trim_end_matches('/')
+        .to_string();
     let mut t = lock(&tenant);
     if let Some(p) = peer
         && !t.ip_allowed(p.ip())
     {
         let out = t.rate.peek();
-        return finish(&state, entry, reply::ip_restricted(), Some((out, t.tickets_index_rate.peek())));
+        return finish(
+            &state,
+            entry,
+            reply::ip_restricted(),
+            Some((out, t.tickets_index_rate.peek())),
+        );
     }
     let rate = t.rate.hit();
     if !rate.allowed {
-        return finish(&state, entry, reply::rate_limited(rate.reset_secs, rate.limit), Some((rate, t.tickets_index_rate.peek())));
+        return finish(
+            &state,
+            entry,
+            reply::rate_limited(rate.reset_secs, rate.limit),
+            Some((rate, t.tickets_index_rate.peek())),
+        );
     }
-    let auth = auth::resolve(&t, parts.headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes));
+    let auth = auth::resolve(
+        &t,
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .map(HeaderValue::as_bytes),
+    );
     entry.credential = auth.label();
     let is_ticket_index = method == "GET" && path == "/api/v2/tickets";
     let cx = Ctx {
@@ -175,11 +210,17 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
         body,
         auth,
         now: Utc::now(),
-        client_ip: peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "127.0.0.1".into()),
+        client_ip: peer
+            .map(|p| p.ip().to_string())
+            .unwrap_or_else(|| "127.0.0.1".into()),
         link_origin,
     };
     let r = routes::route(&mut t, &cx).unwrap_or_else(|e| e);
-    let index = if is_ticket_index { t.tickets_index_rate.hit() } else { t.tickets_index_rate.peek() };
+    let index = if is_ticket_index {
+        t.tickets_index_rate.hit()
+    } else {
+        t.tickets_index_rate.peek()
+    };
     drop(t);
     finish(&state, entry, r, Some((rate, index)))
 }
@@ -187,7 +228,10 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
 fn dropped_response() -> Response<Body> {
     let stream = futures::stream::iter(vec![
         Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{\"tick")),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "simulated dropped connection")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "simulated dropped connection",
+        )),
     ]);
     Response::builder()
         .status(StatusCode::OK)
@@ -196,10 +240,18 @@ fn dropped_response() -> Response<Body> {
         .unwrap_or_default()
 }
 
-type RateInfo = (crate::tenants::ratelimit::RateOutcome, crate::tenants::ratelimit::RateOutcome);
+type RateInfo = (
+    crate::tenants::ratelimit::RateOutcome,
+    crate::tenants::ratelimit::RateOutcome,
+);
 
 /// Turn a [`Reply`] into a response with rate-limit headers, and log it.
-fn finish(state: &SimState, mut entry: LoggedRequest, r: Reply, rate: Option<RateInfo>) -> Response<Body> {
+fn finish(
+    state: &SimState,
+    mut entry: LoggedRequest,
+    r: Reply,
+    rate: Option<RateInfo>,
+) -> Response<Body> {
     entry.status = r.status;
     state.log.push(entry);
     into_response(r, rate)
@@ -209,7 +261,10 @@ fn finish(state: &SimState, mut entry: LoggedRequest, r: Reply, rate: Option<Rat
 pub fn into_response(r: Reply, rate: Option<RateInfo>) -> Response<Body> {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (ct, body) = match r.body {
-        ReplyBody::Json(v) => ("application/json; charset=utf-8", Body::from(serde_json::to_vec(&v).unwrap_or_default())),
+        ReplyBody::Json(v) => (
+            "application/json; charset=utf-8",
+            Body::from(serde_json::to_vec(&v).unwrap_or_default()),
+        ),
         ReplyBody::Text(s) => ("text/plain; charset=utf-8", Body::from(s)),
         ReplyBody::Html(s) => ("text/html; charset=utf-8", Body::from(s)),
         ReplyBody::Empty => ("", Body::empty()),
@@ -238,7 +293,10 @@ pub fn into_response(r: Reply, rate: Option<RateInfo>) -> Response<Body> {
             set("ratelimit-reset", rate.reset_secs.to_string());
             set(
                 "zendesk-ratelimit-tickets-index",
-                format!("total={}; remaining={}; resets={}", index.limit, index.remaining, index.reset_secs),
+                format!(
+                    "total={}; remaining={}; resets={}",
+                    index.limit, index.remaining, index.reset_secs
+                ),
             );
         }
     }

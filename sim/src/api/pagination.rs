@@ -10,8 +10,15 @@ use super::reply::{Reply, invalid_pagination, pagination_depth};
 /// Which style the request asked for.
 #[derive(Debug, Clone)]
 pub enum PageMode {
-    Offset { page: u64, per_page: u64 },
-    Cursor { size: usize, after: Option<u64>, before: Option<u64> },
+    Offset {
+        page: u64,
+        per_page: u64,
+    },
+    Cursor {
+        size: usize,
+        after: Option<u64>,
+        before: Option<u64>,
+    },
 }
 
 impl PageMode {
@@ -38,14 +45,17 @@ fn parse_num(q: &Query, k: &str, default: u64) -> Result<u64, Reply> {
 
 /// Decode a cursor into the boundary record id.
 pub fn decode_cursor(c: &str) -> Option<u64> {
-    let raw = base64::engine::general_purpose::STANDARD.decode(c.trim()).ok()?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(c.trim())
+        .ok()?;
     let v: Value = serde_json::from_slice(&raw).ok()?;
     v.get("v")?.as_str()?.parse().ok()
 }
 
 /// Encode a record id as an opaque cursor (`{"o":"id","v":"<id>"}`, base64 like Zendesk's).
 pub fn encode_cursor(order: &str, id: u64) -> String {
-    base64::engine::general_purpose::STANDARD.encode(format!("{{\"o\":\"{order}\",\"v\":\"{id}\"}}"))
+    base64::engine::general_purpose::STANDARD
+        .encode(format!("{{\"o\":\"{order}\",\"v\":\"{id}\"}}"))
 }
 
 /// Read the pagination mode. `cursor_ok` / `offset_ok` say what the endpoint supports.
@@ -61,7 +71,11 @@ pub fn mode(q: &Query, cursor_ok: bool) -> Result<PageMode, Reply> {
                     .ok_or_else(|| invalid_pagination(&format!("{k} is not a valid cursor"))),
             }
         };
-        return Ok(PageMode::Cursor { size, after: cur("page[after]")?, before: cur("page[before]")? });
+        return Ok(PageMode::Cursor {
+            size,
+            after: cur("page[after]")?,
+            before: cur("page[before]")?,
+        });
     }
     let page = parse_num(q, "page", 1)?.max(1);
     let per_page = parse_num(q, "per_page", 100)?.clamp(1, 100);
@@ -94,8 +108,16 @@ pub fn offset_page(key: &str, items: Vec<Value>, page: u64, per_page: u64, url: 
             url.query.encode_with(&["page", "per_page"], &extra)
         ))
     };
-    let next = if (end as u64) < count { link(page + 1) } else { Value::Null };
-    let prev = if page > 1 { link(page - 1) } else { Value::Null };
+    let next = if (end as u64) < count {
+        link(page + 1)
+    } else {
+        Value::Null
+    };
+    let prev = if page > 1 {
+        link(page - 1)
+    } else {
+        Value::Null
+    };
     json!({key: slice, "next_page": next, "previous_page": prev, "count": count})
 }
 
@@ -141,7 +163,8 @@ pub fn cursor_page(
         )),
         None => Value::Null,
     };
-    let links = json!({"prev": link("page[before]", &before_c), "next": link("page[after]", &after_c)});
+    let links =
+        json!({"prev": link("page[before]", &before_c), "next": link("page[after]", &after_c)});
     let values: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
     Ok(json!({
         key: values,
@@ -151,12 +174,28 @@ pub fn cursor_page(
 }
 
 /// Page a list either way (no depth limit applied here for cursor mode).
-pub fn page_any(key: &str, order: &str, items: Vec<(u64, Value)>, mode: &PageMode, url: &ListUrl) -> Result<Value, Reply> {
+pub fn page_any(
+    key: &str,
+    order: &str,
+    items: Vec<(u64, Value)>,
+    mode: &PageMode,
+    url: &ListUrl,
+) -> Result<Value, Reply> {
     match *mode {
         PageMode::Offset { page, per_page } => {
             check_depth(page, per_page)?;
-            Ok(offset_page(key, items.into_iter().map(|(_, v)| v).collect(), page, per_page, url))
+            Ok(offset_page(
+                key,
+                items.into_iter().map(|(_, v)| v).collect(),
+                page,
+                per_page,
+                url,
+            ))
         }
-        PageMode::Cursor { size, after, before } => cursor_page(key, order, items, size, after, before, url),
+        PageMode::Cursor {
+            size,
+            after,
+            before,
+        } => cursor_page(key, order, items, size, after, before, url),
     }
 }

@@ -8,17 +8,28 @@ pub struct Query {
 impl Query {
     pub fn parse(raw: Option<&str>) -> Query {
         let pairs = raw
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
             .unwrap_or_default();
         Query { pairs }
     }
 
     pub fn get(&self, k: &str) -> Option<&str> {
-        self.pairs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn all(&self, k: &str) -> Vec<&str> {
-        self.pairs.iter().filter(|(a, _)| a == k).map(|(_, v)| v.as_str()).collect()
+        self.pairs
+            .iter()
+            .filter(|(a, _)| a == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     pub fn has(&self, k: &str) -> bool {

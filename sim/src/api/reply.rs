@@ -26,7 +26,12 @@ pub type Res = Result<Reply, Reply>;
 
 impl Reply {
     pub fn json(status: u16, v: Value) -> Reply {
-        Reply { status, body: ReplyBody::Json(v), headers: Vec::new(), list: false }
+        Reply {
+            status,
+            body: ReplyBody::Json(v),
+            headers: Vec::new(),
+            list: false,
+        }
     }
 
     pub fn ok(v: Value) -> Reply {
@@ -34,15 +39,28 @@ impl Reply {
     }
 
     pub fn list(v: Value) -> Reply {
-        Reply { list: true, ..Reply::json(200, v) }
+        Reply {
+            list: true,
+            ..Reply::json(200, v)
+        }
     }
 
     pub fn empty(status: u16) -> Reply {
-        Reply { status, body: ReplyBody::Empty, headers: Vec::new(), list: false }
+        Reply {
+            status,
+            body: ReplyBody::Empty,
+            headers: Vec::new(),
+            list: false,
+        }
     }
 
     pub fn text(status: u16, s: impl Into<String>) -> Reply {
-        Reply { status, body: ReplyBody::Text(s.into()), headers: Vec::new(), list: false }
+        Reply {
+            status,
+            body: ReplyBody::Text(s.into()),
+            headers: Vec::new(),
+            list: false,
+        }
     }
 
     pub fn header(mut self, k: &str, v: impl Into<String>) -> Reply {
@@ -91,11 +109,17 @@ pub fn ip_restricted() -> Reply {
 }
 
 pub fn not_found() -> Reply {
-    Reply::json(404, json!({"error": "RecordNotFound", "description": "Not found"}))
+    Reply::json(
+        404,
+        json!({"error": "RecordNotFound", "description": "Not found"}),
+    )
 }
 
 pub fn invalid_endpoint() -> Reply {
-    Reply::json(404, json!({"error": "InvalidEndpoint", "description": "Not found"}))
+    Reply::json(
+        404,
+        json!({"error": "InvalidEndpoint", "description": "Not found"}),
+    )
 }
 
 /// 422 RecordInvalid with one field error.
@@ -112,7 +136,10 @@ pub fn record_invalid(field: &str, description: &str, error: Option<&str>) -> Re
 
 /// 400 for a body that is not JSON (or not an object where one is needed).
 pub fn bad_json(msg: &str) -> Reply {
-    Reply::json(400, json!({"error": "InvalidJSON", "description": format!("Unable to parse request body: {msg}")}))
+    Reply::json(
+        400,
+        json!({"error": "InvalidJSON", "description": format!("Unable to parse request body: {msg}")}),
+    )
 }
 
 /// 400 for a missing top-level key, e.g. `ticket`.

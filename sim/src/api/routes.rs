@@ -14,7 +14,9 @@ pub fn id(seg: &str) -> Result<u64, super::reply::Reply> {
 pub fn route(t: &mut Tenant, cx: &Ctx) -> Res {
     let segs: Vec<&str> = cx.path.split('/').filter(|s| !s.is_empty()).collect();
     let m = cx.method.as_str();
-    let Some(rest) = segs.strip_prefix(&["api", "v2"]) else { return Err(invalid_endpoint()) };
+    let Some(rest) = segs.strip_prefix(&["api", "v2"]) else {
+        return Err(invalid_endpoint());
+    };
     if !(m == "GET" && rest == ["users", "me"]) {
         cx.principal()?;
     }

@@ -62,9 +62,13 @@ pub enum AuthOutcome {
     Missing,
     /// Basic email/password (the sim has no passwords, so this never authenticates). Zendesk
     /// answers `/users/me` with the anonymous user for these.
-    BadPassword { email: String },
+    BadPassword {
+        email: String,
+    },
     /// Wrong or deactivated API token → 401 `Couldn't authenticate you`.
-    BadToken { email: String },
+    BadToken {
+        email: String,
+    },
     /// Unknown, expired or revoked bearer → 401 `invalid_token`.
     BadBearer,
     /// A malformed header → 401.
@@ -88,8 +92,12 @@ impl AuthOutcome {
 
 /// Resolve an `Authorization` header value against a tenant.
 pub fn resolve(tenant: &Tenant, header: Option<&[u8]>) -> AuthOutcome {
-    let Some(raw) = header else { return AuthOutcome::Missing };
-    let Ok(s) = std::str::from_utf8(raw) else { return AuthOutcome::Malformed };
+    let Some(raw) = header else {
+        return AuthOutcome::Missing;
+    };
+    let Ok(s) = std::str::from_utf8(raw) else {
+        return AuthOutcome::Malformed;
+    };
     let s = s.trim();
     let (scheme, rest) = s.split_once(' ').unwrap_or((s, ""));
     match scheme.to_ascii_lowercase().as_str() {
@@ -103,17 +111,31 @@ fn basic(tenant: &Tenant, b64: &str) -> AuthOutcome {
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
         return AuthOutcome::Malformed;
     };
-    let Ok(pair) = String::from_utf8(bytes) else { return AuthOutcome::Malformed };
-    let Some((user, secret)) = pair.split_once(':') else { return AuthOutcome::Malformed };
-    let Some(email) = user.strip_suffix("/token") else {
-        return AuthOutcome::BadPassword { email: user.to_string() };
+    let Ok(pair) = String::from_utf8(bytes) else {
+        return AuthOutcome::Malformed;
     };
-    let bad = || AuthOutcome::BadToken { email: email.to_string() };
-    let Some(u) = tenant.user_by_email(email) else { return bad() };
+    let Some((user, secret)) = pair.split_once(':') else {
+        return AuthOutcome::Malformed;
+    };
+    let Some(email) = user.strip_suffix("/token") else {
+        return AuthOutcome::BadPassword {
+            email: user.to_string(),
+        };
+    };
+    let bad = || AuthOutcome::BadToken {
+        email: email.to_string(),
+    };
+    let Some(u) = tenant.user_by_email(email) else {
+        return bad();
+    };
     if !u.active {
         return bad();
     }
-    match tenant.api_tokens.iter().find(|t| t.active && t.token == secret) {
+    match tenant
+        .api_tokens
+        .iter()
+        .find(|t| t.active && t.token == secret)
+    {
         Some(t) => AuthOutcome::Ok(Principal {
             user_id: u.id,
             email: u.email.clone().unwrap_or_default(),
@@ -133,7 +155,9 @@ fn bearer(tenant: &Tenant, token: &str) -> AuthOutcome {
     if t.revoked || t.expires_at.is_some_and(|e| e <= now) {
         return AuthOutcome::BadBearer;
     }
-    let Some(u) = tenant.users.get(&t.user_id) else { return AuthOutcome::BadBearer };
+    let Some(u) = tenant.users.get(&t.user_id) else {
+        return AuthOutcome::BadBearer;
+    };
     AuthOutcome::Ok(Principal {
         user_id: u.id,
         email: u.email.clone().unwrap_or_default(),

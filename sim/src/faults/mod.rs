@@ -57,7 +57,14 @@ pub struct FaultSpec {
 impl FaultSpec {
     /// A fault for the next `count` requests, unfiltered.
     pub fn next(kind: FaultKind, count: u32) -> FaultSpec {
-        FaultSpec { kind, count: Some(count), share: None, tenant: None, method: None, path_prefix: None }
+        FaultSpec {
+            kind,
+            count: Some(count),
+            share: None,
+            tenant: None,
+            method: None,
+            path_prefix: None,
+        }
     }
 
     pub fn tenant(mut self, t: &str) -> Self {
@@ -77,8 +84,14 @@ impl FaultSpec {
 
     fn matches(&self, tenant: Option<&str>, method: &str, path: &str) -> bool {
         self.tenant.as_deref().is_none_or(|t| Some(t) == tenant)
-            && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && self.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self
+                .path_prefix
+                .as_deref()
+                .is_none_or(|p| path.starts_with(p))
     }
 }
 
@@ -98,23 +111,37 @@ pub struct Faults {
 
 impl Faults {
     pub fn new(seed: u64) -> Faults {
-        Faults { inner: Mutex::new((Vec::new(), 0, StdRng::seed_from_u64(seed ^ 0xfa17))) }
+        Faults {
+            inner: Mutex::new((Vec::new(), 0, StdRng::seed_from_u64(seed ^ 0xfa17))),
+        }
     }
 
     pub fn add(&self, spec: FaultSpec) -> u64 {
         let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         g.1 += 1;
         let id = g.1;
-        g.0.push(FaultRule { id, spec, applied: 0 });
+        g.0.push(FaultRule {
+            id,
+            spec,
+            applied: 0,
+        });
         id
     }
 
     pub fn list(&self) -> Vec<FaultRule> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0.clone()
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clone()
     }
 
     pub fn clear(&self) {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0.clear();
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clear();
     }
 
     /// The faults that fire for this request (at most one latency and one terminal fault).

@@ -22,13 +22,26 @@ pub fn list(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
         items.reverse();
     }
     let mut authors: Vec<u64> = items.iter().map(|c| c.author_id).collect();
-    let rendered: Vec<(u64, Value)> = items.iter().map(|c| (c.id, render::comment(t, c))).collect();
+    let rendered: Vec<(u64, Value)> = items
+        .iter()
+        .map(|c| (c.id, render::comment(t, c)))
+        .collect();
     let origin = t.origin();
-    let mut page = pagination::page_any("comments", "created_at,id", rendered, &mode, &list_url(&origin, cx))?;
+    let mut page = pagination::page_any(
+        "comments",
+        "created_at,id",
+        rendered,
+        &mode,
+        &list_url(&origin, cx),
+    )?;
     if cx.query.list("include").iter().any(|s| s == "users") {
         authors.sort_unstable();
         authors.dedup();
-        page["users"] = authors.iter().filter_map(|a| t.users.get(a)).map(|u| render::user(t, u)).collect();
+        page["users"] = authors
+            .iter()
+            .filter_map(|a| t.users.get(a))
+            .map(|u| render::user(t, u))
+            .collect();
     }
     Ok(Reply::list(page))
 }

@@ -24,7 +24,10 @@ fn render_rec(t: &Tenant, r: Rec) -> Value {
 fn query_or_400(cx: &Ctx) -> Result<String, Reply> {
     match cx.query.get("query") {
         Some(q) if !q.trim().is_empty() => Ok(q.to_string()),
-        _ => Err(Reply::json(400, json!({"error": "invalid", "description": "Invalid search: query parameter is required"}))),
+        _ => Err(Reply::json(
+            400,
+            json!({"error": "invalid", "description": "Invalid search: query parameter is required"}),
+        )),
     }
 }
 
@@ -37,7 +40,8 @@ pub fn search(t: &mut Tenant, cx: &Ctx) -> Res {
         ));
     }
     let q = query_or_400(cx)?;
-    let pagination::PageMode::Offset { page, per_page } = pagination::mode(&cx.query, false)? else {
+    let pagination::PageMode::Offset { page, per_page } = pagination::mode(&cx.query, false)?
+    else {
         unreachable!("cursor disabled")
     };
     if page.saturating_mul(per_page) > 1000 {
@@ -47,7 +51,15 @@ pub fn search(t: &mut Tenant, cx: &Ctx) -> Res {
         ));
     }
     let parsed = search::parse(&q);
-    let hits = search::run(t, &parsed, None, cx.me(), cx.query.get("sort_by"), cx.query.get("sort_order"), cx.now);
+    let hits = search::run(
+        t,
+        &parsed,
+        None,
+        cx.me(),
+        cx.query.get("sort_by"),
+        cx.query.get("sort_order"),
+        cx.now,
+    );
     let items: Vec<Value> = hits.iter().map(|r| render_rec(t, *r)).collect();
     let origin = t.origin();
     let mut out = pagination::offset_page("results", items, page, per_page, &list_url(&origin, cx));
@@ -72,13 +84,25 @@ pub fn export(t: &mut Tenant, cx: &Ctx) -> Res {
             json!({"error": "InvalidPaginationParameter", "description": "filter[type] is required for search export"}),
         ));
     };
-    let size = cx.query.get("page[size]").and_then(|s| s.parse::<usize>().ok()).unwrap_or(100).clamp(1, 1000);
-    let after = cx.query.get("page[after]").and_then(pagination::decode_cursor);
+    let size = cx
+        .query
+        .get("page[size]")
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(100)
+        .clamp(1, 1000);
+    let after = cx
+        .query
+        .get("page[after]")
+        .and_then(pagination::decode_cursor);
     let parsed = search::parse(&q);
     let hits = search::run(t, &parsed, Some(&ty), cx.me(), None, None, cx.now);
     let items: Vec<(u64, Value)> = hits.iter().map(|r| (r.id(), render_rec(t, *r))).collect();
     let origin = t.origin();
-    let url = ListUrl { origin: cx.link_origin.as_deref().unwrap_or(&origin), path: &cx.path, query: &cx.query };
+    let url = ListUrl {
+        origin: cx.link_origin.as_deref().unwrap_or(&origin),
+        path: &cx.path,
+        query: &cx.query,
+    };
     let mut out = pagination::cursor_page("results", "id", items, size, after, None, &url)?;
     out["facets"] = Value::Null;
     out["meta"]["before_cursor"] = Value::Null;

@@ -17,11 +17,22 @@ pub fn handle(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
         return Ok(Reply::ok(json!({"tags": x.tags})));
     }
     let empty = serde_json::Map::new();
-    let obj = cx.body.as_ref().and_then(Value::as_object).unwrap_or(&empty);
-    let tags = obj.get("tags").map(normalize_tags).ok_or_else(|| param_missing("tags"))?;
+    let obj = cx
+        .body
+        .as_ref()
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let tags = obj
+        .get("tags")
+        .map(normalize_tags)
+        .ok_or_else(|| param_missing("tags"))?;
     check_safe_update(obj, x)?;
     if x.status == "closed" {
-        return Err(crate::api::reply::record_invalid("status", "Status: closed prevents ticket update", None));
+        return Err(crate::api::reply::record_invalid(
+            "status",
+            "Status: closed prevents ticket update",
+            None,
+        ));
     }
     match cx.method.as_str() {
         "POST" => x.tags = tags,

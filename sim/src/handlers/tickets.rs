@@ -12,19 +12,60 @@ use crate::tenants::render::{self, ts};
 use crate::tenants::{Comment, Tenant, Ticket, priority_rank, status_rank};
 
 const KNOWN_CREATE_KEYS: &[&str] = &[
-    "comment", "subject", "priority", "type", "status", "tags", "assignee_id", "assignee_email", "group_id",
-    "requester", "requester_id", "submitter_id", "custom_fields", "external_id", "description", "organization_id",
-    "due_at", "collaborator_ids", "email_cc_ids", "follower_ids", "id", "additional_tags", "remove_tags",
-    "safe_update", "updated_stamp", "fields", "brand_id", "ticket_form_id", "via", "recipient", "problem_id",
-    "custom_status_id", "is_public", "raw_subject", "url",
+    "comment",
+    "subject",
+    "priority",
+    "type",
+    "status",
+    "tags",
+    "assignee_id",
+    "assignee_email",
+    "group_id",
+    "requester",
+    "requester_id",
+    "submitter_id",
+    "custom_fields",
+    "external_id",
+    "description",
+    "organization_id",
+    "due_at",
+    "collaborator_ids",
+    "email_cc_ids",
+    "follower_ids",
+    "id",
+    "additional_tags",
+    "remove_tags",
+    "safe_update",
+    "updated_stamp",
+    "fields",
+    "brand_id",
+    "ticket_form_id",
+    "via",
+    "recipient",
+    "problem_id",
+    "custom_status_id",
+    "is_public",
+    "raw_subject",
+    "url",
 ];
 
 fn sort_key(x: &Ticket, field: &str) -> (i64, String, u64) {
     match field {
         "updated_at" => (x.updated_at.timestamp(), String::new(), x.id),
         "created_at" => (x.created_at.timestamp(), String::new(), x.id),
-        "status" => (status_rank(&x.status).unwrap_or(0) as i64, String::new(), x.id),
-        "priority" => (x.priority.as_deref().and_then(priority_rank).map_or(-1, |v| v as i64), String::new(), x.id),
+        "status" => (
+            status_rank(&x.status).unwrap_or(0) as i64,
+            String::new(),
+            x.id,
+        ),
+        "priority" => (
+            x.priority
+                .as_deref()
+                .and_then(priority_rank)
+                .map_or(-1, |v| v as i64),
+            String::new(),
+            x.id,
+        ),
         "subject" => (0, x.subject.to_lowercase(), x.id),
         "assignee" | "assignee_id" => (x.assignee_id.map_or(-1, |v| v as i64), String::new(), x.id),
         _ => (x.id as i64, String::new(), x.id),
@@ -33,7 +74,11 @@ fn sort_key(x: &Ticket, field: &str) -> (i64, String, u64) {
 
 /// Sort tickets for a list endpoint. Cursor mode reads `sort=[-]id|updated_at|status`
 /// (others → 400, `sort_by` ignored); offset mode reads `sort_by` + `sort_order`.
-pub fn sorted<'a>(cx: &Ctx, mode: &PageMode, mut items: Vec<&'a Ticket>) -> Result<Vec<&'a Ticket>, Reply> {
+pub fn sorted<'a>(
+    cx: &Ctx,
+    mode: &PageMode,
+    mut items: Vec<&'a Ticket>,
+) -> Result<Vec<&'a Ticket>, Reply> {
     let (field, desc) = if mode.is_cursor() {
         match cx.query.get("sort") {
             None | Some("") => ("id".to_string(), false),
@@ -64,7 +109,11 @@ pub fn list(t: &mut Tenant, cx: &Ctx) -> Res {
     cx.agent("tickets", false)?;
     let mode = pagination::mode(&cx.query, true)?;
     let ext = cx.query.get("external_id");
-    let items: Vec<&Ticket> = t.tickets.values().filter(|x| ext.is_none_or(|e| x.external_id.as_deref() == Some(e))).collect();
+    let items: Vec<&Ticket> = t
+        .tickets
+        .values()
+        .filter(|x| ext.is_none_or(|e| x.external_id.as_deref() == Some(e)))
+        .collect();
     let items = sorted(cx, &mode, items)?;
     let order = if mode.is_cursor() { "id" } else { "nice_id" };
     let rendered: Vec<(u64, Value)> = items.iter().map(|x| (x.id, render::ticket(t, x))).collect();
@@ -79,23 +128,39 @@ fn sideload(t: &Tenant, cx: &Ctx, tickets: &[&Ticket], out: &mut Value) {
     if inc.iter().any(|s| s == "users") {
         let mut ids: Vec<u64> = Vec::new();
         for x in tickets {
-            ids.extend([Some(x.requester_id), Some(x.submitter_id), x.assignee_id].into_iter().flatten());
+            ids.extend(
+                [Some(x.requester_id), Some(x.submitter_id), x.assignee_id]
+                    .into_iter()
+                    .flatten(),
+            );
         }
         ids.sort_unstable();
         ids.dedup();
-        out["users"] = ids.iter().filter_map(|i| t.users.get(i)).map(|u| render::user(t, u)).collect();
+        out["users"] = ids
+            .iter()
+            .filter_map(|i| t.users.get(i))
+            .map(|u| render::user(t, u))
+            .collect();
     }
     if inc.iter().any(|s| s == "groups") {
         let mut ids: Vec<u64> = tickets.iter().filter_map(|x| x.group_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        out["groups"] = ids.iter().filter_map(|i| t.groups.get(i)).map(|g| render::group(t, g)).collect();
+        out["groups"] = ids
+            .iter()
+            .filter_map(|i| t.groups.get(i))
+            .map(|g| render::group(t, g))
+            .collect();
     }
     if inc.iter().any(|s| s == "organizations") {
         let mut ids: Vec<u64> = tickets.iter().filter_map(|x| x.organization_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        out["organizations"] = ids.iter().filter_map(|i| t.organizations.get(i)).map(|o| render::organization(t, o)).collect();
+        out["organizations"] = ids
+            .iter()
+            .filter_map(|i| t.organizations.get(i))
+            .map(|o| render::organization(t, o))
+            .collect();
     }
 }
 
@@ -119,7 +184,12 @@ pub fn show(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
 
 pub fn show_many(t: &mut Tenant, cx: &Ctx) -> Res {
     cx.agent("tickets", false)?;
-    let ids: Vec<u64> = cx.query.list("ids").iter().filter_map(|s| s.parse().ok()).collect();
+    let ids: Vec<u64> = cx
+        .query
+        .list("ids")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
     if ids.len() > 100 {
         return Err(too_many_values());
     }
@@ -146,7 +216,14 @@ fn too_many_values() -> Reply {
     )
 }
 
-fn audit(t: &mut Tenant, cx: &Ctx, ticket_id: u64, audit_id: u64, author: u64, events: Vec<Value>) -> Value {
+fn audit(
+    t: &mut Tenant,
+    cx: &Ctx,
+    ticket_id: u64,
+    audit_id: u64,
+    author: u64,
+    events: Vec<Value>,
+) -> Value {
     let _ = t;
     json!({
         "id": audit_id,
@@ -173,9 +250,17 @@ fn comment_event(c: &Comment) -> Value {
 }
 
 /// Create one ticket from a `ticket` object; returns (status, body, location, unknown keys).
-fn create_one(t: &mut Tenant, cx: &Ctx, obj: &Map<String, Value>) -> Result<(Value, String, Vec<String>), Reply> {
+fn create_one(
+    t: &mut Tenant,
+    cx: &Ctx,
+    obj: &Map<String, Value>,
+) -> Result<(Value, String, Vec<String>), Reply> {
     let p = cx.agent("tickets", true)?.clone();
-    let unknown: Vec<String> = obj.keys().filter(|k| !KNOWN_CREATE_KEYS.contains(&k.as_str())).cloned().collect();
+    let unknown: Vec<String> = obj
+        .keys()
+        .filter(|k| !KNOWN_CREATE_KEYS.contains(&k.as_str()))
+        .cloned()
+        .collect();
     let comment = obj.get("comment");
     let body = comment
         .and_then(|c| c.get("body").or_else(|| c.get("html_body")))
@@ -185,39 +270,93 @@ fn create_one(t: &mut Tenant, cx: &Ctx, obj: &Map<String, Value>) -> Result<(Val
         .unwrap_or("")
         .to_string();
     if body.trim().is_empty() {
-        return Err(record_invalid("description", "Description: cannot be blank", Some("BlankValue")));
+        return Err(record_invalid(
+            "description",
+            "Description: cannot be blank",
+            Some("BlankValue"),
+        ));
     }
-    let public = comment.and_then(|c| c.get("public")).and_then(Value::as_bool).unwrap_or(true);
+    let public = comment
+        .and_then(|c| c.get("public"))
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     let priority = write::priority(obj)?.flatten();
     let kind = write::ticket_type(obj)?.flatten();
     let status = write::status(obj)?.flatten();
     let assignee = write::assignee(t, obj)?.flatten();
-    let group_id = write::id_field(obj, "group_id", |i| t.groups.contains_key(&i), "Group")?.flatten();
-    let org_id = write::id_field(obj, "organization_id", |i| t.organizations.contains_key(&i), "Organization")?.flatten();
+    let group_id =
+        write::id_field(obj, "group_id", |i| t.groups.contains_key(&i), "Group")?.flatten();
+    let org_id = write::id_field(
+        obj,
+        "organization_id",
+        |i| t.organizations.contains_key(&i),
+        "Organization",
+    )?
+    .flatten();
     let requester_id = if let Some(r) = obj.get("requester").filter(|v| v.is_object()) {
         write::requester(t, r, cx.now)?
     } else {
-        write::id_field(obj, "requester_id", |i| t.users.contains_key(&i), "Requester")?.flatten().unwrap_or(p.user_id)
+        write::id_field(
+            obj,
+            "requester_id",
+            |i| t.users.contains_key(&i),
+            "Requester",
+        )?
+        .flatten()
+        .unwrap_or(p.user_id)
     };
-    let subject = obj.get("subject").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
-        let first: String = body.lines().next().unwrap_or("").chars().take(80).collect();
-        first
+    let subject = obj
+        .get("subject")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            let first: String = body.lines().next().unwrap_or("").chars().take(80).collect();
+            first
+        });
+    let tags = obj
+        .get("tags")
+        .map(write::normalize_tags)
+        .unwrap_or_default();
+    let status = status.unwrap_or_else(|| {
+        if assignee.is_some() {
+            "open".into()
+        } else {
+            "new".into()
+        }
     });
-    let tags = obj.get("tags").map(write::normalize_tags).unwrap_or_default();
-    let status = status.unwrap_or_else(|| if assignee.is_some() { "open".into() } else { "new".into() });
     if status == "closed" {
-        return Err(record_invalid("status", "Status: closed is not valid for ticket creation", Some("InvalidValue")));
+        return Err(record_invalid(
+            "status",
+            "Status: closed is not valid for ticket creation",
+            Some("InvalidValue"),
+        ));
     }
-    let custom_fields = obj.get("custom_fields").and_then(Value::as_array).cloned().unwrap_or_default();
-    let organization_id = org_id.or_else(|| t.users.get(&requester_id).and_then(|u| u.organization_id));
+    let custom_fields = obj
+        .get("custom_fields")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let organization_id =
+        org_id.or_else(|| t.users.get(&requester_id).and_then(|u| u.organization_id));
     let id = t.next_ticket_id;
     t.next_ticket_id += 1;
     let audit_id = t.alloc_id();
     let cid = t.alloc_id();
-    let c = Comment { id: cid, audit_id, author_id: p.user_id, body: body.clone(), public, channel: "api".into(), created_at: cx.now };
+    let c = Comment {
+        id: cid,
+        audit_id,
+        author_id: p.user_id,
+        body: body.clone(),
+        public,
+        channel: "api".into(),
+        created_at: cx.now,
+    };
     let ticket = Ticket {
         id,
-        external_id: obj.get("external_id").and_then(Value::as_str).map(str::to_string),
+        external_id: obj
+            .get("external_id")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         subject,
         description: body,
         kind,
@@ -232,7 +371,11 @@ fn create_one(t: &mut Tenant, cx: &Ctx, obj: &Map<String, Value>) -> Result<(Val
         custom_fields,
         channel: "api".into(),
         is_public: public,
-        due_at: obj.get("due_at").and_then(Value::as_str).and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|d| d.to_utc()),
+        due_at: obj
+            .get("due_at")
+            .and_then(Value::as_str)
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|d| d.to_utc()),
         comments: vec![c.clone()],
         created_at: cx.now,
         updated_at: cx.now,
@@ -265,7 +408,11 @@ fn create_one(t: &mut Tenant, cx: &Ctx, obj: &Map<String, Value>) -> Result<(Val
     t.tickets.insert(id, ticket);
     let audit = audit(t, cx, id, audit_id, p.user_id, events);
     let location = format!("{}/api/v2/tickets/{id}.json", t.origin());
-    Ok((json!({"ticket": rendered, "audit": audit}), location, unknown))
+    Ok((
+        json!({"ticket": rendered, "audit": audit}),
+        location,
+        unknown,
+    ))
 }
 
 pub fn create(t: &mut Tenant, cx: &Ctx) -> Res {
@@ -282,7 +429,8 @@ pub fn create(t: &mut Tenant, cx: &Ctx) -> Res {
                 json!({"error": "IdempotentRequestError", "description": "Request parameters do not match the original request for this Idempotency-Key"}),
             ));
         }
-        let mut r = Reply::json(prev.status, prev.body.clone()).header("x-idempotency-lookup", "hit");
+        let mut r =
+            Reply::json(prev.status, prev.body.clone()).header("x-idempotency-lookup", "hit");
         if let Some(l) = &prev.location {
             r = r.header("location", l.clone());
         }
@@ -292,7 +440,12 @@ pub fn create(t: &mut Tenant, cx: &Ctx) -> Res {
     if let Some(k) = key {
         t.idempotency.insert(
             k,
-            crate::tenants::IdempotentEntry { request, status: 201, body: body.clone(), location: Some(location.clone()) },
+            crate::tenants::IdempotentEntry {
+                request,
+                status: 201,
+                body: body.clone(),
+                location: Some(location.clone()),
+            },
         );
     }
     let mut r = Reply::json(201, body).header("location", location);
@@ -341,8 +494,12 @@ pub fn create_many(t: &mut Tenant, cx: &Ctx) -> Res {
 /// 409 for a stale `safe_update`.
 pub fn check_safe_update(obj: &Map<String, Value>, x: &Ticket) -> Result<(), Reply> {
     if obj.get("safe_update").and_then(Value::as_bool) == Some(true) {
-        let stamp = obj.get("updated_stamp").and_then(Value::as_str).unwrap_or("");
-        let fresh = chrono::DateTime::parse_from_rfc3339(stamp).is_ok_and(|s| s.timestamp() == x.updated_at.timestamp());
+        let stamp = obj
+            .get("updated_stamp")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let fresh = chrono::DateTime::parse_from_rfc3339(stamp)
+            .is_ok_and(|s| s.timestamp() == x.updated_at.timestamp());
         if !fresh {
             return Err(Reply::json(
                 409,
@@ -362,7 +519,11 @@ pub fn update(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
     }
     check_safe_update(obj, x)?;
     if x.status == "closed" {
-        return Err(record_invalid("status", "Status: closed prevents ticket update", None));
+        return Err(record_invalid(
+            "status",
+            "Status: closed prevents ticket update",
+            None,
+        ));
     }
     let agent_only = obj.keys().any(|k| k != "comment" && k != "id");
     if !p.is_agent() && agent_only {
@@ -373,11 +534,29 @@ pub fn update(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
     let status = write::status(obj)?.flatten();
     let assignee = write::assignee(t, obj)?;
     let group_id = write::id_field(obj, "group_id", |i| t.groups.contains_key(&i), "Group")?;
-    let org_id = write::id_field(obj, "organization_id", |i| t.organizations.contains_key(&i), "Organization")?;
-    let requester_id = write::id_field(obj, "requester_id", |i| t.users.contains_key(&i), "Requester")?.flatten();
-    let comment = obj.get("comment").filter(|c| c.is_object() || c.is_string());
+    let org_id = write::id_field(
+        obj,
+        "organization_id",
+        |i| t.organizations.contains_key(&i),
+        "Organization",
+    )?;
+    let requester_id = write::id_field(
+        obj,
+        "requester_id",
+        |i| t.users.contains_key(&i),
+        "Requester",
+    )?
+    .flatten();
+    let comment = obj
+        .get("comment")
+        .filter(|c| c.is_object() || c.is_string());
     let comment_body = comment
-        .and_then(|c| c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).or_else(|| c.as_str()))
+        .and_then(|c| {
+            c.get("body")
+                .or_else(|| c.get("html_body"))
+                .and_then(Value::as_str)
+                .or_else(|| c.as_str())
+        })
         .map(str::to_string);
     let mut events = Vec::new();
     let audit_id = t.alloc_id();
@@ -430,7 +609,11 @@ pub fn update(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
             x.organization_id = v;
         }
         if let Some(v) = requester_id {
-            change!("requester_id", audit_value(Some(x.requester_id)), audit_value(Some(v)));
+            change!(
+                "requester_id",
+                audit_value(Some(x.requester_id)),
+                audit_value(Some(v))
+            );
             x.requester_id = v;
         }
         if let Some(tags) = obj.get("tags") {
@@ -460,7 +643,10 @@ pub fn update(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
             x.external_id = e.as_str().map(str::to_string);
         }
         if let Some(d) = obj.get("due_at") {
-            x.due_at = d.as_str().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|d| d.to_utc());
+            x.due_at = d
+                .as_str()
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                .map(|d| d.to_utc());
         }
         x.updated_at = cx.now;
     }
@@ -478,7 +664,15 @@ pub fn update(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
             .filter(|a| t.users.contains_key(a))
             .unwrap_or(p.user_id);
         let cid = t.alloc_id();
-        let c = Comment { id: cid, audit_id, author_id: author, body, public, channel: "api".into(), created_at: cx.now };
+        let c = Comment {
+            id: cid,
+            audit_id,
+            author_id: author,
+            body,
+            public,
+            channel: "api".into(),
+            created_at: cx.now,
+        };
         events.insert(0, comment_event(&c));
         if let Some(x) = t.tickets.get_mut(&id) {
             x.comments.push(c);

@@ -7,7 +7,9 @@ use super::list_url;
 use super::write::{normalize_tags, valid_email};
 use crate::api::ctx::Ctx;
 use crate::api::pagination;
-use crate::api::reply::{Reply, Res, forbidden, invalid_token, not_found, record_invalid, unauthorized};
+use crate::api::reply::{
+    Reply, Res, forbidden, invalid_token, not_found, record_invalid, unauthorized,
+};
 use crate::auth::AuthOutcome;
 use crate::tenants::{ROLES, Tenant, User, render};
 
@@ -19,7 +21,9 @@ pub fn me(t: &mut Tenant, cx: &Ctx) -> Res {
             v["authenticity_token"] = json!(format!("sim-{}", u.id));
             Ok(Reply::ok(json!({"user": v})))
         }
-        AuthOutcome::Missing | AuthOutcome::BadPassword { .. } => Ok(Reply::ok(json!({"user": render::anonymous_user()}))),
+        AuthOutcome::Missing | AuthOutcome::BadPassword { .. } => {
+            Ok(Reply::ok(json!({"user": render::anonymous_user()})))
+        }
         AuthOutcome::BadBearer => Err(invalid_token()),
         AuthOutcome::BadToken { .. } | AuthOutcome::Malformed => Err(unauthorized()),
     }
@@ -39,7 +43,13 @@ pub fn list(t: &mut Tenant, cx: &Ctx) -> Res {
         .map(|u| (u.id, render::user(t, u)))
         .collect();
     let origin = t.origin();
-    Ok(Reply::list(pagination::page_any("users", "id", items, &mode, &list_url(&origin, cx))?))
+    Ok(Reply::list(pagination::page_any(
+        "users",
+        "id",
+        items,
+        &mode,
+        &list_url(&origin, cx),
+    )?))
 }
 
 pub fn show(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
@@ -66,21 +76,41 @@ fn role_of(v: Option<&Value>) -> Result<Option<String>, Reply> {
     match v.and_then(Value::as_str) {
         None => Ok(None),
         Some(r) if ROLES.contains(&r) => Ok(Some(r.to_string())),
-        Some(r) => Err(record_invalid("role", &format!("Role: {r} is not valid"), Some("InvalidValue"))),
+        Some(r) => Err(record_invalid(
+            "role",
+            &format!("Role: {r} is not valid"),
+            Some("InvalidValue"),
+        )),
     }
 }
 
 pub fn create(t: &mut Tenant, cx: &Ctx) -> Res {
     let p = cx.agent("users", true)?.clone();
     let obj = cx.body_obj("user")?;
-    let name = obj.get("name").and_then(Value::as_str).map(str::trim).unwrap_or("");
+    let name = obj
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("");
     if name.is_empty() {
-        return Err(record_invalid("name", "Name: is too short (minimum one character)", Some("BlankValue")));
+        return Err(record_invalid(
+            "name",
+            "Name: is too short (minimum one character)",
+            Some("BlankValue"),
+        ));
     }
-    let email = obj.get("email").and_then(Value::as_str).map(str::trim).filter(|e| !e.is_empty());
+    let email = obj
+        .get("email")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
     if let Some(e) = email {
         if !valid_email(e) {
-            return Err(record_invalid("email", &format!("Email: {e} is not properly formatted"), Some("InvalidFormat")));
+            return Err(record_invalid(
+                "email",
+                &format!("Email: {e} is not properly formatted"),
+                Some("InvalidFormat"),
+            ));
         }
         email_taken(t, e, None)?;
     }
@@ -90,7 +120,11 @@ pub fn create(t: &mut Tenant, cx: &Ctx) -> Res {
     }
     let org = obj.get("organization_id").and_then(Value::as_u64);
     if org.is_some_and(|o| !t.organizations.contains_key(&o)) {
-        return Err(record_invalid("organization_id", "Organization: is invalid", Some("InvalidValue")));
+        return Err(record_invalid(
+            "organization_id",
+            "Organization: is invalid",
+            Some("InvalidValue"),
+        ));
     }
     let id = t.alloc_id();
     let u = User {
@@ -102,7 +136,10 @@ pub fn create(t: &mut Tenant, cx: &Ctx) -> Res {
         group_ids: Vec::new(),
         default_group_id: None,
         phone: obj.get("phone").and_then(Value::as_str).map(str::to_string),
-        verified: obj.get("verified").and_then(Value::as_bool).unwrap_or(false),
+        verified: obj
+            .get("verified")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         active: true,
         tags: obj.get("tags").map(normalize_tags).unwrap_or_default(),
         photo: false,
@@ -111,7 +148,8 @@ pub fn create(t: &mut Tenant, cx: &Ctx) -> Res {
     };
     let v = render::user(t, &u);
     t.users.insert(id, u);
-    Ok(Reply::json(201, json!({"user": v})).header("location", format!("{}/api/v2/users/{id}.json", t.origin())))
+    Ok(Reply::json(201, json!({"user": v}))
+        .header("location", format!("{}/api/v2/users/{id}.json", t.origin())))
 }
 
 pub fn update(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
@@ -168,6 +206,14 @@ pub fn search(t: &mut Tenant, cx: &Ctx) -> Res {
         .collect();
     let origin = t.origin();
     let mode = pagination::mode(&cx.query, false)?;
-    let pagination::PageMode::Offset { page, per_page } = mode else { unreachable!("cursor disabled") };
-    Ok(Reply::list(pagination::offset_page("users", items, page, per_page, &list_url(&origin, cx))))
+    let pagination::PageMode::Offset { page, per_page } = mode else {
+        unreachable!("cursor disabled")
+    };
+    Ok(Reply::list(pagination::offset_page(
+        "users",
+        items,
+        page,
+        per_page,
+        &list_url(&origin, cx),
+    )))
 }

@@ -16,16 +16,27 @@ fn can_see(t: &Tenant, p: &Principal, v: &View) -> bool {
         ViewAccess::Account => true,
         ViewAccess::Personal(u) => u == p.user_id || p.role == "admin",
         ViewAccess::Shared(g) => {
-            p.role == "admin" || t.users.get(&p.user_id).is_some_and(|u| u.group_ids.contains(&g))
+            p.role == "admin"
+                || t.users
+                    .get(&p.user_id)
+                    .is_some_and(|u| u.group_ids.contains(&g))
         }
     }
 }
 
 pub fn list(t: &mut Tenant, cx: &Ctx, active_only: bool) -> Res {
     let p = cx.agent("views", false)?;
-    let mode = if active_only { pagination::mode(&cx.query, false)? } else { pagination::mode(&cx.query, true)? };
+    let mode = if active_only {
+        pagination::mode(&cx.query, false)?
+    } else {
+        pagination::mode(&cx.query, true)?
+    };
     let access = cx.query.get("access");
-    let active = if active_only { Some(true) } else { cx.query.flag("active") };
+    let active = if active_only {
+        Some(true)
+    } else {
+        cx.query.flag("active")
+    };
     let group = cx.query.get("group_id").and_then(|g| g.parse::<u64>().ok());
     let mut items: Vec<&View> = t
         .views
@@ -51,7 +62,13 @@ pub fn list(t: &mut Tenant, cx: &Ctx, active_only: bool) -> Res {
     }
     let rendered: Vec<(u64, Value)> = items.iter().map(|v| (v.id, render::view(t, v))).collect();
     let origin = t.origin();
-    Ok(Reply::list(pagination::page_any("views", "position,id", rendered, &mode, &list_url(&origin, cx))?))
+    Ok(Reply::list(pagination::page_any(
+        "views",
+        "position,id",
+        rendered,
+        &mode,
+        &list_url(&origin, cx),
+    )?))
 }
 
 pub fn show(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
@@ -66,7 +83,14 @@ pub fn show(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
 fn cond_match(x: &Ticket, c: &Value, me: u64) -> bool {
     let field = c.get("field").and_then(Value::as_str).unwrap_or("");
     let op = c.get("operator").and_then(Value::as_str).unwrap_or("is");
-    let val = c.get("value").map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+    let val = c
+        .get("value")
+        .map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .unwrap_or_default();
     let rank_cmp = |a: Option<usize>, b: Option<usize>| match (a, b, op) {
         (Some(a), Some(b), "less_than") => a < b,
         (Some(a), Some(b), "greater_than") => a > b,
@@ -83,12 +107,17 @@ fn cond_match(x: &Ticket, c: &Value, me: u64) -> bool {
     };
     match field {
         "status" => rank_cmp(status_rank(&x.status), status_rank(&val)),
-        "priority" => rank_cmp(x.priority.as_deref().and_then(priority_rank), priority_rank(&val)),
+        "priority" => rank_cmp(
+            x.priority.as_deref().and_then(priority_rank),
+            priority_rank(&val),
+        ),
         "assignee_id" => id_cmp(x.assignee_id),
         "group_id" => id_cmp(x.group_id),
         "requester_id" => id_cmp(Some(x.requester_id)),
         "type" => (x.kind.as_deref() == Some(val.as_str())) != (op == "is_not"),
-        "current_tags" => x.tags.iter().any(|g| val.split(' ').any(|v| v == g)) != (op == "not_includes"),
+        "current_tags" => {
+            x.tags.iter().any(|g| val.split(' ').any(|v| v == g)) != (op == "not_includes")
+        }
         _ => true,
     }
 }
@@ -99,13 +128,26 @@ pub fn tickets(t: &mut Tenant, cx: &Ctx, id: u64) -> Res {
     if !can_see(t, p, v) {
         return Err(forbidden());
     }
-    let all: Vec<Value> = v.conditions.get("all").and_then(Value::as_array).cloned().unwrap_or_default();
-    let any: Vec<Value> = v.conditions.get("any").and_then(Value::as_array).cloned().unwrap_or_default();
+    let all: Vec<Value> = v
+        .conditions
+        .get("all")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let any: Vec<Value> = v
+        .conditions
+        .get("any")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let me = p.user_id;
     let mut items: Vec<&Ticket> = t
         .tickets
         .values()
-        .filter(|x| all.iter().all(|c| cond_match(x, c, me)) && (any.is_empty() || any.iter().any(|c| cond_match(x, c, me))))
+        .filter(|x| {
+            all.iter().all(|c| cond_match(x, c, me))
+                && (any.is_empty() || any.iter().any(|c| cond_match(x, c, me)))
+        })
         .collect();
     items.reverse();
     let mode = pagination::mode(&cx.query, true)?;

@@ -10,7 +10,10 @@ use crate::tenants::{PRIORITIES, STATUSES, TICKET_TYPES, Tenant, User};
 pub fn normalize_tags(v: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let items: Vec<String> = match v {
-        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         Value::String(s) => vec![s.clone()],
         _ => Vec::new(),
     };
@@ -36,15 +39,22 @@ pub fn enum_field(
         None => Ok(None),
         Some(Value::Null) if nullable => Ok(Some(None)),
         Some(Value::String(s)) if s.is_empty() && nullable => Ok(Some(None)),
-        Some(Value::String(s)) if allowed.contains(&s.to_lowercase().as_str()) => Ok(Some(Some(s.to_lowercase()))),
+        Some(Value::String(s)) if allowed.contains(&s.to_lowercase().as_str()) => {
+            Ok(Some(Some(s.to_lowercase())))
+        }
         Some(other) => {
             let label = {
                 let mut c = key.chars();
-                c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
             };
             Err(record_invalid(
                 key,
-                &format!("{label}: {} is not valid", other.as_str().unwrap_or(&other.to_string())),
+                &format!(
+                    "{label}: {} is not valid",
+                    other.as_str().unwrap_or(&other.to_string())
+                ),
                 Some("InvalidValue"),
             ))
         }
@@ -74,10 +84,16 @@ pub fn id_field(
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
         Some(v) => {
-            let id = v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok()));
+            let id = v
+                .as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()));
             match id {
                 Some(id) if exists(id) => Ok(Some(Some(id))),
-                _ => Err(record_invalid(key, &format!("{what}: is invalid"), Some("InvalidValue"))),
+                _ => Err(record_invalid(
+                    key,
+                    &format!("{what}: is invalid"),
+                    Some("InvalidValue"),
+                )),
             }
         }
     }
@@ -95,24 +111,53 @@ pub fn assignee(t: &Tenant, obj: &Map<String, Value>) -> Result<Option<Option<u6
             )),
         };
     }
-    id_field(obj, "assignee_id", |id| t.users.get(&id).is_some_and(User::is_agent), "Assignee")
+    id_field(
+        obj,
+        "assignee_id",
+        |id| t.users.get(&id).is_some_and(User::is_agent),
+        "Assignee",
+    )
 }
 
 /// Find or create an end-user from `requester: {name, email}`.
-pub fn requester(t: &mut Tenant, v: &Value, now: chrono::DateTime<chrono::Utc>) -> Result<u64, Reply> {
-    let email = v.get("email").and_then(Value::as_str).map(str::trim).unwrap_or("");
-    let name = v.get("name").and_then(Value::as_str).map(str::trim).unwrap_or("");
+pub fn requester(
+    t: &mut Tenant,
+    v: &Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, Reply> {
+    let email = v
+        .get("email")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("");
+    let name = v
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("");
     if !email.is_empty() {
         if let Some(u) = t.user_by_email(email) {
             return Ok(u.id);
         }
         if !valid_email(email) {
-            return Err(record_invalid("requester", &format!("Requester: Email: {email} is not properly formatted"), Some("InvalidFormat")));
+            return Err(record_invalid(
+                "requester",
+                &format!("Requester: Email: {email} is not properly formatted"),
+                Some("InvalidFormat"),
+            ));
         }
     } else if name.is_empty() {
-        return Err(record_invalid("requester", "Requester: Name: is too short (minimum one character)", Some("BlankValue")));
+        return Err(record_invalid(
+            "requester",
+            "Requester: Name: is too short (minimum one character)",
+            Some("BlankValue"),
+        ));
     }
-    let name = if name.is_empty() { email.split('@').next().unwrap_or(email) } else { name };
+    let name = if name.is_empty() {
+        email.split('@').next().unwrap_or(email)
+    } else {
+        name
+    };
     let id = t.alloc_id();
     t.users.insert(
         id,
@@ -137,12 +182,24 @@ pub fn requester(t: &mut Tenant, v: &Value, now: chrono::DateTime<chrono::Utc>) 
 }
 
 pub fn valid_email(e: &str) -> bool {
-    let Some((local, domain)) = e.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !e.contains(' ')
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e.contains(' ')
 }
 
 /// Audit event for a created/changed field.
-pub fn change_event(id: u64, kind: &str, field: &str, value: Value, previous: Option<Value>) -> Value {
+pub fn change_event(
+    id: u64,
+    kind: &str,
+    field: &str,
+    value: Value,
+    previous: Option<Value>,
+) -> Value {
     let mut e = json!({"id": id, "type": kind, "value": value, "field_name": field});
     if let Some(p) = previous {
         e["previous_value"] = p;
@@ -152,5 +209,6 @@ pub fn change_event(id: u64, kind: &str, field: &str, value: Value, previous: Op
 
 /// Value as audit string (ids are strings in audits).
 pub fn audit_value<T: ToString>(v: Option<T>) -> Value {
-    v.map(|x| Value::String(x.to_string())).unwrap_or(Value::Null)
+    v.map(|x| Value::String(x.to_string()))
+        .unwrap_or(Value::Null)
 }

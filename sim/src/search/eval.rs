@@ -89,7 +89,11 @@ fn text_match(hay: &str, value: &str, phrase: bool) -> bool {
         }
         return hay_words.windows(needle.len()).any(|w| {
             w.iter().zip(&needle).enumerate().all(|(i, (a, b))| {
-                if i + 1 == needle.len() { a.starts_with(b.as_str()) } else { a == b }
+                if i + 1 == needle.len() {
+                    a.starts_with(b.as_str())
+                } else {
+                    a == b
+                }
             })
         });
     }
@@ -100,8 +104,14 @@ fn text_match(hay: &str, value: &str, phrase: bool) -> bool {
     if all.iter().any(|w| w.starts_with(&q)) {
         return true;
     }
-    let parts: Vec<&str> = q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    !parts.is_empty() && parts.iter().all(|p| hay_words.iter().any(|w| w.starts_with(p)))
+    let parts: Vec<&str> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    !parts.is_empty()
+        && parts
+            .iter()
+            .all(|p| hay_words.iter().any(|w| w.starts_with(p)))
 }
 
 fn wildcard_eq(actual: &str, pattern: &str) -> bool {
@@ -130,7 +140,9 @@ enum DateVal {
 
 fn parse_date(v: &str, now: DateTime<Utc>) -> Option<DateVal> {
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        return Some(DateVal::Day(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?)));
+        return Some(DateVal::Day(
+            Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?),
+        ));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(&v.to_uppercase()) {
         return Some(DateVal::Instant(t.with_timezone(&Utc)));
@@ -151,7 +163,11 @@ fn parse_date(v: &str, now: DateTime<Utc>) -> Option<DateVal> {
 }
 
 fn date_match(ts: DateTime<Utc>, term: &Term, now: DateTime<Utc>) -> bool {
-    let relative = term.value.chars().next().is_some_and(|c| c.is_ascii_digit())
+    let relative = term
+        .value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
         && !term.value.contains('-')
         && !term.value.contains(':');
     match parse_date(&term.value, now) {
@@ -195,7 +211,9 @@ fn user_ref(t: &Tenant, id: Option<u64>, value: &str, me: Option<u64>) -> bool {
             if let Ok(n) = v.parse::<u64>() {
                 return n == id;
             }
-            let Some(u) = t.users.get(&id) else { return false };
+            let Some(u) = t.users.get(&id) else {
+                return false;
+            };
             if v.contains('@') {
                 return u.email.as_deref().is_some_and(|e| wildcard_eq(e, v));
             }
@@ -224,12 +242,22 @@ fn ticket_text(x: &Ticket) -> String {
 }
 
 /// Field term against a ticket; `None` if the field is not a ticket field.
-fn ticket_field(t: &Tenant, x: &Ticket, term: &Term, me: Option<u64>, now: DateTime<Utc>) -> Option<bool> {
+fn ticket_field(
+    t: &Tenant,
+    x: &Ticket,
+    term: &Term,
+    me: Option<u64>,
+    now: DateTime<Utc>,
+) -> Option<bool> {
     let f = term.field.as_deref()?;
     let v = term.value.as_str();
     Some(match f {
         "status" => rank_match(status_rank(&x.status), term, status_rank),
-        "priority" => rank_match(x.priority.as_deref().and_then(priority_rank), term, priority_rank),
+        "priority" => rank_match(
+            x.priority.as_deref().and_then(priority_rank),
+            term,
+            priority_rank,
+        ),
         "ticket_type" => match &x.kind {
             Some(k) => wildcard_eq(k, v),
             None => v == "none",
@@ -250,10 +278,21 @@ fn ticket_field(t: &Tenant, x: &Ticket, term: &Term, me: Option<u64>, now: DateT
         "due_date" => x.due_at.is_some_and(|s| date_match(s, term, now)),
         "subject" => text_match(&x.subject, v, term.phrase),
         "description" => text_match(&x.description, v, term.phrase),
-        "comment" => x.comments.iter().any(|c| text_match(&c.body, v, term.phrase)),
-        "group" => named_ref(x.group_id.and_then(|g| t.groups.get(&g)).map(|g| g.name.as_str()), x.group_id, v),
+        "comment" => x
+            .comments
+            .iter()
+            .any(|c| text_match(&c.body, v, term.phrase)),
+        "group" => named_ref(
+            x.group_id
+                .and_then(|g| t.groups.get(&g))
+                .map(|g| g.name.as_str()),
+            x.group_id,
+            v,
+        ),
         "organization" => named_ref(
-            x.organization_id.and_then(|o| t.organizations.get(&o)).map(|o| o.name.as_str()),
+            x.organization_id
+                .and_then(|o| t.organizations.get(&o))
+                .map(|o| o.name.as_str()),
             x.organization_id,
             v,
         ),
@@ -273,11 +312,16 @@ fn user_field(t: &Tenant, u: &User, term: &Term, now: DateTime<Utc>) -> Option<b
         "role" => wildcard_eq(&u.role, v),
         "tags" | "tag" => u.tags.iter().any(|g| wildcard_eq(g, v)),
         "organization" => named_ref(
-            u.organization_id.and_then(|o| t.organizations.get(&o)).map(|o| o.name.as_str()),
+            u.organization_id
+                .and_then(|o| t.organizations.get(&o))
+                .map(|o| o.name.as_str()),
             u.organization_id,
             v,
         ),
-        "group" => u.group_ids.iter().any(|g| named_ref(t.groups.get(g).map(|x| x.name.as_str()), Some(*g), v)),
+        "group" => u
+            .group_ids
+            .iter()
+            .any(|g| named_ref(t.groups.get(g).map(|x| x.name.as_str()), Some(*g), v)),
         "phone" => u.phone.as_deref().is_some_and(|p| wildcard_eq(p, v)),
         "created" => date_match(u.created_at, term, now),
         "updated" => date_match(u.updated_at, term, now),
@@ -293,8 +337,14 @@ fn org_field(o: &Organization, term: &Term, now: DateTime<Utc>) -> Option<bool> 
         "tags" | "tag" => o.tags.iter().any(|g| wildcard_eq(g, v)),
         "created" => date_match(o.created_at, term, now),
         "updated" => date_match(o.updated_at, term, now),
-        "details" => o.details.as_deref().is_some_and(|d| text_match(d, v, term.phrase)),
-        "notes" => o.notes.as_deref().is_some_and(|d| text_match(d, v, term.phrase)),
+        "details" => o
+            .details
+            .as_deref()
+            .is_some_and(|d| text_match(d, v, term.phrase)),
+        "notes" => o
+            .notes
+            .as_deref()
+            .is_some_and(|d| text_match(d, v, term.phrase)),
         "domain" => o.domain_names.iter().any(|d| wildcard_eq(d, v)),
         "id" => v.parse::<u64>().is_ok_and(|n| n == o.id),
         _ => return None,
@@ -316,10 +366,24 @@ fn text_of(t: &Tenant, r: Rec) -> String {
     match r {
         Rec::Ticket(x) => ticket_text(x),
         Rec::User(u) => {
-            let org = u.organization_id.and_then(|o| t.organizations.get(&o)).map(|o| o.name.as_str());
-            format!("{} {} {} {}", u.name, u.email.as_deref().unwrap_or(""), u.tags.join(" "), org.unwrap_or(""))
+            let org = u
+                .organization_id
+                .and_then(|o| t.organizations.get(&o))
+                .map(|o| o.name.as_str());
+            format!(
+                "{} {} {} {}",
+                u.name,
+                u.email.as_deref().unwrap_or(""),
+                u.tags.join(" "),
+                org.unwrap_or("")
+            )
         }
-        Rec::Org(o) => format!("{} {} {}", o.name, o.domain_names.join(" "), o.tags.join(" ")),
+        Rec::Org(o) => format!(
+            "{} {} {}",
+            o.name,
+            o.domain_names.join(" "),
+            o.tags.join(" ")
+        ),
         Rec::Group(g) => format!("{} {}", g.name, g.description),
     }
 }

@@ -109,7 +109,13 @@ pub fn parse(q: &str) -> ParsedQuery {
                     "type" if !negated => pq.types.push(value),
                     "order_by" => pq.order_by = Some(value),
                     "sort" => pq.sort = Some(value),
-                    _ => pq.terms.push(Term { negated, field: Some(field), cmp, value, phrase: quoted }),
+                    _ => pq.terms.push(Term {
+                        negated,
+                        field: Some(field),
+                        cmp,
+                        value,
+                        phrase: quoted,
+                    }),
                 }
             }
             None if body.is_empty() => {}
@@ -131,7 +137,9 @@ mod tests {
 
     #[test]
     fn parses_operators_negation_and_phrases() {
-        let q = parse("status<solved -tags:vip \"printer fire\" assignee:me type:ticket order_by:priority sort:desc");
+        let q = parse(
+            "status<solved -tags:vip \"printer fire\" assignee:me type:ticket order_by:priority sort:desc",
+        );
         assert_eq!(q.types, vec!["ticket"]);
         assert_eq!(q.order_by.as_deref(), Some("priority"));
         assert_eq!(q.sort.as_deref(), Some("desc"));

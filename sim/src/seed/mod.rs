@@ -17,17 +17,23 @@ pub const DEMO_TENANTS: [&str; 2] = ["acme", "globex"];
 
 /// The data set's "now": seeded timestamps lie in the 120 days before this instant.
 pub fn anchor() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 6, 2, 9, 0, 0).single().unwrap_or_else(Utc::now)
+    Utc.with_ymd_and_hms(2025, 6, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
 }
 
 /// A 40-character API token from the RNG.
 pub fn token(rng: &mut StdRng) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    (0..40).map(|_| A[rng.random_range(0..A.len())] as char).collect()
+    (0..40)
+        .map(|_| A[rng.random_range(0..A.len())] as char)
+        .collect()
 }
 
 fn tenant_rng(seed: u64, sub: &str) -> StdRng {
-    let h = sub.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let h = sub.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    });
     StdRng::seed_from_u64(seed ^ h)
 }
 
@@ -38,7 +44,9 @@ pub fn id_base(n: usize) -> u64 {
 
 fn company(sub: &str) -> String {
     let mut c = sub.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn user(t: &mut Tenant, name: String, email: String, role: &str, at: DateTime<Utc>) -> u64 {
@@ -76,21 +84,38 @@ pub fn tenant(sub: &str, index: usize, seed: u64, tickets: usize, rate_limit: u3
 
     // Groups.
     let mut groups = Vec::new();
-    for (i, (name, desc)) in [("Support", "First-line support"), ("Billing", "Invoices and refunds"), ("Engineering", "Escalations")]
-        .iter()
-        .enumerate()
+    for (i, (name, desc)) in [
+        ("Support", "First-line support"),
+        ("Billing", "Invoices and refunds"),
+        ("Engineering", "Escalations"),
+    ]
+    .iter()
+    .enumerate()
     {
         let id = t.alloc_id();
         t.groups.insert(
             id,
-            Group { id, name: name.to_string(), description: desc.to_string(), default: i == 0, is_public: true, created_at: start, updated_at: start },
+            Group {
+                id,
+                name: name.to_string(),
+                description: desc.to_string(),
+                default: i == 0,
+                is_public: true,
+                created_at: start,
+                updated_at: start,
+            },
         );
         groups.push(id);
     }
 
     // Organizations.
     let mut orgs = Vec::new();
-    for (name, dom) in [("Initech", "initech.test"), ("Umbrella Retail", "umbrella.test"), ("Stark Logistics", "stark.test"), ("Wayne Foods", "wayne.test")] {
+    for (name, dom) in [
+        ("Initech", "initech.test"),
+        ("Umbrella Retail", "umbrella.test"),
+        ("Stark Logistics", "stark.test"),
+        ("Wayne Foods", "wayne.test"),
+    ] {
         let id = t.alloc_id();
         t.organizations.insert(
             id,
@@ -111,9 +136,18 @@ pub fn tenant(sub: &str, index: usize, seed: u64, tickets: usize, rate_limit: u3
     }
 
     // Agents: an admin and three agents. Emails are predictable for demos.
-    let admin = user(&mut t, format!("{co} Admin"), format!("admin@{domain}"), "admin", start);
+    let admin = user(
+        &mut t,
+        format!("{co} Admin"),
+        format!("admin@{domain}"),
+        "admin",
+        start,
+    );
     let mut agents = vec![admin];
-    for (i, (f, l)) in [("Alex", "Agent"), ("Blake", "Agent"), ("Casey", "Agent")].iter().enumerate() {
+    for (i, (f, l)) in [("Alex", "Agent"), ("Blake", "Agent"), ("Casey", "Agent")]
+        .iter()
+        .enumerate()
+    {
         let email = format!("{}.{}@{domain}", f.to_lowercase(), l.to_lowercase());
         let id = user(&mut t, format!("{f} {l}"), email, "agent", start);
         if let Some(u) = t.users.get_mut(&id) {
@@ -138,7 +172,11 @@ pub fn tenant(sub: &str, index: usize, seed: u64, tickets: usize, rate_limit: u3
         let f = words::FIRST[(i * 7 + index) % words::FIRST.len()];
         let l = words::LAST[(i * 3 + index) % words::LAST.len()];
         let org = orgs[i % orgs.len()];
-        let dom = t.organizations.get(&org).map(|o| o.domain_names[0].clone()).unwrap_or_default();
+        let dom = t
+            .organizations
+            .get(&org)
+            .map(|o| o.domain_names[0].clone())
+            .unwrap_or_default();
         let email = format!("{}.{}@{dom}", f.to_lowercase(), l.to_lowercase());
         let at = start + Duration::hours(i as i64);
         let id = user(&mut t, format!("{f} {l}"), email, "end-user", at);
@@ -154,20 +192,64 @@ pub fn tenant(sub: &str, index: usize, seed: u64, tickets: usize, rate_limit: u3
 
     // Views.
     let views: [(&str, ViewAccess, serde_json::Value, bool); 6] = [
-        ("Your unsolved tickets", ViewAccess::Account, json!({"all": [{"field": "status", "operator": "less_than", "value": "solved"}, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "any": []}), true),
-        ("Unassigned tickets", ViewAccess::Account, json!({"all": [{"field": "assignee_id", "operator": "is", "value": ""}, {"field": "status", "operator": "less_than", "value": "solved"}], "any": []}), true),
-        ("Urgent open tickets", ViewAccess::Account, json!({"all": [{"field": "priority", "operator": "is", "value": "urgent"}, {"field": "status", "operator": "is", "value": "open"}], "any": []}), true),
-        ("Billing queue", ViewAccess::Shared(groups[1]), json!({"all": [{"field": "group_id", "operator": "is", "value": groups[1].to_string()}, {"field": "status", "operator": "less_than", "value": "solved"}], "any": []}), true),
-        ("My pending tickets", ViewAccess::Personal(first_agent), json!({"all": [{"field": "status", "operator": "is", "value": "pending"}, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "any": []}), true),
-        ("Recently solved (archived)", ViewAccess::Account, json!({"all": [{"field": "status", "operator": "is", "value": "solved"}], "any": []}), false),
+        (
+            "Your unsolved tickets",
+            ViewAccess::Account,
+            json!({"all": [{"field": "status", "operator": "less_than", "value": "solved"}, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "any": []}),
+            true,
+        ),
+        (
+            "Unassigned tickets",
+            ViewAccess::Account,
+            json!({"all": [{"field": "assignee_id", "operator": "is", "value": ""}, {"field": "status", "operator": "less_than", "value": "solved"}], "any": []}),
+            true,
+        ),
+        (
+            "Urgent open tickets",
+            ViewAccess::Account,
+            json!({"all": [{"field": "priority", "operator": "is", "value": "urgent"}, {"field": "status", "operator": "is", "value": "open"}], "any": []}),
+            true,
+        ),
+        (
+            "Billing queue",
+            ViewAccess::Shared(groups[1]),
+            json!({"all": [{"field": "group_id", "operator": "is", "value": groups[1].to_string()}, {"field": "status", "operator": "less_than", "value": "solved"}], "any": []}),
+            true,
+        ),
+        (
+            "My pending tickets",
+            ViewAccess::Personal(first_agent),
+            json!({"all": [{"field": "status", "operator": "is", "value": "pending"}, {"field": "assignee_id", "operator": "is", "value": "current_user"}], "any": []}),
+            true,
+        ),
+        (
+            "Recently solved (archived)",
+            ViewAccess::Account,
+            json!({"all": [{"field": "status", "operator": "is", "value": "solved"}], "any": []}),
+            false,
+        ),
     ];
     for (pos, (title, access, conditions, active)) in views.into_iter().enumerate() {
         let id = t.alloc_id();
         let at = start + Duration::minutes(pos as i64);
-        t.views.insert(id, View { id, title: title.into(), active, position: pos as u64, access, conditions, created_at: at, updated_at: at });
+        t.views.insert(
+            id,
+            View {
+                id,
+                title: title.into(),
+                active,
+                position: pos as u64,
+                access,
+                conditions,
+                created_at: at,
+                updated_at: at,
+            },
+        );
     }
 
-    add_tickets(&mut t, &mut rng, tickets, &agents, &customers, &groups, start, now);
+    add_tickets(
+        &mut t, &mut rng, tickets, &agents, &customers, &groups, start, now,
+    );
     t
 }
 
@@ -185,17 +267,40 @@ fn add_tickets(
 ) {
     let first_agent = agents[1];
     let span = (now - start).num_seconds().max(1);
-    let statuses = ["new", "open", "open", "open", "pending", "hold", "solved", "solved", "closed"];
-    let priorities = [Some("low"), Some("normal"), Some("normal"), Some("high"), Some("urgent"), None];
-    let kinds = [Some("question"), Some("incident"), Some("problem"), Some("task"), None];
+    let statuses = [
+        "new", "open", "open", "open", "pending", "hold", "solved", "solved", "closed",
+    ];
+    let priorities = [
+        Some("low"),
+        Some("normal"),
+        Some("normal"),
+        Some("high"),
+        Some("urgent"),
+        None,
+    ];
+    let kinds = [
+        Some("question"),
+        Some("incident"),
+        Some("problem"),
+        Some("task"),
+        None,
+    ];
     let mut times: Vec<i64> = (0..n).map(|_| rng.random_range(0..span)).collect();
     times.sort_unstable();
     for (i, offset) in times.into_iter().enumerate() {
         let (subject, body) = words::PROBLEMS[rng.random_range(0..words::PROBLEMS.len())];
         let requester = *customers.choose(rng).unwrap_or(&customers[0]);
         let demo = i % 10 == 3 || i < 3;
-        let status = if demo { "open" } else { statuses[rng.random_range(0..statuses.len())] };
-        let priority = if demo { Some("urgent") } else { priorities[rng.random_range(0..priorities.len())] };
+        let status = if demo {
+            "open"
+        } else {
+            statuses[rng.random_range(0..statuses.len())]
+        };
+        let priority = if demo {
+            Some("urgent")
+        } else {
+            priorities[rng.random_range(0..priorities.len())]
+        };
         let assignee = if demo {
             Some(first_agent)
         } else if status == "new" {
@@ -217,21 +322,46 @@ fn add_tickets(
         let mut comments = Vec::new();
         let audit = t.alloc_id();
         let cid = t.alloc_id();
-        comments.push(Comment { id: cid, audit_id: audit, author_id: requester, body: body.to_string(), public: true, channel: "email".into(), created_at: created });
+        comments.push(Comment {
+            id: cid,
+            audit_id: audit,
+            author_id: requester,
+            body: body.to_string(),
+            public: true,
+            channel: "email".into(),
+            created_at: created,
+        });
         let mut at = created;
         for k in 0..rng.random_range(0..4) {
             at += Duration::minutes(rng.random_range(5..600));
             let internal = k == 1 && rng.random_bool(0.5);
             let (author, body) = if internal {
-                (assignee.unwrap_or(agents[0]), words::INTERNAL[rng.random_range(0..words::INTERNAL.len())])
+                (
+                    assignee.unwrap_or(agents[0]),
+                    words::INTERNAL[rng.random_range(0..words::INTERNAL.len())],
+                )
             } else if k % 2 == 0 {
-                (assignee.unwrap_or(agents[0]), words::REPLIES[rng.random_range(0..4)])
+                (
+                    assignee.unwrap_or(agents[0]),
+                    words::REPLIES[rng.random_range(0..4)],
+                )
             } else {
-                (requester, words::REPLIES[rng.random_range(4..words::REPLIES.len())])
+                (
+                    requester,
+                    words::REPLIES[rng.random_range(4..words::REPLIES.len())],
+                )
             };
             let audit = t.alloc_id();
             let cid = t.alloc_id();
-            comments.push(Comment { id: cid, audit_id: audit, author_id: author, body: body.to_string(), public: !internal, channel: "web".into(), created_at: at });
+            comments.push(Comment {
+                id: cid,
+                audit_id: audit,
+                author_id: author,
+                body: body.to_string(),
+                public: !internal,
+                channel: "web".into(),
+                created_at: at,
+            });
         }
         let solved = matches!(status, "solved" | "closed").then_some(at);
         t.tickets.insert(

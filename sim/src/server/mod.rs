@@ -20,7 +20,11 @@ use crate::api::{self, Peer};
 use crate::state::SimState;
 
 /// Route one request.
-pub async fn dispatch(state: Arc<SimState>, mut req: Request<Body>, peer: SocketAddr) -> Response<Body> {
+pub async fn dispatch(
+    state: Arc<SimState>,
+    mut req: Request<Body>,
+    peer: SocketAddr,
+) -> Response<Body> {
     req.extensions_mut().insert(Peer(peer));
     if req.uri().path().starts_with("/__sim/") || req.uri().path() == "/__sim" {
         return crate::admin::handle(state, req).await;

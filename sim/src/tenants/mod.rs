@@ -12,6 +12,8 @@ use std::net::IpAddr;
 use serde_json::Value;
 
 pub use model::*;
+
+use crate::oauth::store::OAuthStore;
 pub use ratelimit::RateWindow;
 
 /// A cached create response for `Idempotency-Key` replays.
@@ -51,11 +53,19 @@ impl IpRule {
         };
         match (self.addr, ip) {
             (IpAddr::V4(a), IpAddr::V4(b)) => {
-                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - self.prefix) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - self.prefix)
+                };
                 u32::from(a) & mask == u32::from(b) & mask
             }
             (IpAddr::V6(a), IpAddr::V6(b)) => {
-                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - self.prefix) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - self.prefix)
+                };
                 u128::from(a) & mask == u128::from(b) & mask
             }
             _ => false,
@@ -74,6 +84,10 @@ pub struct Tenant {
     pub views: BTreeMap<u64, View>,
     pub api_tokens: Vec<ApiToken>,
     pub bearer_tokens: Vec<BearerToken>,
+    /// Sign-in passwords for the OAuth consent page (not accepted by the API itself).
+    pub passwords: HashMap<u64, String>,
+    /// OAuth clients, codes, refresh tokens, lifetimes and token-endpoint counters.
+    pub oauth: OAuthStore,
     pub idempotency: HashMap<String, IdempotentEntry>,
     pub allowlist: Vec<IpRule>,
     pub rate: RateWindow,
@@ -95,6 +109,8 @@ impl Tenant {
             views: BTreeMap::new(),
             api_tokens: Vec::new(),
             bearer_tokens: Vec::new(),
+            passwords: HashMap::new(),
+            oauth: OAuthStore::default(),
             idempotency: HashMap::new(),
             allowlist: Vec::new(),
             rate: RateWindow::new(rate_limit),
@@ -130,13 +146,21 @@ impl Tenant {
 
     /// The newest active API token created for `user_id`.
     pub fn token_for(&self, user_id: u64) -> Option<&ApiToken> {
-        self.api_tokens.iter().rev().find(|t| t.active && t.created_for == user_id)
+        self.api_tokens
+            .iter()
+            .rev()
+            .find(|t| t.active && t.created_for == user_id)
     }
 
     /// Add an API token for a user and return it.
     pub fn add_api_token(&mut self, user_id: u64, token: String) -> ApiToken {
         self.token_seq += 1;
-        let t = ApiToken { id: self.token_seq, token, created_for: user_id, active: true };
+        let t = ApiToken {
+            id: self.token_seq,
+            token,
+            created_for: user_id,
+            active: true,
+        };
         self.api_tokens.push(t.clone());
         t
     }

@@ -147,4 +147,6 @@ pub struct BearerToken {
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked: bool,
     pub client_id: Option<String>,
+    /// The OAuth grant (authorization) this token came from, for revocation on code reuse.
+    pub grant_id: Option<u64>,
 }

@@ -20,12 +20,19 @@ pub struct RateOutcome {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 impl RateWindow {
     pub fn new(limit: u32) -> RateWindow {
-        RateWindow { limit, used: 0, window: 0 }
+        RateWindow {
+            limit,
+            used: 0,
+            window: 0,
+        }
     }
 
     /// Count one request against the current minute.
@@ -38,16 +45,30 @@ impl RateWindow {
         }
         let reset_secs = 60 - now % 60;
         if self.used >= self.limit {
-            return RateOutcome { allowed: false, limit: self.limit, remaining: 0, reset_secs };
+            return RateOutcome {
+                allowed: false,
+                limit: self.limit,
+                remaining: 0,
+                reset_secs,
+            };
         }
         self.used += 1;
-        RateOutcome { allowed: true, limit: self.limit, remaining: self.limit - self.used, reset_secs }
+        RateOutcome {
+            allowed: true,
+            limit: self.limit,
+            remaining: self.limit - self.used,
+            reset_secs,
+        }
     }
 
     /// Peek without counting.
     pub fn peek(&self) -> RateOutcome {
         let now = now_secs();
-        let used = if now / 60 == self.window { self.used } else { 0 };
+        let used = if now / 60 == self.window {
+            self.used
+        } else {
+            0
+        };
         RateOutcome {
             allowed: used < self.limit,
             limit: self.limit,

@@ -118,12 +118,18 @@ pub fn comment(t: &Tenant, c: &Comment) -> Value {
 }
 
 fn html_body(body: &str) -> String {
-    let esc = body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = body
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let paras: Vec<String> = esc
         .split("\n\n")
         .map(|p| format!("<p dir=\"auto\">{}</p>", p.replace('\n', "<br>")))
         .collect();
-    format!("<div class=\"zd-comment\" dir=\"auto\">{}</div>", paras.join(""))
+    format!(
+        "<div class=\"zd-comment\" dir=\"auto\">{}</div>",
+        paras.join("")
+    )
 }
 
 fn photo(t: &Tenant, u: &User) -> Value {
@@ -148,7 +154,12 @@ fn photo(t: &Tenant, u: &User) -> Value {
         })
     };
     let mut p = thumb(pid, &format!("profile_image_{}.png", u.id), 10157, 80);
-    p["thumbnails"] = json!([thumb(pid + 1, &format!("profile_image_{}_thumb.png", u.id), 2330, 32)]);
+    p["thumbnails"] = json!([thumb(
+        pid + 1,
+        &format!("profile_image_{}_thumb.png", u.id),
+        2330,
+        32
+    )]);
     p
 }
 

@@ -10,11 +10,22 @@ use rustls::pki_types::pem::PemObject;
 use toolwire_sim::Sim;
 
 pub async fn start() -> Sim {
-    Sim::builder().seed(42).tickets_per_tenant(50).start().await.expect("sim starts")
+    Sim::builder()
+        .seed(42)
+        .tickets_per_tenant(50)
+        .start()
+        .await
+        .expect("sim starts")
 }
 
 pub async fn start_http() -> Sim {
-    Sim::builder().http(true).seed(42).tickets_per_tenant(50).start().await.expect("sim starts")
+    Sim::builder()
+        .http(true)
+        .seed(42)
+        .tickets_per_tenant(50)
+        .start()
+        .await
+        .expect("sim starts")
 }
 
 /// A client for `https://{acme,globex,nope}.zendesk.com` pointed at the sim.
@@ -26,14 +37,21 @@ pub fn client(sim: &Sim) -> reqwest::Client {
         for c in CertificateDer::pem_slice_iter(sim.ca_pem().as_bytes()) {
             roots.add(c.expect("pem")).expect("root");
         }
-        let cfg = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let cfg = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
         b = b.tls_backend_preconfigured(cfg);
     }
-    for h in ["acme.zendesk.com", "globex.zendesk.com", "nope.zendesk.com", "newco.zendesk.com"] {
+    for h in [
+        "acme.zendesk.com",
+        "globex.zendesk.com",
+        "nope.zendesk.com",
+        "newco.zendesk.com",
+    ] {
         b = b.resolve(h, sim.addr());
     }
     b.build().expect("client")
@@ -46,7 +64,10 @@ pub fn url(sim: &Sim, sub: &str, path: &str) -> String {
 }
 
 pub fn basic(email: &str, token: &str) -> String {
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{email}/token:{token}")))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{email}/token:{token}"))
+    )
 }
 
 /// Authorization header for the tenant's first agent (role `agent`).

@@ -1,0 +1,144 @@
+//! The token endpoint: authorization-code exchange and refresh (RFC 6749 §4.1.3, §6).
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+use toolwire_spec::AuthScheme;
+
+use crate::error::Error;
+use crate::vault::Credentials;
+
+/// An OAuth client registered with the vendor (connection-level).
+#[derive(Clone)]
+pub struct OAuthClient {
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: secrecy::SecretString,
+}
+
+impl std::fmt::Debug for OAuthClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthClient")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a token request failed.
+pub(crate) enum TokenError {
+    /// The grant is dead (`invalid_grant`): the user must reconnect.
+    InvalidGrant(String),
+    /// Anything else.
+    Other(Error),
+}
+
+/// Posts a token request and turns the answer into stored credentials.
+pub(crate) async fn request(
+    client: &reqwest::Client,
+    token_url: &str,
+    oauth: &OAuthClient,
+    form: &[(&str, &str)],
+    previous_refresh: Option<&str>,
+) -> std::result::Result<Credentials, TokenError> {
+    use secrecy::ExposeSecret;
+    let mut body: Vec<(&str, &str)> = form.to_vec();
+    body.push(("client_id", oauth.client_id.as_str()));
+    body.push(("client_secret", oauth.client_secret.expose_secret()));
+    let response = client
+        .post(token_url)
+        .timeout(Duration::from_secs(30))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .form(&body)
+        .send()
+        .await
+        .map_err(|e| {
+            TokenError::Other(Error::Network {
+                connector: "oauth".into(),
+                message: if e.is_timeout() {
+                    "token endpoint timed out".into()
+                } else {
+                    "token endpoint unreachable".into()
+                },
+            })
+        })?;
+    let status = response.status().as_u16();
+    let json: Value = response.json().await.unwrap_or(Value::Null);
+    if !(200..300).contains(&status) {
+        let code = json
+            .get("error")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown_error")
+            .to_string();
+        let description = json
+            .get("error_description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let text = if description.is_empty() {
+            code.clone()
+        } else {
+            format!("{code}: {description}")
+        };
+        return Err(if code == "invalid_grant" {
+            TokenError::InvalidGrant(text)
+        } else {
+            TokenError::Other(Error::OAuth {
+                message: format!("the token endpoint answered HTTP {status} ({text})"),
+            })
+        });
+    }
+    let access = json
+        .get("access_token")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            TokenError::Other(Error::OAuth {
+                message: "the token endpoint returned no access_token".into(),
+            })
+        })?;
+    let mut fields = Map::new();
+    fields.insert("access_token".into(), Value::String(access.into()));
+    if let Some(refresh) = json
+        .get("refresh_token")
+        .and_then(Value::as_str)
+        .or(previous_refresh)
+    {
+        fields.insert("refresh_token".into(), Value::String(refresh.into()));
+    }
+    if let Some(expires_in) = json.get("expires_in").and_then(Value::as_i64) {
+        fields.insert(
+            "expires_at".into(),
+            Value::from(chrono::Utc::now().timestamp() + expires_in),
+        );
+    }
+    if let Some(scope) = json.get("scope").and_then(Value::as_str) {
+        fields.insert("scope".into(), Value::String(scope.into()));
+    }
+    Ok(Credentials::new(fields))
+}
+
+/// True when the access token expires within `skew_s` seconds.
+pub(crate) fn expiring(creds: &Credentials, skew_s: u64) -> bool {
+    creds
+        .expose_value("expires_at")
+        .and_then(Value::as_i64)
+        .is_some_and(|at| at - (skew_s as i64) <= chrono::Utc::now().timestamp())
+}
+
+/// The scopes the grant has (space-separated `scope`), when the vendor said.
+pub(crate) fn granted_scopes(creds: &Credentials) -> Option<Vec<String>> {
+    creds.expose_field("scope").map(|s| {
+        s.split([' ', ','])
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+/// The refresh skew of a scheme.
+pub(crate) fn skew(scheme: &AuthScheme) -> u64 {
+    match scheme {
+        AuthScheme::Oauth2AuthorizationCode { refresh_skew_s, .. } => *refresh_skew_s,
+        _ => 60,
+    }
+}

@@ -1,0 +1,135 @@
+//! The `toolwire` binary: spec check, keys generate, demo --once.
+
+use std::process::Command;
+
+fn toolwire() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_toolwire"))
+}
+
+fn workspace(path: &str) -> String {
+    format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn spec_check_broken_spec_fails_with_locations() {
+    let out = toolwire()
+        .args([
+            "spec",
+            "check",
+            &workspace("spec/tests/fixtures/broken_zendesk.yaml"),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let located = stderr.lines().filter(|l| {
+        let mut parts = l.split(':');
+        parts
+            .next()
+            .is_some_and(|f| f.ends_with("broken_zendesk.yaml"))
+            && parts.next().is_some_and(|n| n.parse::<u32>().is_ok())
+            && parts.next().is_some_and(|n| n.parse::<u32>().is_ok())
+    });
+    assert!(
+        located.count() >= 2,
+        "every problem as file:line:column: {stderr}"
+    );
+}
+
+#[test]
+fn spec_check_good_spec_passes() {
+    let out = toolwire()
+        .args(["spec", "check", &workspace("connectors/zendesk.yaml")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn keys_generate_prints_the_key_last() {
+    let out = toolwire().args(["keys", "generate"]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let key = stdout.lines().last().unwrap();
+    assert!(
+        toolwire_runtime::MasterKey::from_base64(key).is_ok(),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn demo_once_tells_the_whole_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = toolwire()
+        .args(["demo", "--once", "--connectors", &workspace("connectors")])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("TOOLWIRE_MASTER_KEY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let revoked = stdout.find("REVOKED").expect("REVOKED is shown");
+    assert!(
+        stdout[revoked..].contains("ACTIVE"),
+        "ACTIVE after REVOKED: {stdout}"
+    );
+    assert!(stdout.contains("sla_watch"));
+}
+
+#[test]
+fn tools_schemas_prints_every_tool_in_each_format() {
+    for (format, name_at) in [
+        ("mcp", "/name"),
+        ("openai", "/function/name"),
+        ("anthropic", "/name"),
+    ] {
+        let out = toolwire()
+            .args([
+                "tools",
+                "schemas",
+                &workspace("connectors/zendesk.yaml"),
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tools: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let tools = tools.as_array().unwrap();
+        assert_eq!(tools.len(), 14, "{format}");
+        assert!(
+            tools
+                .iter()
+                .any(|t| t.pointer(name_at) == Some(&serde_json::json!("zendesk_search_tickets"))),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn tools_list_names_every_tool() {
+    let out = toolwire()
+        .args(["tools", "list", &workspace("connectors/zendesk.yaml")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("zendesk_")).count(),
+        14,
+        "{stdout}"
+    );
+}

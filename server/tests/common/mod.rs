@@ -1,0 +1,95 @@
+//! Test harness: the real simulator (HTTPS), a real SQLite vault in a temp dir, the real
+//! REST router on 127.0.0.1:0 and a reqwest client.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use toolwire_runtime::MasterKey;
+use toolwire_server::rest::{self, ApiKeys, AppState};
+use toolwire_server::setup::{self, RuntimeOptions};
+use toolwire_sim::Sim;
+
+pub const API_KEY: &str = "tw_test_key_0123456789";
+
+pub struct Harness {
+    pub sim: Sim,
+    pub base: String,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+pub fn connectors() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../connectors")
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let sim = Sim::builder().seed(42).start().await.expect("sim starts");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let listener = rest::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let opts = RuntimeOptions {
+            data_dir: dir.path().to_path_buf(),
+            connectors: Some(connectors()),
+            extra_root_pem: Some(sim.ca_pem()),
+            resolve_zendesk: Some(sim.addr()),
+            link_base: Some(format!("http://{addr}")),
+        };
+        let tw = setup::build(&opts, MasterKey::generate())
+            .await
+            .expect("toolwire builds");
+        let state = AppState::new(tw, ApiKeys::default().with_key(API_KEY), &connectors());
+        let server = tokio::spawn(async move {
+            rest::serve(listener, rest::router(state), std::future::pending())
+                .await
+                .expect("serve");
+        });
+        Harness {
+            sim,
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            _dir: dir,
+            _server: server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends `req` with the API key; returns status and JSON body.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let resp = req.bearer_auth(API_KEY).send().await.expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("JSON body, got {status}: {text}")),
+        )
+    }
+
+    /// Connects tenant `sub` as identifier `sub` through the API; returns the account JSON.
+    pub async fn connect(&self, sub: &str) -> (u16, serde_json::Value) {
+        let t = self.sim.tenant(sub).unwrap();
+        let agent = t.agent().unwrap().clone();
+        let body = serde_json::json!({
+            "connection_name": "zendesk",
+            "identifier": sub,
+            "config": {"subdomain": format!("https://{sub}.zendesk.com/agent/tickets/1")},
+            "credentials": {"email": agent.email, "api_token": agent.api_token},
+        });
+        self.send(
+            self.http
+                .post(self.url("/v1/connected_accounts"))
+                .json(&body),
+        )
+        .await
+    }
+}
