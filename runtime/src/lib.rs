@@ -23,6 +23,7 @@ mod engine;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod lifecycle;
 pub mod oauth;
 pub mod store;
 mod toolwire;

@@ -208,6 +208,14 @@ impl Toolwire {
         self.engine.events.subscribe()
     }
 
+    pub(crate) async fn set_status_internal(
+        &self,
+        account: &AccountRecord,
+        change: &StatusChange,
+    ) -> Result<AccountRecord> {
+        self.engine.set_status(account, change).await
+    }
+
     /// The OAuth API (authorization code + PKCE).
     pub fn oauth(&self) -> crate::oauth::OAuth<'_> {
         crate::oauth::OAuth {

@@ -170,7 +170,9 @@ async fn a_failing_or_rate_limited_tenant_does_not_hurt_the_others() {
                     o.good_errors,
                     o.bad_ok,
                     o.bad_errors.len(),
-                    o.bad_errors.iter().collect::<std::collections::BTreeSet<_>>()
+                    o.bad_errors
+                        .iter()
+                        .collect::<std::collections::BTreeSet<_>>()
                 );
                 // Deterministic parts: never re-measured.
                 assert_eq!(o.good_errors, 0, "{p:?}: other tenants saw errors");

@@ -490,3 +490,42 @@ async fn every_call_is_audited_and_marks_last_use() {
         "{summary:?}"
     );
 }
+
+#[tokio::test]
+async fn idle_api_token_accounts_are_warned_and_listed_for_migration() {
+    let env = e2e::env().await;
+    env.connect("idle", "acme").await;
+    let mut events = env.tw.subscribe();
+    let soon = chrono::Utc::now() + chrono::Duration::days(25);
+    let report = env.tw.sweep_inactivity(soon).await.unwrap();
+    assert_eq!((report.checked, report.warned), (1, 1));
+    let account = env
+        .tw
+        .accounts()
+        .get("zendesk", "idle")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        account.status,
+        AccountStatus::Active,
+        "a warning keeps the account usable"
+    );
+    assert_eq!(account.status_reason.as_deref(), Some("inactivity_warning"));
+    assert!(account.status_message.unwrap().contains("30 days"));
+    assert_eq!(
+        events.try_recv().unwrap().reason.as_deref(),
+        Some("inactivity_warning")
+    );
+    assert_eq!(
+        env.tw.sweep_inactivity(soon).await.unwrap().warned,
+        0,
+        "warned once"
+    );
+    let fresh = env.tw.sweep_inactivity(chrono::Utc::now()).await.unwrap();
+    assert_eq!(fresh.warned, 0);
+
+    let migrate = env.tw.accounts_needing_migration().await.unwrap();
+    assert_eq!(migrate.len(), 1);
+    assert_eq!(migrate[0].1, "2027-04-30");
+}

@@ -35,6 +35,10 @@ pub struct SimArgs {
     /// (for clients pointed at 127.0.0.1 that follow `next_page` / `links.next`).
     #[arg(long)]
     pub local_links: bool,
+    /// Extra exact-match redirect URI for the demo OAuth client `toolwire_demo` (repeatable;
+    /// loopback `http://127.0.0.1:*/…` and `http://localhost:*/…` callbacks always work).
+    #[arg(long = "oauth-redirect-uri")]
+    pub oauth_redirect_uris: Vec<String>,
 }
 
 /// Start, print addresses and credentials, serve until Ctrl-C.
@@ -47,6 +51,7 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
         .default_tenant(args.default_tenant.clone())
         .rate_limit(args.rate_limit)
         .local_links(args.local_links)
+        .oauth_redirect_uris(args.oauth_redirect_uris.clone())
         .start()
         .await?;
     println!(
@@ -75,10 +80,23 @@ pub async fn run(args: SimArgs) -> Result<(), SimError> {
     for t in sim.tenants() {
         println!("tenant {} ({} tickets)", t.url, t.tickets);
         for a in &t.agents {
-            println!("  {:<6} {:<32} token {}", a.role, a.email, a.api_token);
+            println!(
+                "  {:<6} {:<32} token {} password {}",
+                a.role, a.email, a.api_token, a.password
+            );
         }
         for a in &t.end_users {
             println!("  {:<6} {:<32} token {}", "end-user", a.email, a.api_token);
+        }
+        for c in &t.oauth_clients {
+            println!(
+                "  oauth client {} secret {} scopes {} (authorize {}/oauth/authorizations/new, tokens {}/oauth/tokens)",
+                c.identifier,
+                c.secret,
+                c.scopes.join(" "),
+                t.url,
+                t.url
+            );
         }
     }
     tokio::signal::ctrl_c().await?;

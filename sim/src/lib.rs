@@ -28,9 +28,12 @@ mod sim;
 mod state;
 mod tenants;
 
+pub use admin::oauth::{RevokedGrants, TokenTtl};
 pub use admin::ops::{AgentCredentials, MintedBearer, NewTenant, NewUser, TenantInfo};
 pub use cli::{SimArgs, run};
 pub use error::SimError;
 pub use faults::{FaultKind, FaultSpec};
 pub use log::LoggedRequest;
+pub use oauth::clients::{DEMO_CLIENT_ID, NewOAuthClient, OAuthClientInfo, OAuthClientKind};
+pub use oauth::store::OAuthStats;
 pub use sim::{Sim, SimBuilder};

@@ -8,10 +8,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::admin::oauth::{self as oauth_ops, RevokedGrants, TokenTtl};
 use crate::admin::ops::{self, AgentCredentials, MintedBearer, NewTenant, NewUser, TenantInfo};
 use crate::error::SimError;
 use crate::faults::{FaultRule, FaultSpec};
 use crate::log::LoggedRequest;
+use crate::oauth::clients::{NewOAuthClient, OAuthClientInfo};
+use crate::oauth::store::OAuthStats;
 use crate::seed;
 use crate::server;
 use crate::state::{SimConfig, SimState};
@@ -28,6 +31,7 @@ pub struct SimBuilder {
     body_limit: usize,
     local_links: bool,
     tenants: Vec<String>,
+    oauth_redirect_uris: Vec<String>,
 }
 
 impl Default for SimBuilder {
@@ -42,6 +46,7 @@ impl Default for SimBuilder {
             body_limit: 2 * 1024 * 1024,
             local_links: false,
             tenants: seed::DEMO_TENANTS.iter().map(|s| s.to_string()).collect(),
+            oauth_redirect_uris: Vec::new(),
         }
     }
 }
@@ -104,6 +109,16 @@ impl SimBuilder {
         self
     }
 
+    /// Extra exact-match redirect URIs for the demo OAuth client `toolwire_demo` (loopback
+    /// `http://127.0.0.1|localhost:{any port}/…` callbacks are always accepted).
+    pub fn oauth_redirect_uris<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        uris: I,
+    ) -> Self {
+        self.oauth_redirect_uris = uris.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Bind, seed and serve in a background task.
     pub async fn start(self) -> Result<Sim, SimError> {
         let state = Arc::new(SimState::new(
@@ -113,6 +128,7 @@ impl SimBuilder {
                 body_limit: self.body_limit,
                 local_links: self.local_links,
                 scheme: if self.http { "http" } else { "https" },
+                oauth_redirect_uris: self.oauth_redirect_uris.clone(),
             },
             self.default_tenant.clone(),
         ));
@@ -250,6 +266,89 @@ impl Sim {
     /// Revoke a user's bearer tokens.
     pub fn revoke_bearers(&self, sub: &str, email: &str) -> Result<usize, SimError> {
         ops::revoke_bearers(&self.state, sub, email)
+    }
+
+    /// Register an OAuth client in a tenant (see [`NewOAuthClient::new`] for the defaults).
+    pub fn create_oauth_client(
+        &self,
+        sub: &str,
+        client: NewOAuthClient,
+    ) -> Result<OAuthClientInfo, SimError> {
+        oauth_ops::create_client(&self.state, sub, client)
+    }
+
+    /// A tenant's OAuth clients (every tenant has the demo client `toolwire_demo`).
+    pub fn oauth_clients(&self, sub: &str) -> Result<Vec<OAuthClientInfo>, SimError> {
+        oauth_ops::clients(&self.state, sub)
+    }
+
+    /// Lifetime in seconds of access tokens issued from now on in a tenant (default 1800);
+    /// clients with their own lifetime keep it.
+    pub fn set_access_token_ttl(&self, sub: &str, secs: i64) -> Result<(), SimError> {
+        oauth_ops::set_token_ttl(
+            &self.state,
+            sub,
+            TokenTtl {
+                expires_in: Some(secs),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Access-token lifetime for one client (`None`: use the tenant's).
+    pub fn set_client_access_token_ttl(
+        &self,
+        sub: &str,
+        client_id: &str,
+        secs: Option<i64>,
+    ) -> Result<(), SimError> {
+        oauth_ops::set_token_ttl(
+            &self.state,
+            sub,
+            TokenTtl {
+                client_id: Some(client_id.into()),
+                expires_in: secs,
+                refresh_token_expires_in: None,
+            },
+        )
+    }
+
+    /// Lifetime in seconds of refresh tokens issued from now on (default 30 days).
+    pub fn set_refresh_token_ttl(&self, sub: &str, secs: i64) -> Result<(), SimError> {
+        oauth_ops::set_token_ttl(
+            &self.state,
+            sub,
+            TokenTtl {
+                refresh_token_expires_in: Some(secs),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Expire all of a user's access (bearer) tokens now; refresh tokens keep working.
+    /// Returns how many were live.
+    pub fn expire_access_tokens(&self, sub: &str, email: &str) -> Result<usize, SimError> {
+        oauth_ops::expire_access_tokens(&self.state, sub, email)
+    }
+
+    /// Revoke all of a user's refresh and access tokens (and unused codes).
+    pub fn revoke_oauth_grants(&self, sub: &str, email: &str) -> Result<RevokedGrants, SimError> {
+        oauth_ops::revoke_grants(&self.state, sub, email)
+    }
+
+    /// Token-endpoint calls per grant type (every call, successful or not).
+    pub fn oauth_stats(&self, sub: &str) -> Result<OAuthStats, SimError> {
+        oauth_ops::stats(&self.state, sub)
+    }
+
+    /// Zero a tenant's token-endpoint counters.
+    pub fn reset_oauth_stats(&self, sub: &str) -> Result<(), SimError> {
+        oauth_ops::reset_stats(&self.state, sub)
+    }
+
+    /// A user's consent-page password (also for users without an API token).
+    pub fn user_password(&self, sub: &str, email: &str) -> Result<String, SimError> {
+        oauth_ops::password(&self.state, sub, email)
     }
 
     /// Inject a fault; returns its id.

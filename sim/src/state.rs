@@ -17,6 +17,8 @@ pub struct SimConfig {
     pub local_links: bool,
     /// `http` or `https`.
     pub scheme: &'static str,
+    /// Extra exact-match redirect URIs for every tenant's demo OAuth client.
+    pub oauth_redirect_uris: Vec<String>,
 }
 
 /// Everything the server shares between connections.
@@ -47,7 +49,15 @@ impl SimState {
             .cloned()
     }
 
-    pub fn insert_tenant(&self, t: Tenant) {
+    /// Add a tenant; it gets the demo OAuth client (`toolwire_demo`) unless it has one.
+    pub fn insert_tenant(&self, mut t: Tenant) {
+        let demo = crate::oauth::clients::DEMO_CLIENT_ID;
+        if t.oauth.client(demo).is_none() {
+            t.oauth.clients.push(crate::oauth::clients::demo_client(
+                self.config.seed,
+                &self.config.oauth_redirect_uris,
+            ));
+        }
         let sub = t.subdomain.clone();
         self.tenants
             .write()

@@ -2,6 +2,7 @@
 //! turns its outcome into an exit code. Each command family lives in its own file.
 
 mod keys;
+mod mcp;
 mod serve;
 mod spec;
 mod tools;
@@ -52,6 +53,10 @@ pub enum Command {
     /// start); the API key from TOOLWIRE_API_KEY or DATA_DIR/api.key (created on first start).
     /// Clients send `Authorization: Bearer <api key>`.
     Serve(ServeArgs),
+    /// Serve the tools to an MCP client over stdio, acting for one connected account.
+    ///
+    /// Example (Claude Desktop / any MCP client): toolwire mcp --identifier user_zd_123
+    Mcp(mcp::McpArgs),
     /// Check connector specs and generate documentation from them.
     #[command(subcommand)]
     Spec(spec::SpecCommand),
@@ -79,6 +84,7 @@ pub fn main(cli: Cli) -> ExitCode {
         match cli.command {
             Command::Demo(args) => crate::demo::run(args).await,
             Command::Serve(args) => serve::run(args).await,
+            Command::Mcp(args) => mcp::run(args).await,
             Command::Spec(cmd) => spec::run(cmd),
             Command::Tools(cmd) => tools::run(cmd),
             Command::Keys(cmd) => keys::run(cmd),

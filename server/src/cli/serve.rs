@@ -30,22 +30,8 @@ pub struct ServeArgs {
 /// Runs the server until Ctrl-C.
 pub async fn run(args: ServeArgs) -> Result<()> {
     let key = setup::master_key(&args.data_dir)?;
-    let extra_root_pem = match &args.sim_ca {
-        Some(p) => Some(
-            std::fs::read_to_string(p)
-                .map_err(|e| ServerError::io(format!("read {}", p.display()), e))?,
-        ),
-        None => None,
-    };
-    let resolve_zendesk = match &args.resolve_zendesk {
-        Some(hp) => Some(
-            hp.to_socket_addrs()
-                .map_err(|e| ServerError::Usage(format!("--resolve-zendesk {hp}: {e}")))?
-                .next()
-                .ok_or_else(|| ServerError::Usage(format!("--resolve-zendesk {hp}: no address")))?,
-        ),
-        None => None,
-    };
+    let extra_root_pem = read_ca(args.sim_ca.as_deref())?;
+    let resolve_zendesk = resolve(args.resolve_zendesk.as_deref())?;
     let listener = rest::bind(args.addr).await?;
     let local = listener
         .local_addr()
@@ -71,6 +57,26 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
+}
+
+/// The PEM text of `--sim-ca`, if given.
+pub fn read_ca(path: Option<&Path>) -> Result<Option<String>> {
+    path.map(|p| {
+        std::fs::read_to_string(p).map_err(|e| ServerError::io(format!("read {}", p.display()), e))
+    })
+    .transpose()
+}
+
+/// `--resolve-zendesk HOST:PORT` as a socket address.
+pub fn resolve(host_port: Option<&str>) -> Result<Option<SocketAddr>> {
+    let Some(hp) = host_port else { return Ok(None) };
+    let mut addrs = hp
+        .to_socket_addrs()
+        .map_err(|e| ServerError::Usage(format!("--resolve-zendesk {hp}: {e}")))?;
+    addrs
+        .next()
+        .map(Some)
+        .ok_or_else(|| ServerError::Usage(format!("--resolve-zendesk {hp}: no address")))
 }
 
 /// The API key from `TOOLWIRE_API_KEY`, else `data_dir/api.key` (created, mode 0600, on first

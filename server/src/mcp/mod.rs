@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
-use rmcp::model::{CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
@@ -23,20 +26,33 @@ pub struct McpServer {
 
 impl McpServer {
     /// Builds the tool list from every spec in `connectors_dir` that the runtime loaded.
-    pub fn new(tw: Toolwire, identifier: impl Into<String>, connectors_dir: &std::path::Path) -> Result<Self> {
+    pub fn new(
+        tw: Toolwire,
+        identifier: impl Into<String>,
+        connectors_dir: &std::path::Path,
+    ) -> Result<Self> {
         let mut tools = Vec::new();
         for path in spec_files(connectors_dir)? {
             let Value::Array(items) = catalog::tool_schemas_file(&path, Format::Mcp)? else {
-                return Err(ServerError::Codegen(format!("{}: MCP tools are not a JSON array", path.display())));
+                return Err(ServerError::Codegen(format!(
+                    "{}: MCP tools are not a JSON array",
+                    path.display()
+                )));
             };
             for item in items {
-                let tool: Tool = serde_json::from_value(item).map_err(|e| ServerError::Codegen(format!("{}: not an MCP tool: {e}", path.display())))?;
+                let tool: Tool = serde_json::from_value(item).map_err(|e| {
+                    ServerError::Codegen(format!("{}: not an MCP tool: {e}", path.display()))
+                })?;
                 if tw.connectors().any(|c| c.tool(&tool.name).is_some()) {
                     tools.push(tool);
                 }
             }
         }
-        Ok(McpServer { tw, identifier: identifier.into(), tools })
+        Ok(McpServer {
+            tw,
+            identifier: identifier.into(),
+            tools,
+        })
     }
 
     /// The tools offered.
@@ -45,7 +61,11 @@ impl McpServer {
     }
 
     /// Runs one tool; failures become `isError` results (`CODE: agent message`).
-    pub async fn call(&self, name: &str, arguments: Option<serde_json::Map<String, Value>>) -> CallToolResult {
+    pub async fn call(
+        &self,
+        name: &str,
+        arguments: Option<serde_json::Map<String, Value>>,
+    ) -> CallToolResult {
         let input = Value::Object(arguments.unwrap_or_default());
         match self.tw.execute_tool(&self.identifier, name, input).await {
             Ok(out) => {
@@ -70,8 +90,14 @@ impl McpServer {
 
     /// Serves MCP on stdin/stdout until the client disconnects.
     pub async fn serve_stdio(self) -> Result<()> {
-        let running = self.serve(rmcp::transport::stdio()).await.map_err(|e| ServerError::Usage(format!("MCP initialisation failed: {e}")))?;
-        running.waiting().await.map_err(|e| ServerError::Usage(format!("MCP server stopped: {e}")))?;
+        let running = self
+            .serve(rmcp::transport::stdio())
+            .await
+            .map_err(|e| ServerError::Usage(format!("MCP initialisation failed: {e}")))?;
+        running
+            .waiting()
+            .await
+            .map_err(|e| ServerError::Usage(format!("MCP server stopped: {e}")))?;
         Ok(())
     }
 }
@@ -83,13 +109,24 @@ impl ServerHandler for McpServer {
             .with_instructions(format!("Tools act on the connected SaaS account of `{}`. Errors name a code and what to do.", self.identifier))
     }
 
-    async fn list_tools(&self, _request: Option<PaginatedRequestParams>, _context: RequestContext<RoleServer>) -> Result<ListToolsResult, ErrorData> {
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
         Ok(ListToolsResult::with_all_items(self.tools.clone()))
     }
 
-    async fn call_tool(&self, request: CallToolRequestParams, _context: RequestContext<RoleServer>) -> Result<CallToolResponse, ErrorData> {
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
         if !self.tools.iter().any(|t| t.name == request.name) {
-            return Err(ErrorData::invalid_params(format!("unknown tool `{}`", request.name), None));
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool `{}`", request.name),
+                None,
+            ));
         }
         Ok(self.call(&request.name, request.arguments).await.into())
     }

@@ -1,5 +1,6 @@
 //! The admin API under `/__sim/` (no auth, any Host). See `sim/README.md` for the table.
 
+pub mod oauth;
 pub mod ops;
 
 use std::sync::Arc;
@@ -108,6 +109,38 @@ fn route(state: &SimState, method: &str, segs: &[&str], body: &[u8]) -> Result<R
         ("POST", ["tenants", sub, "bearer_tokens", "revoke"]) => {
             let b: EmailBody = parse(body)?;
             Reply::ok(json!({"revoked": ops::revoke_bearers(state, sub, &b.email).map_err(err)?}))
+        }
+        ("GET", ["tenants", sub, "oauth", "clients"]) => {
+            to_json(200, &oauth::clients(state, sub).map_err(err)?)
+        }
+        ("POST", ["tenants", sub, "oauth", "clients"]) => to_json(
+            201,
+            &oauth::create_client(state, sub, parse(body)?).map_err(err)?,
+        ),
+        ("PUT", ["tenants", sub, "oauth", "token_ttl"]) => {
+            let b: oauth::TokenTtl = parse(body)?;
+            oauth::set_token_ttl(state, sub, b.clone()).map_err(err)?;
+            to_json(200, &b)
+        }
+        ("POST", ["tenants", sub, "oauth", "expire"]) => {
+            let b: EmailBody = parse(body)?;
+            Reply::ok(
+                json!({"expired": oauth::expire_access_tokens(state, sub, &b.email).map_err(err)?}),
+            )
+        }
+        ("POST", ["tenants", sub, "oauth", "revoke"]) => {
+            let b: EmailBody = parse(body)?;
+            to_json(
+                200,
+                &oauth::revoke_grants(state, sub, &b.email).map_err(err)?,
+            )
+        }
+        ("GET", ["tenants", sub, "oauth", "stats"]) => {
+            to_json(200, &oauth::stats(state, sub).map_err(err)?)
+        }
+        ("DELETE", ["tenants", sub, "oauth", "stats"]) => {
+            oauth::reset_stats(state, sub).map_err(err)?;
+            Reply::empty(204)
         }
         ("GET", ["faults"]) => to_json(200, &state.faults.list()),
         ("POST", ["faults"]) => {

@@ -7,6 +7,7 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
+use crate::oauth::clients::OAuthClientInfo;
 use crate::seed;
 use crate::state::{SimState, lock};
 use crate::tenants::{BearerToken, IpRule, Tenant, User};
@@ -20,6 +21,9 @@ pub struct AgentCredentials {
     /// `agent`, `admin` or `end-user`.
     pub role: String,
     pub api_token: String,
+    /// Sign-in password for the OAuth consent page (`pw-` + 16 hex, derived from the seed).
+    #[serde(default)]
+    pub password: String,
 }
 
 /// One tenant as the admin API lists it.
@@ -34,6 +38,9 @@ pub struct TenantInfo {
     pub end_users: Vec<AgentCredentials>,
     pub rate_limit: u32,
     pub tickets: usize,
+    /// Registered OAuth clients (every tenant has the demo client `toolwire_demo`).
+    #[serde(default)]
+    pub oauth_clients: Vec<OAuthClientInfo>,
 }
 
 impl TenantInfo {
@@ -45,6 +52,13 @@ impl TenantInfo {
     /// The admin.
     pub fn admin(&self) -> Option<&AgentCredentials> {
         self.agents.iter().find(|a| a.role == "admin")
+    }
+
+    /// An OAuth client by identifier.
+    pub fn oauth_client(&self, identifier: &str) -> Option<&OAuthClientInfo> {
+        self.oauth_clients
+            .iter()
+            .find(|c| c.identifier == identifier)
     }
 }
 
@@ -59,6 +73,9 @@ pub struct NewUser {
     /// Give the user an API token (default: true for agents/admins).
     #[serde(default)]
     pub api_token: Option<bool>,
+    /// Sign-in password for the OAuth consent page (default: derived from the seed).
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 /// A tenant to create through the admin API.
@@ -83,6 +100,7 @@ fn info(t: &Tenant) -> TenantInfo {
             email: u.email.clone().unwrap_or_default(),
             role: u.role.clone(),
             api_token: tok.token.clone(),
+            password: t.passwords.get(&u.id).cloned().unwrap_or_default(),
         })
     };
     let mut agents: Vec<AgentCredentials> = t
@@ -104,6 +122,7 @@ fn info(t: &Tenant) -> TenantInfo {
             .collect(),
         rate_limit: t.rate.limit,
         tickets: t.tickets.len(),
+        oauth_clients: t.oauth.clients.iter().map(|c| c.info()).collect(),
     }
 }
 
@@ -172,6 +191,7 @@ pub fn create_tenant(state: &SimState, spec: NewTenant) -> Result<TenantInfo, Si
                     email: format!("admin@{}.example.com", spec.subdomain),
                     role: Some("admin".into()),
                     api_token: Some(true),
+                    password: None,
                 };
                 add_user_to(state, &mut t, admin)?;
             }
@@ -214,6 +234,11 @@ fn add_user_to(state: &SimState, t: &mut Tenant, u: NewUser) -> Result<AgentCred
             updated_at: now,
         },
     );
+    let email = u.email.to_lowercase();
+    let password = u
+        .password
+        .unwrap_or_else(|| seed::password(state.config.seed, &t.subdomain, &email));
+    t.passwords.insert(id, password.clone());
     let mut api_token = String::new();
     if u.api_token.unwrap_or(role != "end-user") {
         api_token = fresh_token(state, t);
@@ -225,6 +250,7 @@ fn add_user_to(state: &SimState, t: &mut Tenant, u: NewUser) -> Result<AgentCred
         email: u.email.to_lowercase(),
         role,
         api_token,
+        password,
     })
 }
 

@@ -60,7 +60,7 @@ pub fn tenant_for_host(state: &SimState, host: &str) -> Result<String, String> {
     }
 }
 
-fn unknown_host(sub: &str) -> Reply {
+pub(crate) fn unknown_host(sub: &str) -> Reply {
     Reply {
         status: 404,
         body: ReplyBody::Html(format!(
@@ -98,30 +98,10 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     };
 
     // Faults first: they model the network and the edge.
-    for f in state.faults.pick(Some(&sub), method.as_str(), &raw_path) {
-        match f {
-            FaultKind::Latency { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
-            FaultKind::RateLimit { retry_after } => {
-                let limit = lock(&tenant).rate.limit;
-                return finish(&state, entry, reply::rate_limited(retry_after, limit), None);
-            }
-            FaultKind::Status {
-                status,
-                retry_after,
-            } => {
-                let mut r = Reply::text(status, format!("Simulated {status} fault"));
-                if status == 503 || retry_after.is_some() {
-                    r = r.header("retry-after", retry_after.unwrap_or(1).to_string());
-                }
-                return finish(&state, entry, r, None);
-            }
-            FaultKind::Drop => {
-                entry.status = 0;
-                entry.credential = "dropped".into();
-                state.log.push(entry);
-                return dropped_response();
-            }
-        }
+    if let Some(resp) =
+        apply_faults(&state, &tenant, &sub, method.as_str(), &raw_path, &entry).await
+    {
+        return resp;
     }
 
     let (parts, body) = req.into_parts();
@@ -225,6 +205,46 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     finish(&state, entry, r, Some((rate, index)))
 }
 
+/// Apply injected faults for a request: sleep for latency faults; answer (and log) the first
+/// fault that replaces the response. `None` = carry on.
+pub(crate) async fn apply_faults(
+    state: &SimState,
+    tenant: &std::sync::Mutex<crate::tenants::Tenant>,
+    sub: &str,
+    method: &str,
+    path: &str,
+    entry: &LoggedRequest,
+) -> Option<Response<Body>> {
+    for f in state.faults.pick(Some(sub), method, path) {
+        match f {
+            FaultKind::Latency { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
+            FaultKind::RateLimit { retry_after } => {
+                let limit = lock(tenant).rate.limit;
+                let r = reply::rate_limited(retry_after, limit);
+                return Some(finish(state, entry.clone(), r, None));
+            }
+            FaultKind::Status {
+                status,
+                retry_after,
+            } => {
+                let mut r = Reply::text(status, format!("Simulated {status} fault"));
+                if status == 503 || retry_after.is_some() {
+                    r = r.header("retry-after", retry_after.unwrap_or(1).to_string());
+                }
+                return Some(finish(state, entry.clone(), r, None));
+            }
+            FaultKind::Drop => {
+                let mut e = entry.clone();
+                e.status = 0;
+                e.credential = "dropped".into();
+                state.log.push(e);
+                return Some(dropped_response());
+            }
+        }
+    }
+    None
+}
+
 fn dropped_response() -> Response<Body> {
     let stream = futures::stream::iter(vec![
         Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{\"tick")),
@@ -246,7 +266,7 @@ type RateInfo = (
 );
 
 /// Turn a [`Reply`] into a response with rate-limit headers, and log it.
-fn finish(
+pub(crate) fn finish(
     state: &SimState,
     mut entry: LoggedRequest,
     r: Reply,

@@ -30,6 +30,14 @@ pub fn token(rng: &mut StdRng) -> String {
         .collect()
 }
 
+/// A user's sign-in password for the OAuth consent page: `pw-` + 16 hex characters of
+/// `sha256("toolwire-sim/password/{seed}/{sub}/{email}")` (does not touch the data RNG).
+pub fn password(seed: u64, sub: &str, email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(format!("toolwire-sim/password/{seed}/{sub}/{email}"));
+    format!("pw-{}", &crate::oauth::clients::hex(&d)[..16])
+}
+
 fn tenant_rng(seed: u64, sub: &str) -> StdRng {
     let h = sub.bytes().fold(0xcbf29ce484222325u64, |h, b| {
         (h ^ b as u64).wrapping_mul(0x100000001b3)
@@ -250,6 +258,12 @@ pub fn tenant(sub: &str, index: usize, seed: u64, tickets: usize, rate_limit: u3
     add_tickets(
         &mut t, &mut rng, tickets, &agents, &customers, &groups, start, now,
     );
+    let passwords: Vec<(u64, String)> = t
+        .users
+        .values()
+        .filter_map(|u| u.email.as_deref().map(|e| (u.id, password(seed, sub, e))))
+        .collect();
+    t.passwords.extend(passwords);
     t
 }
 

@@ -30,6 +30,18 @@ pub async fn start_http() -> Sim {
 
 /// A client for `https://{acme,globex,nope}.zendesk.com` pointed at the sim.
 pub fn client(sim: &Sim) -> reqwest::Client {
+    builder(sim).build().expect("client")
+}
+
+/// Like [`client`] but never follows redirects (for OAuth redirects to loopback callbacks).
+pub fn client_no_redirect(sim: &Sim) -> reqwest::Client {
+    builder(sim)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn builder(sim: &Sim) -> reqwest::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut b = reqwest::Client::builder();
     if !sim.is_http() {
@@ -54,7 +66,7 @@ pub fn client(sim: &Sim) -> reqwest::Client {
     ] {
         b = b.resolve(h, sim.addr());
     }
-    b.build().expect("client")
+    b
 }
 
 /// `https://{sub}.zendesk.com:PORT` (or http in HTTP mode).

@@ -1,7 +1,7 @@
 //! The generated Zendesk module compiles warning-free with every item documented.
 #![deny(warnings, missing_docs)]
 
-toolwire::connector!("../../connectors/zendesk.yaml");
+toolwire::connector!("../../../connectors/zendesk.yaml");
 
 fn main() {
     let input = zendesk::TicketUpdate {
