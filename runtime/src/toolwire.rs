@@ -36,9 +36,17 @@ pub struct ToolwireBuilder {
     links: Option<LinkBuilder>,
     outbound_ip_hint: Option<String>,
     oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
+    account_cache_ttl: Option<std::time::Duration>,
 }
 
 impl ToolwireBuilder {
+    /// How long an account and its decrypted credentials may be served from memory (default
+    /// 1 s; zero disables). Changes made through this instance apply at once regardless.
+    pub fn account_cache_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.account_cache_ttl = Some(ttl);
+        self
+    }
+
     /// The OAuth client (registered with the vendor) used by `connection`'s OAuth scheme.
     pub fn oauth_client(
         mut self,
@@ -155,6 +163,10 @@ impl ToolwireBuilder {
             ledger: Ledger::start(store.clone()),
             oauth_clients: self.oauth_clients,
             refresh_locks: Default::default(),
+            cache: crate::engine::AccountCache::new(
+                self.account_cache_ttl
+                    .unwrap_or(std::time::Duration::from_secs(1)),
+            ),
         };
         Ok(Toolwire {
             engine: Arc::new(engine),
@@ -545,6 +557,7 @@ impl Accounts<'_> {
                 "credentials verified",
             ),
         };
+        self.tw.engine.cache.invalidate(connection, identifier);
         let updated = self
             .tw
             .engine
@@ -576,7 +589,10 @@ impl Accounts<'_> {
     /// Deletes the account and its credentials.
     pub async fn delete(&self, connection: &str, identifier: &str) -> Result<bool> {
         match self.get(connection, identifier).await? {
-            Some(a) => Ok(self.tw.engine.store.delete_account(a.id).await?),
+            Some(a) => {
+                self.tw.engine.cache.invalidate(connection, identifier);
+                Ok(self.tw.engine.store.delete_account(a.id).await?)
+            }
             None => Ok(false),
         }
     }

@@ -51,6 +51,14 @@ pub enum ServerError {
     /// Tool-schema generation failed.
     #[error("{0}")]
     Codegen(String),
+    /// `spec check` found problems (already printed, each with `file:line:column`).
+    #[error("{failed} of {total} spec file(s) have problems (listed above)")]
+    SpecCheck {
+        /// Files with problems.
+        failed: usize,
+        /// Files checked.
+        total: usize,
+    },
     /// Bad command-line usage or configuration.
     #[error("{0}")]
     Usage(String),
@@ -83,6 +91,7 @@ impl ServerError {
             ServerError::Unauthorized => "UNAUTHORIZED",
             ServerError::NotFound(_) => "NOT_FOUND",
             ServerError::Codegen(_) => "CODEGEN_FAILED",
+            ServerError::SpecCheck { .. } => "SPEC_INVALID",
             ServerError::Usage(_) => "USAGE",
             ServerError::Demo(_) => "DEMO_FAILED",
         }

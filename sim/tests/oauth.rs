@@ -13,7 +13,12 @@ use toolwire_sim::{DEMO_CLIENT_ID, NewOAuthClient, OAuthClientKind, OAuthStats, 
 
 const CALLBACK: &str = "http://127.0.0.1:45678/oauth/callback";
 
+/// A verifier (RFC 7636 characters only) and its S256 challenge.
 fn pkce(seed: &str) -> (String, String) {
+    let seed: String = seed
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     let verifier = format!("verifier-{seed}-0123456789abcdefghijklmnopqrstuvwxyz");
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(Sha256::digest(verifier.as_bytes()));

@@ -120,26 +120,15 @@ impl Engine {
         input: Value,
         execution_id: Uuid,
     ) -> std::result::Result<(Uuid, ToolOutput), (Option<Uuid>, Error)> {
-        let account = self
-            .store
-            .get_account(connection, identifier)
-            .await
-            .map_err(|e| (None, e.into()))?
-            .ok_or_else(|| {
-                (
-                    None,
-                    Error::AccountNotFound {
-                        connection: connection.into(),
-                        identifier: identifier.into(),
-                    },
-                )
-            })?;
+        let cached = match self.cache.get(connection, identifier) {
+            Some(hit) => hit,
+            None => self.load_account(connection, identifier).await?,
+        };
+        let account = cached.account.clone();
         let id = Some(account.id);
         self.ensure_usable(&account).map_err(|e| (id, e))?;
-        let mut creds = self
-            .vault
-            .unseal_account(&account)
-            .map_err(|e| (id, e.into()))?
+        let mut creds = cached
+            .creds
             .ok_or_else(|| (id, self.not_active(&account)))?;
         let scheme_name = account.auth_scheme.as_deref().unwrap_or_default();
         let scheme = connector.spec.auth.get(scheme_name).ok_or_else(|| {
@@ -221,6 +210,41 @@ impl Engine {
         Ok((account.id, output(tool, body, &call.input, execution_id)))
     }
 
+    /// Reads an account and decrypts its credentials (when usable), and caches both.
+    async fn load_account(
+        &self,
+        connection: &str,
+        identifier: &str,
+    ) -> std::result::Result<super::Cached, (Option<Uuid>, Error)> {
+        let account = self
+            .store
+            .get_account(connection, identifier)
+            .await
+            .map_err(|e| (None, e.into()))?
+            .ok_or_else(|| {
+                (
+                    None,
+                    Error::AccountNotFound {
+                        connection: connection.into(),
+                        identifier: identifier.into(),
+                    },
+                )
+            })?;
+        let creds = if self.ensure_usable(&account).is_ok() {
+            self.vault
+                .unseal_account(&account)
+                .map_err(|e| (Some(account.id), e.into()))?
+        } else {
+            None
+        };
+        let cached = super::Cached {
+            account: Arc::new(account),
+            creds,
+        };
+        self.cache.put(cached.clone());
+        Ok(cached)
+    }
+
     fn ensure_usable(&self, account: &AccountRecord) -> Result<()> {
         match account.status {
             AccountStatus::Active | AccountStatus::Restricted => Ok(()),
@@ -276,6 +300,11 @@ impl Engine {
                 "token_invalid",
                 "the OAuth access was rejected; the user must reconnect",
             )),
+            AccountEffect::VerifyThenRevoke | AccountEffect::VerifyThenRestrict
+                if self.changed_since(account).await =>
+            {
+                None
+            }
             AccountEffect::VerifyThenRevoke | AccountEffect::VerifyThenRestrict => {
                 let config = &account.config;
                 match probe(
@@ -326,6 +355,17 @@ impl Engine {
         upstream_error(failure)
     }
 
+    /// True when the stored account moved on (new credentials or status) since `account` was
+    /// read: a failure seen with the old copy then says nothing about the account now.
+    async fn changed_since(&self, account: &AccountRecord) -> bool {
+        self.cache
+            .invalidate(&account.connection, &account.identifier);
+        match self.store.get_account_by_id(account.id).await {
+            Ok(Some(now)) => now.version != account.version,
+            _ => false,
+        }
+    }
+
     pub(crate) fn restricted_message(&self, vendor: Option<&str>) -> String {
         let ip = match &self.outbound_ip_hint {
             Some(ip) => {
@@ -347,6 +387,8 @@ impl Engine {
         account: &AccountRecord,
         change: &StatusChange,
     ) -> Result<AccountRecord> {
+        self.cache
+            .invalidate(&account.connection, &account.identifier);
         let updated = self.store.set_status(account.id, change).await?;
         if updated.status != account.status || updated.status_reason != account.status_reason {
             self.events.emit(account, &updated);

@@ -6,11 +6,13 @@
 //! status effects (verify probe on 401/403) → select output and next cursor.
 
 mod auth;
+mod cache;
 mod call;
 mod ledger;
 mod send;
 mod verify;
 
+pub(crate) use cache::{AccountCache, Cached};
 pub use call::ToolOutput;
 pub(crate) use ledger::Ledger;
 pub(crate) use verify::{VerifyOutcome, probe};
@@ -37,6 +39,7 @@ pub(crate) struct Engine {
     pub events: Events,
     pub outbound_ip_hint: Option<String>,
     pub ledger: Ledger,
+    pub cache: AccountCache,
     pub oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     pub refresh_locks: tokio::sync::Mutex<HashMap<uuid::Uuid, Arc<tokio::sync::Mutex<()>>>>,
 }

@@ -184,7 +184,11 @@ impl Engine {
         {
             Ok(fresh) => {
                 let sealed = self.vault.seal(&Aad::for_account(lock.account()), &fresh)?;
+                self.cache
+                    .invalidate(&account.connection, &account.identifier);
                 lock.replace(&sealed, None).await?;
+                self.cache
+                    .invalidate(&account.connection, &account.identifier);
                 Ok(fresh)
             }
             Err(TokenError::InvalidGrant(why)) => {
@@ -368,6 +372,9 @@ impl OAuth<'_> {
                 "connected with OAuth",
             ),
         };
+        engine
+            .cache
+            .invalidate(&pending.connection, &pending.identifier);
         let updated = engine.store.store_credentials(account.id, &update).await?;
         if account.status != updated.status {
             engine.events.emit(&account, &updated);

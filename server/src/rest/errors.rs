@@ -28,6 +28,12 @@ impl IntoResponse for ServerError {
             }
         }
         let mut response = (status, Json(json!({ "error": Value::Object(body) }))).into_response();
+        if matches!(self, ServerError::Unauthorized) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
         if let ServerError::Runtime(e) = &self
             && let Some(s) = e.retry_after_s()
             && let Ok(v) = s.to_string().parse()

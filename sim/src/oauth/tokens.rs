@@ -43,7 +43,7 @@ fn no_store(r: Reply) -> Reply {
 
 /// Decode the body: JSON when it looks like JSON, otherwise form-encoded.
 pub fn body_params(content_type: &str, body: &[u8]) -> Option<Params> {
-    let trimmed = body.iter().skip_while(|b| b.is_ascii_whitespace()).next();
+    let trimmed = body.iter().find(|b| !b.is_ascii_whitespace());
     if content_type.contains("json") || trimmed == Some(&b'{') {
         let v: Map<String, Value> = serde_json::from_slice(body).ok()?;
         let pairs = v.into_iter().filter_map(|(k, v)| match v {

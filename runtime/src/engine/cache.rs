@@ -1,0 +1,77 @@
+//! A short-lived in-memory cache of accounts and their decrypted credentials, so a tool call
+//! needs no store round-trip or decryption on the hot path. Every change made by this process
+//! invalidates the entry at once; changes made by other replicas are seen within the TTL (and an
+//! auth failure always re-reads the store before changing status, so a stale entry can never
+//! revoke freshly re-entered credentials).
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::store::AccountRecord;
+use crate::vault::Credentials;
+
+/// A cached account with its credentials (when it has usable ones).
+#[derive(Clone)]
+pub(crate) struct Cached {
+    pub account: Arc<AccountRecord>,
+    pub creds: Option<Credentials>,
+}
+
+struct Entry {
+    value: Cached,
+    at: Instant,
+}
+
+/// The cache.
+pub(crate) struct AccountCache {
+    ttl: Duration,
+    map: RwLock<HashMap<(String, String), Entry>>,
+}
+
+impl AccountCache {
+    pub fn new(ttl: Duration) -> Self {
+        AccountCache {
+            ttl,
+            map: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn get(&self, connection: &str, identifier: &str) -> Option<Cached> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let map = self.map.read().unwrap_or_else(|e| e.into_inner());
+        let entry = map.get(&(connection.to_string(), identifier.to_string()))?;
+        (entry.at.elapsed() < self.ttl).then(|| entry.value.clone())
+    }
+
+    pub fn put(&self, value: Cached) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let key = (
+            value.account.connection.clone(),
+            value.account.identifier.clone(),
+        );
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 100_000 {
+            let ttl = self.ttl;
+            map.retain(|_, e| e.at.elapsed() < ttl);
+        }
+        map.insert(
+            key,
+            Entry {
+                value,
+                at: Instant::now(),
+            },
+        );
+    }
+
+    pub fn invalidate(&self, connection: &str, identifier: &str) {
+        self.map
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&(connection.to_string(), identifier.to_string()));
+    }
+}
