@@ -5,14 +5,17 @@
 //! engine. This crate is the facade: it re-exports the spec format, the `Tool` contract, the
 //! macro and (once wired) the runtime.
 //!
-//! ```ignore
+//! ```
 //! toolwire::connector!("connectors/zendesk.yaml");
 //!
+//! # fn main() {
 //! let input = zendesk::TicketCreate {
 //!     comment_body: "The printer is on fire".into(),
 //!     priority: Some(zendesk::Priority::Urgent),
 //!     ..Default::default()
 //! };
+//! assert_eq!(<zendesk::TicketCreate as toolwire::Tool>::NAME, "zendesk_ticket_create");
+//! # }
 //! ```
 
 pub use toolwire_macros::connector;

@@ -12,7 +12,10 @@ fn typed_input_serializes_to_the_dynamic_json() {
     let input = zendesk::TicketCreate {
         comment_body: "The printer is on fire".into(),
         priority: Some(zendesk::Priority::Urgent),
-        requester: Some(zendesk::TicketCreateRequester { email: "ana@example.com".into(), name: None }),
+        requester: Some(zendesk::TicketCreateRequester {
+            email: "ana@example.com".into(),
+            name: None,
+        }),
         tags: Some(vec!["printer".into()]),
         ..Default::default()
     };
@@ -29,7 +32,10 @@ fn typed_input_serializes_to_the_dynamic_json() {
 
 #[test]
 fn enums_use_the_spec_strings() {
-    assert_eq!(serde_json::to_value(zendesk::Role::EndUser).unwrap(), json!("end-user"));
+    assert_eq!(
+        serde_json::to_value(zendesk::Role::EndUser).unwrap(),
+        json!("end-user")
+    );
     assert_eq!(zendesk::Sort::MinusCreatedAt.as_str(), "-created_at");
     let role: zendesk::Role = serde_json::from_value(json!("agent")).unwrap();
     assert_eq!(role, zendesk::Role::Agent);
@@ -37,7 +43,8 @@ fn enums_use_the_spec_strings() {
 
 #[test]
 fn inputs_reject_unknown_fields() {
-    let err = serde_json::from_value::<zendesk::TicketGet>(json!({"ticket_id": 1, "tciket": 2})).unwrap_err();
+    let err = serde_json::from_value::<zendesk::TicketGet>(json!({"ticket_id": 1, "tciket": 2}))
+        .unwrap_err();
     assert!(err.to_string().contains("unknown field `tciket`"), "{err}");
 }
 
@@ -58,10 +65,20 @@ fn outputs_decode_api_records_and_ignore_unknown_fields() {
 #[test]
 fn tools_carry_their_identity_and_spec() {
     assert_eq!(zendesk::TOOLS.len(), 14);
-    assert_eq!(<zendesk::TicketCreate as Tool>::NAME, "zendesk_ticket_create");
+    assert_eq!(
+        <zendesk::TicketCreate as Tool>::NAME,
+        "zendesk_ticket_create"
+    );
     assert_eq!(<zendesk::TicketCreate as Tool>::CONNECTOR, "zendesk");
-    let on_disk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/connectors/zendesk.yaml")).unwrap();
-    assert_eq!(toolwire::fingerprint(<zendesk::UsersList as Tool>::SPEC_SOURCE), toolwire::fingerprint(&on_disk));
+    let on_disk = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/connectors/zendesk.yaml"
+    ))
+    .unwrap();
+    assert_eq!(
+        toolwire::fingerprint(<zendesk::UsersList as Tool>::SPEC_SOURCE),
+        toolwire::fingerprint(&on_disk)
+    );
     for name in zendesk::TOOLS {
         assert!(name.starts_with("zendesk_"));
     }
@@ -69,9 +86,18 @@ fn tools_carry_their_identity_and_spec() {
 
 #[test]
 fn a_second_api_shape_generates_too() {
-    let input = acme_crm::ContactCreate { email: "kwame@example.com".into(), ..Default::default() };
-    assert_eq!(serde_json::to_value(&input).unwrap(), json!({"email": "kwame@example.com"}));
-    assert_eq!(<acme_crm::ContactDelete as Tool>::NAME, "acme_crm_contact_delete");
+    let input = acme_crm::ContactCreate {
+        email: "kwame@example.com".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&input).unwrap(),
+        json!({"email": "kwame@example.com"})
+    );
+    assert_eq!(
+        <acme_crm::ContactDelete as Tool>::NAME,
+        "acme_crm_contact_delete"
+    );
     let page: <acme_crm::ContactsList as Tool>::Output =
         serde_json::from_value(json!({"contacts": [{"id": "ct_1", "email": "a@b.c", "lifecycle": "lead"}], "next_cursor": null}))
             .unwrap();

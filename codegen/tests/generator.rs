@@ -17,7 +17,10 @@ fn build_generate_writes_formatted_rust_once() {
     assert_eq!(written, out);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("pub mod zendesk {"), "{}", &text[..80]);
-    assert!(text.contains("include_str!(\""), "the spec is embedded by path");
+    assert!(
+        text.contains("include_str!(") && text.contains("connectors/zendesk.yaml\""),
+        "the spec is embedded by path"
+    );
     syn::parse_file(&text).unwrap();
 
     // Unchanged output is not rewritten, so cargo does not rebuild for nothing.
@@ -47,26 +50,49 @@ fn every_format_lists_every_tool() {
     }
     let openai = g.tool_schemas(SchemaFormat::OpenAi);
     let params = &openai[0]["function"]["parameters"];
-    let props: Vec<_> = params["properties"].as_object().unwrap().keys().cloned().collect();
-    let required: Vec<_> = params["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-    assert_eq!(props, required, "strict mode lists every property as required");
+    let props: Vec<_> = params["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let required: Vec<_> = params["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        props, required,
+        "strict mode lists every property as required"
+    );
 }
 
 #[test]
 fn format_names_parse() {
     assert_eq!("mcp".parse::<SchemaFormat>().unwrap(), SchemaFormat::Mcp);
-    assert_eq!("OpenAI".parse::<SchemaFormat>().unwrap(), SchemaFormat::OpenAi);
-    assert_eq!("anthropic".parse::<SchemaFormat>().unwrap(), SchemaFormat::Anthropic);
+    assert_eq!(
+        "OpenAI".parse::<SchemaFormat>().unwrap(),
+        SchemaFormat::OpenAi
+    );
+    assert_eq!(
+        "anthropic".parse::<SchemaFormat>().unwrap(),
+        SchemaFormat::Anthropic
+    );
     let err = "langchain".parse::<SchemaFormat>().unwrap_err();
     assert_eq!(err.code(), "CODEGEN_UNKNOWN_FORMAT");
 }
 
 #[test]
 fn spec_errors_are_located() {
-    let text = std::fs::read_to_string(zendesk()).unwrap().replace("{{input.comment_body}}", "{{input.coment_body}}");
+    let text = std::fs::read_to_string(zendesk())
+        .unwrap()
+        .replace("{{input.comment_body}}", "{{input.coment_body}}");
     let err = Generator::from_source("zendesk.yaml", &text).unwrap_err();
     assert_eq!(err.code(), "SPEC_INVALID");
-    let CodegenError::Spec(spec) = &err else { panic!("{err:?}") };
+    let CodegenError::Spec(spec) = &err else {
+        panic!("{err:?}")
+    };
     let d = spec.diagnostics().unwrap().iter().next().unwrap();
     assert_eq!(d.file, "zendesk.yaml");
     assert!(d.line > 1 && d.message.contains("input.coment_body"), "{d}");

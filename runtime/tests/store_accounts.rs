@@ -543,3 +543,18 @@ async fn bad_urls_are_refused_without_echoing_them() {
         assert!(!format!("{err:?}").contains("hunter2"));
     }
 }
+
+#[tokio::test]
+async fn one_time_tokens_are_spent_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = toolwire_runtime::Store::sqlite(dir.path().join("t.db"))
+        .await
+        .unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::minutes(5);
+    assert!(store.spend_token("magic_link", "h1", later).await.unwrap());
+    assert!(
+        !store.spend_token("magic_link", "h1", later).await.unwrap(),
+        "second spend refused"
+    );
+    assert!(store.spend_token("magic_link", "h2", later).await.unwrap());
+}

@@ -10,7 +10,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! See `sim/README.md` for the admin API and the seed data.
+//! OAuth (authorization code + PKCE, refresh rotation, client credentials) lives under
+//! `/oauth/*`; see `sim/README.md` for the admin API, OAuth and the seed data.
 
 pub mod admin;
 mod api;

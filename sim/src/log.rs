@@ -16,7 +16,9 @@ pub struct LoggedRequest {
     pub host: String,
     /// The tenant that served it, if any.
     pub tenant: Option<String>,
-    /// `token:<email>#<token id>`, `bearer:<token id>`, `none`, or a `(rejected)` label.
+    /// `token:<email>#<token id>`, `bearer:<token id>`, `none`, or a `(rejected)` label;
+    /// OAuth: `oauth:<client> grant:<grant_type> -> bearer:<id>` (or `(rejected: <error>)`),
+    /// `login:<email>`, `consent:<email> allow|deny`.
     pub credential: String,
     pub status: u16,
 }

@@ -29,6 +29,7 @@ mod rows;
 mod status;
 mod transitions;
 mod ts;
+mod used_tokens;
 
 pub use canonical::canonical_json;
 pub use error::StoreError;

@@ -1,6 +1,7 @@
 //! Credential resolution: turns an `Authorization` header into a [`Principal`]
 //! (user, credential kind, scopes) or tells why not. API tokens (`{email}/token:{token}`) and
-//! bearer tokens share one resolver, so OAuth access tokens with scopes slot in as another kind.
+//! bearer tokens share one resolver; access tokens issued by `/oauth/tokens` are bearer tokens
+//! of the tenant, so expiry, revocation and scopes are checked here for all of them.
 
 use base64::Engine;
 use chrono::Utc;
@@ -60,7 +61,8 @@ impl Principal {
 pub enum AuthOutcome {
     /// No credentials at all.
     Missing,
-    /// Basic email/password (the sim has no passwords, so this never authenticates). Zendesk
+    /// Basic email/password (passwords only sign in to the OAuth consent page, so this never
+    /// authenticates on the API). Zendesk
     /// answers `/users/me` with the anonymous user for these.
     BadPassword {
         email: String,
