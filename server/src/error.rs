@@ -48,6 +48,9 @@ pub enum ServerError {
     /// No such route or resource.
     #[error("{0}")]
     NotFound(String),
+    /// An MCP-over-HTTP request without the `X-Toolwire-Identifier` header.
+    #[error("send `X-Toolwire-Identifier: <identifier>` (1 to 256 bytes) naming the account the tools act for")]
+    MissingIdentifier,
     /// Tool-schema generation failed.
     #[error("{0}")]
     Codegen(String),
@@ -90,6 +93,7 @@ impl ServerError {
             ServerError::BodyTooLarge { .. } => "BODY_TOO_LARGE",
             ServerError::Unauthorized => "UNAUTHORIZED",
             ServerError::NotFound(_) => "NOT_FOUND",
+            ServerError::MissingIdentifier => "MISSING_IDENTIFIER",
             ServerError::Codegen(_) => "CODEGEN_FAILED",
             ServerError::SpecCheck { .. } => "SPEC_INVALID",
             ServerError::Usage(_) => "USAGE",
@@ -102,7 +106,8 @@ impl ServerError {
         match self {
             ServerError::InvalidJson(_)
             | ServerError::InvalidRequest(_)
-            | ServerError::Usage(_) => StatusCode::BAD_REQUEST,
+            | ServerError::Usage(_)
+            | ServerError::MissingIdentifier => StatusCode::BAD_REQUEST,
             ServerError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,

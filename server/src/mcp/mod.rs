@@ -1,8 +1,16 @@
-//! `toolwire mcp --identifier ID`: an MCP server over stdio (rmcp) acting for one connected
-//! account. Tools and their schemas/annotations come from `toolwire-codegen`'s MCP format;
-//! calls go through the runtime; tool errors are `isError` results carrying the agent message.
+//! The MCP server (rmcp): tools from `toolwire-codegen`'s MCP format (name, description,
+//! inputSchema, outputSchema, annotations), calls through the runtime, tool errors as
+//! `isError` results carrying the agent message. Two transports share one handler:
+//!
+//! - stdio ([`McpServer::serve_stdio`]): `toolwire mcp --identifier ID` acts for one account;
+//! - streamable HTTP ([`http`]): `/mcp` on `toolwire serve`, where the identifier comes from
+//!   the authenticated request (`X-Toolwire-Identifier`), never from the model.
 
-use std::path::PathBuf;
+pub mod http;
+mod tools;
+
+use std::path::Path;
+use std::sync::Arc;
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -13,45 +21,41 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
 use toolwire_runtime::Toolwire;
 
-use crate::catalog::{self, Format};
 use crate::error::{Result, ServerError};
 
-/// The handler: one runtime, one identifier, the tool list.
+/// The handler: one runtime, the tool list and — for stdio — one fixed identifier.
 #[derive(Clone)]
 pub struct McpServer {
     tw: Toolwire,
-    identifier: String,
-    tools: Vec<Tool>,
+    identifier: Option<String>,
+    tools: Arc<Vec<Tool>>,
 }
 
 impl McpServer {
-    /// Builds the tool list from every spec in `connectors_dir` that the runtime loaded.
+    /// A server acting for `identifier`, with the tools of every spec in `connectors_dir`
+    /// that the runtime loaded.
     pub fn new(
         tw: Toolwire,
         identifier: impl Into<String>,
-        connectors_dir: &std::path::Path,
+        connectors_dir: &Path,
     ) -> Result<Self> {
-        let mut tools = Vec::new();
-        for path in spec_files(connectors_dir)? {
-            let Value::Array(items) = catalog::tool_schemas_file(&path, Format::Mcp)? else {
-                return Err(ServerError::Codegen(format!(
-                    "{}: MCP tools are not a JSON array",
-                    path.display()
-                )));
-            };
-            for item in items {
-                let tool: Tool = serde_json::from_value(item).map_err(|e| {
-                    ServerError::Codegen(format!("{}: not an MCP tool: {e}", path.display()))
-                })?;
-                if tw.connectors().any(|c| c.tool(&tool.name).is_some()) {
-                    tools.push(tool);
-                }
-            }
-        }
+        let files = tools::spec_files(connectors_dir)?;
+        let tools = tools::load(&tw, files.iter().map(|p| p.as_path()))?;
         Ok(McpServer {
             tw,
-            identifier: identifier.into(),
-            tools,
+            identifier: Some(identifier.into()),
+            tools: Arc::new(tools),
+        })
+    }
+
+    /// A server whose identifier comes with each request (streamable HTTP), with the tools of
+    /// the given spec files.
+    pub fn per_request<'a>(tw: Toolwire, spec_files: impl Iterator<Item = &'a Path>) -> Result<Self> {
+        let tools = tools::load(&tw, spec_files)?;
+        Ok(McpServer {
+            tw,
+            identifier: None,
+            tools: Arc::new(tools),
         })
     }
 
@@ -60,14 +64,27 @@ impl McpServer {
         &self.tools
     }
 
-    /// Runs one tool; failures become `isError` results (`CODE: agent message`).
+    /// Runs one tool for the server's fixed identifier (stdio).
     pub async fn call(
         &self,
         name: &str,
         arguments: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
+        let identifier = self.identifier.clone().unwrap_or_default();
+        self.call_as(&identifier, "mcp_stdio", name, arguments).await
+    }
+
+    /// Runs one tool for `identifier`; failures become `isError` results
+    /// (`CODE: agent message`, plus the reconnect link and retry hint when there is one).
+    pub async fn call_as(
+        &self,
+        identifier: &str,
+        surface: &str,
+        name: &str,
+        arguments: Option<serde_json::Map<String, Value>>,
+    ) -> CallToolResult {
         let input = Value::Object(arguments.unwrap_or_default());
-        match self.tw.execute_tool(&self.identifier, name, input).await {
+        match crate::metrics::instrument(&self.tw, surface, None, identifier, name, input).await {
             Ok(out) => {
                 let mut result = CallToolResult::structured(out.data);
                 if let Some(cursor) = out.next_cursor {
@@ -75,16 +92,7 @@ impl McpServer {
                 }
                 result
             }
-            Err(e) => {
-                let mut text = format!("{}: {e}", e.code());
-                if let Some(s) = e.retry_after_s() {
-                    text.push_str(&format!(" (retry after {s} s)"));
-                }
-                if let Some(d) = e.details() {
-                    text.push_str(&format!("\ndetails: {d}"));
-                }
-                CallToolResult::error(vec![ContentBlock::text(text)])
-            }
+            Err(e) => CallToolResult::error(vec![ContentBlock::text(tools::error_text(&e))]),
         }
     }
 
@@ -100,13 +108,30 @@ impl McpServer {
             .map_err(|e| ServerError::Usage(format!("MCP server stopped: {e}")))?;
         Ok(())
     }
+
+    fn request_identifier(&self, context: &RequestContext<RoleServer>) -> Option<String> {
+        if let Some(id) = &self.identifier {
+            return Some(id.clone());
+        }
+        context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<http::Identifier>())
+            .map(|i| i.0.clone())
+    }
 }
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
+        let who = match &self.identifier {
+            Some(id) => format!("the connected SaaS account of `{id}`"),
+            None => "the connected SaaS account of the identifier this connection was authenticated for".into(),
+        };
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("toolwire", env!("CARGO_PKG_VERSION")))
-            .with_instructions(format!("Tools act on the connected SaaS account of `{}`. Errors name a code and what to do.", self.identifier))
+            .with_instructions(format!(
+                "Tools act on {who}. Errors name a code and what to do."
+            ))
     }
 
     async fn list_tools(
@@ -114,13 +139,17 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.clone()))
+        Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools.iter().find(|t| t.name == name).cloned()
     }
 
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         if !self.tools.iter().any(|t| t.name == request.name) {
             return Err(ErrorData::invalid_params(
@@ -128,16 +157,20 @@ impl ServerHandler for McpServer {
                 None,
             ));
         }
-        Ok(self.call(&request.name, request.arguments).await.into())
+        let Some(identifier) = self.request_identifier(&context) else {
+            return Err(ErrorData::invalid_request(
+                "no identifier: send the X-Toolwire-Identifier header",
+                None,
+            ));
+        };
+        let surface = if self.identifier.is_some() {
+            "mcp_stdio"
+        } else {
+            "mcp_http"
+        };
+        Ok(self
+            .call_as(&identifier, surface, &request.name, request.arguments)
+            .await
+            .into())
     }
-}
-
-fn spec_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| ServerError::io(format!("read {}", dir.display()), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    files.sort();
-    Ok(files)
 }

@@ -33,16 +33,15 @@ pub async fn execute(
         ));
     }
     let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
-    let out = match &req.connection_name {
-        Some(conn) => {
-            s.tw.execute_tool_on(conn, &req.identifier, &req.tool_name, input)
-                .await?
-        }
-        None => {
-            s.tw.execute_tool(&req.identifier, &req.tool_name, input)
-                .await?
-        }
-    };
+    let out = crate::metrics::instrument(
+        &s.tw,
+        "rest",
+        req.connection_name.as_deref(),
+        &req.identifier,
+        &req.tool_name,
+        input,
+    )
+    .await?;
     let mut body = json!({"data": out.data, "execution_id": out.execution_id.to_string(), "has_more": out.has_more});
     if let Some(c) = out.next_cursor {
         body["next_cursor"] = json!(c);

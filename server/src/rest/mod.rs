@@ -11,6 +11,9 @@
 //! | `GET /v1/connected_accounts/{connection_name}/{identifier}/history` | status history |
 //! | `GET /v1/tools` | tool definitions (`connection_name`, `format=mcp\|openai\|anthropic`) |
 //! | `POST /v1/execute_tool` | run a tool for an identifier |
+//! | `POST /mcp` | MCP over streamable HTTP (API key + `X-Toolwire-Identifier`, see [`crate::mcp::http`]) |
+//! | `GET /metrics` | Prometheus metrics (API key; see [`crate::metrics`]) |
+//! | `GET /openapi.json` | the OpenAPI 3.1 document of this API (no auth; see [`openapi`]) |
 
 mod accounts;
 pub mod auth;
@@ -18,6 +21,7 @@ mod body;
 mod errors;
 mod execute;
 mod health;
+pub mod openapi;
 mod tools;
 
 use std::collections::HashMap;
@@ -95,6 +99,15 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/openapi.json", get(openapi::serve))
+        .route(
+            "/metrics",
+            get(crate::metrics::handler).route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                auth::require_api_key,
+            )),
+        )
+        .merge(crate::mcp::http::routes(&state))
         .nest("/v1", api)
         .fallback(errors::not_found)
         .layer(tower_http::trace::TraceLayer::new_for_http())

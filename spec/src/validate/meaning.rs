@@ -72,6 +72,16 @@ impl Scope<'_> {
     }
 }
 
+/// JSON Schema (draft 2020-12) keywords accepted in inputs, outputs and models.
+const KEYWORDS: &[&str] = &[
+    "$schema", "$id", "$ref", "$defs", "$comment", "$anchor", "definitions", "type", "title", "description", "enum", "const",
+    "default", "examples", "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "items", "prefixItems", "contains", "minContains", "maxContains", "minItems", "maxItems",
+    "uniqueItems", "properties", "required", "additionalProperties", "patternProperties", "propertyNames", "minProperties",
+    "maxProperties", "dependentRequired", "dependentSchemas", "anyOf", "oneOf", "allOf", "not", "if", "then", "else",
+    "deprecated", "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "unevaluatedProperties", "unevaluatedItems",
+];
+
 struct Checker<'a> {
     doc: &'a Document,
     spec: &'a ConnectorSpec,
@@ -379,6 +389,37 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Flags keys that are not JSON Schema keywords (typos, or YAML flow text split at a comma:
+    /// `{description: a, b}` becomes `description: a` plus a stray key `b`).
+    fn keywords(&mut self, at: &str, schema: &Value) {
+        let Value::Object(map) = schema else { return };
+        for (key, value) in map {
+            let child = crate::pointer::push(at, key);
+            if !KEYWORDS.contains(&key.as_str()) {
+                self.out.push(self.doc.key_diagnostic(
+                    &child,
+                    format!("`{key}` is not a JSON Schema keyword"),
+                    Some("fix the spelling; if it is text from a description, quote the description (`description: \"a, b\"`): in `{...}` an unquoted comma ends the value".to_string()),
+                ));
+                continue;
+            }
+            match (key.as_str(), value) {
+                ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(m)) => {
+                    for (name, sub) in m {
+                        self.keywords(&crate::pointer::push(&child, name), sub);
+                    }
+                }
+                ("items" | "additionalProperties" | "not" | "if" | "then" | "else" | "propertyNames" | "contains", sub @ Value::Object(_)) => self.keywords(&child, sub),
+                ("anyOf" | "oneOf" | "allOf" | "prefixItems", Value::Array(items)) => {
+                    for (i, sub) in items.iter().enumerate() {
+                        self.keywords(&format!("{child}/{i}"), sub);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn compiles(&mut self, at: &str, schema: &Value, what: &str) {
         let inlined = self.spec.inline_models(schema);
         if let Err(e) = jsonschema::draft202012::new(&inlined) {
@@ -394,6 +435,7 @@ impl<'a> Checker<'a> {
         for (name, model) in &self.spec.models {
             let at = format!("/models/{name}");
             self.model_refs(&at, model);
+            self.keywords(&at, model);
             self.compiles(&at, model, &format!("model `{name}`"));
         }
     }
@@ -478,6 +520,7 @@ impl<'a> Checker<'a> {
             }
             if let Some(output) = &tool.response.output {
                 self.model_refs(&format!("{at}/response/output"), output);
+                self.keywords(&format!("{at}/response/output"), output);
                 self.compiles(&format!("{at}/response/output"), output, "the output");
             }
             match &tool.pagination {
@@ -565,6 +608,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.model_refs(&input_at, &tool.input);
+        self.keywords(&input_at, &tool.input);
         self.compiles(&input_at, &tool.input, "the input");
     }
 

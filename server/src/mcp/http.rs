@@ -1,0 +1,106 @@
+//! MCP over streamable HTTP at `/mcp` (rmcp's server transport, mounted in the axum router).
+//!
+//! **Authentication.** Every request must carry the REST API key and the identifier the model
+//! acts for:
+//!
+//! ```text
+//! Authorization: Bearer <api key>
+//! X-Toolwire-Identifier: <identifier>      (e.g. user_zd_123)
+//! ```
+//!
+//! The identifier is read from this header on each request and handed to the tool call; it
+//! is never a tool argument, so a model cannot switch accounts. A missing or wrong key gets
+//! 401 `UNAUTHORIZED`, a missing/empty/oversized identifier 400 `MISSING_IDENTIFIER` (JSON
+//! error bodies, like the REST API). The API key already grants every identifier over REST,
+//! so the header adds no power; a host app that wants to give an agent one account only
+//! should run `toolwire mcp --identifier ID` (stdio) for it.
+//!
+//! **Transport.** Stateless mode with JSON responses: each POST is served on its own (no
+//! in-memory sessions, so any replica can answer any request and shutdown never waits for
+//! an open stream); GET (server-initiated streams) answers 405, which clients accept.
+//! rmcp's `Host` allow-list (a DNS-rebinding guard for unauthenticated local servers) is
+//! off: a browser lured by DNS rebinding cannot send the bearer key.
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+
+use super::McpServer;
+use crate::error::ServerError;
+use crate::rest::AppState;
+
+/// The header that names the identifier an HTTP MCP request acts for.
+pub const IDENTIFIER_HEADER: &str = "x-toolwire-identifier";
+
+/// The longest accepted identifier (bytes).
+const MAX_IDENTIFIER: usize = 256;
+
+/// The authenticated identifier of one request (a request extension set by [`authorize`]).
+#[derive(Debug, Clone)]
+pub struct Identifier(pub String);
+
+/// The `/mcp` route, for merging into the REST router. If the tool list cannot be built
+/// (a spec the code generator rejects), `/mcp` answers 500 with the reason instead.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let files: Vec<&std::path::Path> = state.spec_files.values().map(|p| p.as_path()).collect();
+    let auth = axum::middleware::from_fn_with_state(state.clone(), authorize);
+    match McpServer::per_request(state.tw.clone(), files.into_iter()) {
+        Ok(server) => {
+            let config = StreamableHttpServerConfig::default()
+                .with_legacy_session_mode(false)
+                .with_json_response(true)
+                .disable_allowed_hosts()
+                .with_max_request_body_bytes(crate::rest::BODY_LIMIT);
+            let service = StreamableHttpService::new(
+                move || Ok(server.clone()),
+                NeverSessionManager::default().into(),
+                config,
+            );
+            Router::new().route_service("/mcp", service).route_layer(auth)
+        }
+        Err(e) => {
+            let message = e.to_string();
+            tracing::error!(error = %message, "MCP over HTTP is unavailable");
+            Router::new()
+                .route(
+                    "/mcp",
+                    axum::routing::any(move || {
+                        let message = message.clone();
+                        async move { ServerError::Codegen(message) }
+                    }),
+                )
+                .route_layer(auth)
+        }
+    }
+}
+
+/// Middleware: a valid API key and an identifier header, else a JSON error.
+pub async fn authorize(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let key_ok = req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .is_some_and(|(_, token)| state.keys.verify(token.trim()));
+    if !key_ok {
+        return ServerError::Unauthorized.into_response();
+    }
+    let identifier = req
+        .headers()
+        .get(IDENTIFIER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= MAX_IDENTIFIER)
+        .map(str::to_string);
+    match identifier {
+        Some(id) => {
+            req.extensions_mut().insert(Identifier(id));
+            next.run(req).await
+        }
+        None => ServerError::MissingIdentifier.into_response(),
+    }
+}
