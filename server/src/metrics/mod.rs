@@ -164,6 +164,9 @@ fn labels<'a>(tw: &'a Toolwire, connection: Option<&str>, tool: &'a str) -> (&'a
 }
 
 /// `GET /metrics`.
+#[utoipa::path(get, path = "/metrics", tag = "ops", security(("api_key" = [])),
+    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 401, description = "Missing or invalid API key", body = crate::rest::openapi::ErrorBody)))]
 pub async fn handler(State(s): State<AppState>) -> Response {
     match global().render(&s.tw).await {
         Ok(text) => (

@@ -12,10 +12,11 @@ use super::body::JsonBody;
 use crate::error::{Result, ServerError};
 
 /// A connected account as the API shows it (no credentials, ever).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AccountView {
     connection_name: String,
     identifier: String,
+    #[schema(value_type = super::openapi::AccountStatus)]
     status: AccountStatus,
     status_reason: Option<String>,
     status_message: Option<String>,
@@ -44,7 +45,7 @@ impl From<AccountRecord> for AccountView {
 }
 
 /// `POST /v1/connected_accounts` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     connection_name: String,
@@ -58,7 +59,7 @@ pub struct CreateAccount {
 }
 
 /// `PUT .../credentials` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutCredentials {
     #[serde(default)]
@@ -69,6 +70,12 @@ pub struct PutCredentials {
 }
 
 /// Get-or-create; with credentials, also verifies and stores them (account becomes ACTIVE).
+#[utoipa::path(post, path = "/v1/connected_accounts", tag = "accounts", security(("api_key" = [])),
+    request_body = CreateAccount,
+    responses((status = 200, description = "The account", body = AccountView),
+        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
+        (status = 404, description = "Unknown connection", body = super::openapi::ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
     JsonBody(req): JsonBody<CreateAccount>,
@@ -107,6 +114,13 @@ pub async fn create(
 }
 
 /// One account.
+#[utoipa::path(get, path = "/v1/connected_accounts/{connection_name}/{identifier}", tag = "accounts",
+    security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
+        ("identifier" = String, Path, description = "The host app's id for its user or customer")),
+    responses((status = 200, description = "The account", body = AccountView),
+        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such account", body = super::openapi::ErrorBody)))]
 pub async fn get(
     State(s): State<AppState>,
     Path((conn, ident)): Path<(String, String)>,
@@ -115,6 +129,13 @@ pub async fn get(
 }
 
 /// Replaces credentials (config defaults to the account's current config).
+#[utoipa::path(put, path = "/v1/connected_accounts/{connection_name}/{identifier}/credentials",
+    tag = "accounts", security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
+        ("identifier" = String, Path, description = "The host app's id for its user or customer")), request_body = PutCredentials,
+    responses((status = 200, description = "The account (ACTIVE once verified)", body = AccountView),
+        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such account", body = super::openapi::ErrorBody)))]
 pub async fn put_credentials(
     State(s): State<AppState>,
     Path((conn, ident)): Path<(String, String)>,
@@ -136,6 +157,13 @@ pub async fn put_credentials(
 }
 
 /// Deletes the account and its credentials.
+#[utoipa::path(delete, path = "/v1/connected_accounts/{connection_name}/{identifier}", tag = "accounts",
+    security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
+        ("identifier" = String, Path, description = "The host app's id for its user or customer")),
+    responses((status = 200, description = "Deleted", body = super::openapi::Deleted),
+        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such account", body = super::openapi::ErrorBody)))]
 pub async fn delete(
     State(s): State<AppState>,
     Path((conn, ident)): Path<(String, String)>,
@@ -150,7 +178,8 @@ pub async fn delete(
 }
 
 /// `GET /v1/connected_accounts` query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     connection_name: Option<String>,
     status: Option<String>,
@@ -159,6 +188,11 @@ pub struct ListQuery {
 }
 
 /// A page of accounts.
+#[utoipa::path(get, path = "/v1/connected_accounts", tag = "accounts", security(("api_key" = [])),
+    params(ListQuery),
+    responses((status = 200, description = "A page of accounts", body = super::openapi::AccountList),
+        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),))]
 pub async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>> {
     let status = match q.status.as_deref().filter(|v| !v.is_empty()) {
         Some(v) => Some(
@@ -192,6 +226,12 @@ pub async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Resu
 }
 
 /// Status history, oldest first.
+#[utoipa::path(get, path = "/v1/connected_accounts/{connection_name}/{identifier}/history",
+    tag = "accounts", security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
+        ("identifier" = String, Path, description = "The host app's id for its user or customer")),
+    responses((status = 200, description = "Status changes, oldest first", body = super::openapi::History),
+        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),))]
 pub async fn history(
     State(s): State<AppState>,
     Path((conn, ident)): Path<(String, String)>,

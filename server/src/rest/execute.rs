@@ -11,7 +11,7 @@ use super::body::JsonBody;
 use crate::error::{Result, ServerError};
 
 /// Request body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecuteTool {
     identifier: String,
@@ -23,6 +23,15 @@ pub struct ExecuteTool {
 }
 
 /// Runs the tool through the runtime (input validated before any network call).
+#[utoipa::path(post, path = "/v1/execute_tool", tag = "tools", security(("api_key" = [])),
+    request_body = ExecuteTool,
+    responses((status = 200, description = "The tool's output", body = super::openapi::ExecuteResult),
+        (status = 400, description = "INVALID_INPUT (every bad field in details), INVALID_JSON, ...", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
+        (status = 404, description = "UNKNOWN_TOOL, ACCOUNT_NOT_FOUND, NOT_FOUND", body = super::openapi::ErrorBody),
+        (status = 409, description = "ACCOUNT_REVOKED / ACCOUNT_* (reconnect_url says where)", body = super::openapi::ErrorBody),
+        (status = 429, description = "RATE_LIMITED (retry_after_s)", body = super::openapi::ErrorBody),
+        (status = 502, description = "Upstream failure", body = super::openapi::ErrorBody)))]
 pub async fn execute(
     State(s): State<AppState>,
     JsonBody(req): JsonBody<ExecuteTool>,

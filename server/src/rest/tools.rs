@@ -11,13 +11,22 @@ use crate::catalog::{self, Format};
 use crate::error::{Result, ServerError};
 
 /// Query parameters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ToolsQuery {
+    /// Only this connection's tools (default: every loaded connection).
     connection_name: Option<String>,
+    /// `mcp` (default), `openai` or `anthropic`.
+    #[param(value_type = Option<String>)]
     format: Option<Format>,
 }
 
 /// Tool definitions of one connection (default: every loaded connection).
+#[utoipa::path(get, path = "/v1/tools", tag = "tools", security(("api_key" = [])), params(ToolsQuery),
+    responses((status = 200, description = "Tool definitions", body = super::openapi::ToolList),
+        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
+        (status = 404, description = "Unknown connection", body = super::openapi::ErrorBody)))]
 pub async fn list(State(s): State<AppState>, Query(q): Query<ToolsQuery>) -> Result<Json<Value>> {
     let format = q.format.unwrap_or(Format::Mcp);
     let mut names: Vec<&String> = match &q.connection_name {

@@ -1,0 +1,165 @@
+//! HTML responses: [`Page`] (a rendered template with status, cookies and CSP) and
+//! [`PageError`] (any [`ServerError`] as an error page with its stable code). Error pages
+//! show the error's own message (runtime messages never carry secrets); server faults show a
+//! generic text and are logged.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::templates;
+use crate::error::ServerError;
+use crate::links::LinkError;
+
+/// A rendered page.
+pub struct Page {
+    status: StatusCode,
+    html: String,
+    csp: Option<String>,
+    cookies: Vec<String>,
+    location: Option<String>,
+}
+
+impl Page {
+    /// `template` rendered with `ctx`, status 200.
+    pub fn render(template: &str, ctx: &serde_json::Value) -> Self {
+        Page {
+            status: StatusCode::OK,
+            html: templates::render(template, ctx),
+            csp: None,
+            cookies: Vec::new(),
+            location: None,
+        }
+    }
+
+    /// A 303 See Other to `location`.
+    pub fn redirect(location: String) -> Self {
+        Page {
+            status: StatusCode::SEE_OTHER,
+            html: String::new(),
+            csp: None,
+            cookies: Vec::new(),
+            location: Some(location),
+        }
+    }
+
+    /// With this status.
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// With this Content-Security-Policy instead of the default.
+    pub fn csp(mut self, csp: String) -> Self {
+        self.csp = Some(csp);
+        self
+    }
+
+    /// Adds a `Set-Cookie` header.
+    pub fn cookie(mut self, cookie: Option<String>) -> Self {
+        self.cookies.extend(cookie);
+        self
+    }
+}
+
+impl IntoResponse for Page {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, self.html).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        if let Some(v) = self.csp.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+        if let Some(v) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            h.insert(header::LOCATION, v);
+        }
+        for c in self.cookies {
+            if let Ok(v) = HeaderValue::from_str(&c) {
+                h.append(header::SET_COOKIE, v);
+            }
+        }
+        res
+    }
+}
+
+/// An error shown as a page.
+#[derive(Debug)]
+pub struct PageError {
+    error: ServerError,
+    retry_url: Option<String>,
+}
+
+impl PageError {
+    /// Offers a "try again" link on the page.
+    pub fn retry(mut self, url: Option<String>) -> Self {
+        self.retry_url = url;
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        self.error.code()
+    }
+}
+
+impl<E: Into<ServerError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError {
+            error: e.into(),
+            retry_url: None,
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.error.http_status();
+        let message = if status.is_server_error() && !is_upstream(&self.error) {
+            tracing::warn!(code = self.error.code(), error = %self.error, "UI request failed");
+            "Something went wrong on our side. Try again in a moment; if it keeps happening, \
+             contact the people who sent you this link."
+                .to_string()
+        } else {
+            self.error.to_string()
+        };
+        let title = match &self.error {
+            ServerError::Link(LinkError::Used) => "This link was already used",
+            ServerError::Link(LinkError::Expired) => "This link has expired",
+            ServerError::Link(LinkError::Invalid) => "This link is not valid",
+            ServerError::Link(LinkError::Csrf) => "Please reload the page",
+            ServerError::BodyTooLarge { .. } => "The form is too large",
+            _ if status.is_server_error() => "Something went wrong",
+            _ => "We could not complete this",
+        };
+        Page::render(
+            "error",
+            &json!({
+                "title": title,
+                "message": message,
+                "code": self.error.code(),
+                "retry_url": self.retry_url,
+            }),
+        )
+        .status(status)
+        .into_response()
+    }
+}
+
+fn is_upstream(e: &ServerError) -> bool {
+    matches!(e, ServerError::Runtime(r) if matches!(r.code(), "UPSTREAM_UNAVAILABLE" | "TIMEOUT") || r.code().starts_with("UPSTREAM_"))
+}
+
+/// `GET /ui/style.css`.
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        templates::STYLE,
+    )
+        .into_response()
+}
