@@ -18,6 +18,8 @@
 // the size of the error path does not matter and boxing would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod accounts;
+mod builder;
 pub mod connector;
 mod engine;
 pub mod error;

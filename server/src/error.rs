@@ -65,6 +65,9 @@ pub enum ServerError {
     /// Bad command-line usage or configuration.
     #[error("{0}")]
     Usage(String),
+    /// A magic link, CSRF token or UI session was refused.
+    #[error(transparent)]
+    Link(crate::links::LinkError),
     /// A demo step did not go as the story expects.
     #[error("demo: {0}")]
     Demo(String),
@@ -98,6 +101,7 @@ impl ServerError {
             ServerError::SpecCheck { .. } => "SPEC_INVALID",
             ServerError::Usage(_) => "USAGE",
             ServerError::Demo(_) => "DEMO_FAILED",
+            ServerError::Link(e) => e.code(),
         }
     }
 
@@ -112,6 +116,7 @@ impl ServerError {
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::Runtime(e) => runtime_status(e),
+            ServerError::Link(e) => e.http_status(),
             ServerError::Store(e) => code_status(e.code()),
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -161,6 +166,12 @@ impl From<toolwire_runtime::Error> for ServerError {
 impl From<toolwire_spec::SpecError> for ServerError {
     fn from(e: toolwire_spec::SpecError) -> Self {
         ServerError::Spec(Box::new(e))
+    }
+}
+
+impl From<crate::links::LinkError> for ServerError {
+    fn from(e: crate::links::LinkError) -> Self {
+        ServerError::Link(e)
     }
 }
 

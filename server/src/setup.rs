@@ -60,12 +60,66 @@ pub struct RuntimeOptions {
     pub extra_root_pem: Option<String>,
     /// Send every `*.zendesk.com` host here (simulator).
     pub resolve_zendesk: Option<SocketAddr>,
-    /// Base of reconnect links shown to agents (`{base}/v1/connected_accounts/{conn}/{id}/credentials`).
+    /// Public URL of the onboarding UI: reconnect links shown to agents are fresh magic links
+    /// (`{base}/connect/{token}`, signed with the link secret, see [`crate::links`]).
     pub link_base: Option<String>,
 }
 
-/// Opens the store and the vault and loads the connectors.
+/// An OAuth client registered with a vendor, for one connection.
+#[derive(Debug, Clone)]
+pub struct OAuthClientConfig {
+    /// The connection (`zendesk`).
+    pub connection: String,
+    /// Client identifier.
+    pub client_id: String,
+    /// Client secret (never printed).
+    pub client_secret: secrecy::SecretString,
+}
+
+/// OAuth clients from `TOOLWIRE_OAUTH_<CONNECTION>_CLIENT_ID` / `..._CLIENT_SECRET` (the
+/// connection name upper-cased; `TOOLWIRE_OAUTH_ZENDESK_CLIENT_ID` is `zendesk`'s).
+pub fn oauth_clients_from_env() -> Vec<OAuthClientConfig> {
+    let mut out: Vec<OAuthClientConfig> = std::env::vars()
+        .filter_map(|(k, id)| {
+            let conn = k.strip_prefix("TOOLWIRE_OAUTH_")?.strip_suffix("_CLIENT_ID")?;
+            let secret = std::env::var(format!("TOOLWIRE_OAUTH_{conn}_CLIENT_SECRET")).ok()?;
+            (!id.trim().is_empty()).then(|| OAuthClientConfig {
+                connection: conn.to_ascii_lowercase(),
+                client_id: id.trim().to_string(),
+                client_secret: secret.trim().to_string().into(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.connection.cmp(&b.connection));
+    out
+}
+
+/// The onboarding UI's state for a server built from `opts` (same link secret as the
+/// reconnect links), with OAuth buttons for `clients`' connections.
+pub fn ui_state(opts: &RuntimeOptions, clients: &[OAuthClientConfig]) -> Result<crate::ui::UiState> {
+    let base = opts
+        .link_base
+        .as_deref()
+        .ok_or_else(|| ServerError::Usage("the onboarding UI needs a public URL".into()))?;
+    let mut ui = crate::ui::UiState::new(crate::links::LinkSigner::load(&opts.data_dir, base)?);
+    for c in clients {
+        ui = ui.with_oauth_connection(c.connection.clone());
+    }
+    Ok(ui)
+}
+
+/// Opens the store and the vault and loads the connectors, with the OAuth clients of
+/// [`oauth_clients_from_env`].
 pub async fn build(opts: &RuntimeOptions, key: MasterKey) -> Result<Toolwire> {
+    build_with(opts, key, &oauth_clients_from_env()).await
+}
+
+/// Like [`build`] with these OAuth clients.
+pub async fn build_with(
+    opts: &RuntimeOptions,
+    key: MasterKey,
+    clients: &[OAuthClientConfig],
+) -> Result<Toolwire> {
     std::fs::create_dir_all(&opts.data_dir)
         .map_err(|e| ServerError::io(format!("create {}", opts.data_dir.display()), e))?;
     let store = Store::sqlite(opts.data_dir.join("toolwire.db")).await?;
@@ -79,11 +133,13 @@ pub async fn build(opts: &RuntimeOptions, key: MasterKey) -> Result<Toolwire> {
     if let Some(addr) = opts.resolve_zendesk {
         b = b.resolve_suffix("zendesk.com", addr);
     }
-    if let Some(base) = opts.link_base.clone() {
+    for c in clients {
+        b = b.oauth_client(&c.connection, &c.client_id, c.client_secret.clone());
+    }
+    if let Some(base) = opts.link_base.as_deref() {
+        let links = crate::links::LinkSigner::load(&opts.data_dir, base)?;
         b = b.reconnect_links(move |conn, ident| {
-            Some(format!(
-                "{base}/v1/connected_accounts/{conn}/{ident}/credentials"
-            ))
+            Some(links.mint(conn, ident, crate::links::DEFAULT_TTL).url)
         });
     }
     Ok(b.build().await?)

@@ -350,6 +350,63 @@ async fn main() {
     let mut s = Vec::with_capacity(n);
     for _ in 0..n {
         let start = Instant::now();
+        let fp = toolwire::fingerprint(zendesk::SPEC_SOURCE);
+        s.push(start.elapsed());
+        assert_eq!(fp, connector.fingerprint);
+    }
+    time("typed: spec fingerprint (per call)", s);
+    let mut s = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
+        let t = toolwire_spec::template::Template::parse("{{credentials.email}}/token").unwrap();
+        s.push(start.elapsed());
+        drop(t);
+    }
+    time("auth template parse (per call)", s);
+    let mut s = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
+        let v = floor["ticket"].clone();
+        s.push(start.elapsed());
+        assert!(v.is_object());
+    }
+    time("response select (ticket clone)", s);
+    // The usage ledger's write: one audit row per call, batched per transaction.
+    for batch in [1usize, 32, 512] {
+        let mut s = Vec::new();
+        let rounds = (4000 / batch).max(20);
+        let cpu0 = process_cpu();
+        for _ in 0..rounds {
+            let records: Vec<_> = (0..batch)
+                .map(|_| toolwire_runtime::store::ExecutionRecord {
+                    execution_id: uuid::Uuid::now_v7(),
+                    account_id: Some(account.id),
+                    connection: "zendesk".into(),
+                    identifier: t0.identifier.clone(),
+                    tool: "zendesk_ticket_get".into(),
+                    outcome: "ok".into(),
+                    error_code: None,
+                    http_status: None,
+                    latency_ms: 0,
+                    at: chrono::Utc::now(),
+                })
+                .collect();
+            let touches = [(account.id, chrono::Utc::now())];
+            let start = Instant::now();
+            store.record_usage(&records, &touches).await.unwrap();
+            s.push(start.elapsed());
+        }
+        let cpu = micros(process_cpu() - cpu0) / (rounds * batch) as f64;
+        let sum = summarize(&mut s);
+        println!(
+            "step ledger record_usage batch={batch:<4}    {sum} => {:.1}µs wall, {cpu:.1}µs CPU \
+             per audit row",
+            micros(sum.p50) / batch as f64
+        );
+    }
+    let mut s = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
         let _ = floor_call(&client, t0).await;
         s.push(start.elapsed());
     }

@@ -9,6 +9,7 @@ mod auth;
 mod cache;
 mod call;
 mod ledger;
+mod perform;
 mod send;
 mod verify;
 

@@ -24,7 +24,6 @@ pub(crate) struct Exchange<'a> {
 
 /// A successful answer.
 pub(crate) struct Answer {
-    pub status: u16,
     pub body: Value,
 }
 
@@ -125,7 +124,6 @@ pub(crate) async fn send(
         };
         if (200..300).contains(&status) {
             return Ok(Answer {
-                status,
                 body: body.unwrap_or(Value::Null),
             });
         }

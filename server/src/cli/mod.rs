@@ -1,10 +1,13 @@
 //! The command line: the [`Cli`] definition (clap) and [`main`], which runs one command and
 //! turns its outcome into an exit code. Each command family lives in its own file.
 
+mod accounts;
+mod exec;
 mod keys;
 mod mcp;
 mod serve;
 mod spec;
+mod store_args;
 mod tools;
 
 use std::process::ExitCode;
@@ -24,6 +27,7 @@ use crate::demo::DemoArgs;
 /// Start here:  toolwire demo          (a simulated Zendesk, two customers, the whole story)
 #[derive(Debug, Parser)]
 #[command(
+    after_long_help = EXIT_CODES,
     name = "toolwire",
     version,
     propagate_version = true,
@@ -63,8 +67,18 @@ pub enum Command {
     /// Inspect the tools a connector spec defines and export their definitions for agents.
     #[command(subcommand)]
     Tools(tools::ToolsCommand),
-    /// Manage the vault's master key.
-    #[command(subcommand)]
+    /// Manage connected accounts on a data directory (list, show, add, recredential, delete, link).
+    ///
+    /// Example: toolwire accounts list --status REVOKED --json
+    #[command(after_long_help = EXIT_CODES)]
+    Accounts(accounts::AccountsArgs),
+    /// Run one tool for a connected account and print its output as JSON.
+    ///
+    /// Example: toolwire exec zendesk_ticket_get --identifier user_1 --input '{"ticket_id": 1}'
+    #[command(after_long_help = EXIT_CODES)]
+    Exec(exec::ExecArgs),
+    /// Manage the vault's keys: generate a master key, rotate the data key, rewrap credentials.
+    #[command(subcommand, after_long_help = EXIT_CODES)]
     Keys(keys::KeysCommand),
     /// Run the Zendesk simulator alone (for trying the API with curl or your own client).
     Sim(toolwire_sim::SimArgs),
@@ -87,7 +101,9 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Mcp(args) => mcp::run(args).await,
             Command::Spec(cmd) => spec::run(cmd),
             Command::Tools(cmd) => tools::run(cmd),
-            Command::Keys(cmd) => keys::run(cmd),
+            Command::Accounts(args) => accounts::run(args).await,
+            Command::Exec(args) => exec::run(args).await,
+            Command::Keys(cmd) => keys::run(cmd).await,
             Command::Sim(args) => toolwire_sim::run(args).await.map_err(Into::into),
         }
     });
@@ -95,12 +111,43 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(crate::ServerError::Spec(e)) => {
             eprintln!("{e}");
-            ExitCode::FAILURE
+            ExitCode::from(exit_code("SPEC_INVALID"))
         }
         Err(e) => {
             eprintln!("error [{}]: {e}", e.code());
-            ExitCode::FAILURE
+            if let crate::ServerError::Runtime(r) = &e
+                && let Some(url) = r.reconnect_url()
+            {
+                eprintln!("reconnect at: {url}");
+            }
+            ExitCode::from(exit_code(e.code()))
         }
+    }
+}
+
+/// What the exit codes mean (shown by `--help`).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  internal error (I/O, store, unexpected)
+  2  usage: bad flags or arguments, invalid spec
+  3  not found: no such account, tool or connection
+  4  invalid input, config or credentials (nothing was sent upstream)
+  5  account not usable: REVOKED, EXPIRED, RESTRICTED, DISCONNECTED or PENDING_AUTH (reconnect it)
+  6  upstream failure: rate limited, timeout, the SaaS API refused or failed
+  7  vault: missing or wrong master key, undecryptable credentials";
+
+/// The exit code for an error code (see [`EXIT_CODES`]).
+pub fn exit_code(code: &str) -> u8 {
+    match code {
+        "USAGE" | "SPEC_INVALID" | "INVALID_JSON" | "INVALID_REQUEST" => 2,
+        "ACCOUNT_NOT_FOUND" | "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "NOT_FOUND" => 3,
+        c if c.starts_with("INVALID_") || c == "UPSTREAM_VALIDATION" => 4,
+        c if c.starts_with("ACCOUNT_") => 5,
+        "RATE_LIMITED" | "TIMEOUT" | "FORBIDDEN" | "CONFLICT" => 6,
+        c if c.starts_with("UPSTREAM_") => 6,
+        c if c.starts_with("VAULT_") || c.starts_with("MASTER_KEY") || c == "WRONG_MASTER_KEY" => 7,
+        _ => 1,
     }
 }
 

@@ -25,6 +25,11 @@ pub struct ServeArgs {
     /// Send every *.zendesk.com request to HOST:PORT (e.g. a running `toolwire sim`).
     #[arg(long, value_name = "HOST:PORT")]
     pub resolve_zendesk: Option<String>,
+    /// POST every account status change here, signed with TOOLWIRE_WEBHOOK_SECRET
+    /// (header `X-Toolwire-Signature: t=<unix>,v1=<hex hmac-sha256(secret, "<t>.<body>")>`),
+    /// retried with backoff.
+    #[arg(long, value_name = "URL")]
+    pub webhook_url: Option<String>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -44,6 +49,12 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         link_base: Some(format!("http://{local}")),
     };
     let tw = setup::build(&opts, key).await?;
+    if let Some(url) = &args.webhook_url {
+        let secret = std::env::var("TOOLWIRE_WEBHOOK_SECRET").unwrap_or_default();
+        let config = crate::webhooks::WebhookConfig::new(url, secret.into())?;
+        crate::webhooks::spawn(&tw, config)?;
+        eprintln!("status-change webhooks go to {url} (signed with TOOLWIRE_WEBHOOK_SECRET)");
+    }
     let keys = ApiKeys::default().with_key(&api_key(&args.data_dir)?);
     let state = AppState::new(
         tw,
@@ -52,6 +63,9 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     );
     eprintln!(
         "toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)"
+    );
+    eprintln!(
+        "MCP (streamable HTTP) on http://{local}/mcp  (Bearer <api key> + X-Toolwire-Identifier: <id>); OpenAPI at /openapi.json; metrics at /metrics"
     );
     rest::serve(listener, rest::router(state), async {
         let _ = tokio::signal::ctrl_c().await;

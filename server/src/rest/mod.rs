@@ -13,6 +13,9 @@
 //! | `POST /v1/execute_tool` | run a tool for an identifier |
 //! | `POST /mcp` | MCP over streamable HTTP (API key + `X-Toolwire-Identifier`, see [`crate::mcp::http`]) |
 //! | `GET /metrics` | Prometheus metrics (API key; see [`crate::metrics`]) |
+//! | `POST /v1/connected_accounts/{connection_name}/{identifier}/magic_link` | a signed, single-use onboarding link (see [`crate::links`]) |
+//! | `POST /v1/connected_accounts/{connection_name}/{identifier}/oauth/authorize` | start OAuth → `{url, expires_at}` |
+//! | `/connect/*`, `/oauth/callback`, `/admin` | the onboarding UI and admin page (see [`crate::ui`]) |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document of this API (no auth; see [`openapi`]) |
 
 mod accounts;
@@ -48,6 +51,8 @@ pub struct AppState {
     pub keys: Arc<ApiKeys>,
     /// Spec file of each connection (for the tool catalog).
     pub spec_files: Arc<HashMap<String, PathBuf>>,
+    /// The onboarding UI (links, pages); `None` disables it (see [`AppState::with_ui`]).
+    pub ui: Option<Arc<crate::ui::UiState>>,
 }
 
 impl AppState {
@@ -67,7 +72,14 @@ impl AppState {
             tw,
             keys: Arc::new(keys),
             spec_files: Arc::new(spec_files),
+            ui: None,
         }
+    }
+
+    /// Enables magic links and the onboarding UI.
+    pub fn with_ui(mut self, ui: crate::ui::UiState) -> Self {
+        self.ui = Some(Arc::new(ui));
+        self
     }
 }
 
@@ -90,6 +102,14 @@ pub fn router(state: AppState) -> Router {
             "/connected_accounts/{connection_name}/{identifier}/history",
             get(accounts::history),
         )
+        .route(
+            "/connected_accounts/{connection_name}/{identifier}/magic_link",
+            post(crate::links::rest::magic_link),
+        )
+        .route(
+            "/connected_accounts/{connection_name}/{identifier}/oauth/authorize",
+            post(crate::links::rest::oauth_authorize),
+        )
         .route("/tools", get(tools::list))
         .route("/execute_tool", post(execute::execute))
         .route_layer(axum::middleware::from_fn_with_state(
@@ -109,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(crate::mcp::http::routes(&state))
         .nest("/v1", api)
+        .merge(crate::ui::routes())
         .fallback(errors::not_found)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

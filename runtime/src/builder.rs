@@ -1,0 +1,175 @@
+//! [`ToolwireBuilder`]: store, master key, connectors, HTTP options, OAuth clients.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::connector::Connector;
+use crate::engine::{Engine, Ledger, LinkBuilder};
+use crate::error::{Error, Result};
+use crate::events::Events;
+use crate::http::HttpOptions;
+use crate::store::Store;
+use crate::vault::{MasterKey, Vault};
+
+use crate::toolwire::Toolwire;
+
+/// Configures a [`Toolwire`].
+#[derive(Default)]
+pub struct ToolwireBuilder {
+    store: Option<Store>,
+    master_key: Option<MasterKey>,
+    connector_files: Vec<PathBuf>,
+    connector_dirs: Vec<PathBuf>,
+    connectors: Vec<Connector>,
+    http: HttpOptions,
+    links: Option<LinkBuilder>,
+    outbound_ip_hint: Option<String>,
+    oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
+    account_cache_ttl: Option<std::time::Duration>,
+}
+
+impl ToolwireBuilder {
+    /// How long an account and its decrypted credentials may be served from memory (default
+    /// 1 s; zero disables). Changes made through this instance apply at once regardless.
+    pub fn account_cache_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.account_cache_ttl = Some(ttl);
+        self
+    }
+
+    /// The OAuth client (registered with the vendor) used by `connection`'s OAuth scheme.
+    pub fn oauth_client(
+        mut self,
+        connection: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: secrecy::SecretString,
+    ) -> Self {
+        self.oauth_clients.insert(
+            connection.into(),
+            crate::oauth::OAuthClient {
+                client_id: client_id.into(),
+                client_secret,
+            },
+        );
+        self
+    }
+
+    /// Where accounts and credentials live.
+    pub fn store(mut self, store: Store) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The vault's master key.
+    pub fn master_key(mut self, key: MasterKey) -> Self {
+        self.master_key = Some(key);
+        self
+    }
+
+    /// Loads every `*.yaml` spec in `dir`.
+    pub fn connectors_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.connector_dirs.push(dir.into());
+        self
+    }
+
+    /// Loads one spec file.
+    pub fn connector_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.connector_files.push(file.into());
+        self
+    }
+
+    /// Adds an already prepared connector.
+    pub fn connector(mut self, connector: Connector) -> Self {
+        self.connectors.push(connector);
+        self
+    }
+
+    /// Trusts an extra root CA (PEM), e.g. the simulator's.
+    pub fn extra_root_pem(mut self, pem: impl Into<String>) -> Self {
+        self.http.extra_roots_pem.push(pem.into());
+        self
+    }
+
+    /// Sends every host under `suffix` (e.g. `zendesk.com`) to `addr`; TLS still checks names.
+    pub fn resolve_suffix(mut self, suffix: impl Into<String>, addr: std::net::SocketAddr) -> Self {
+        self.http.resolve_suffix = Some((suffix.into(), addr));
+        self
+    }
+
+    /// Builds reconnect links shown to agents when an account needs its user.
+    pub fn reconnect_links(
+        mut self,
+        f: impl Fn(&str, &str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.links = Some(Arc::new(f));
+        self
+    }
+
+    /// The outbound IP named in RESTRICTED (IP allowlist) messages.
+    pub fn outbound_ip_hint(mut self, ip: impl Into<String>) -> Self {
+        self.outbound_ip_hint = Some(ip.into());
+        self
+    }
+
+    /// Opens the vault (a wrong master key is refused here) and loads the connectors.
+    pub async fn build(self) -> Result<Toolwire> {
+        let store = self
+            .store
+            .ok_or_else(|| Error::Internal("a store is required".into()))?;
+        let key = self
+            .master_key
+            .ok_or_else(|| Error::Internal("a master key is required".into()))?;
+        let vault = Vault::open(&store, key).await?;
+        let mut connectors = self.connectors;
+        let mut files = self.connector_files;
+        for dir in &self.connector_dirs {
+            files.extend(spec_files(dir)?);
+        }
+        for file in files {
+            connectors.push(Connector::load_file(&file)?);
+        }
+        let mut map = HashMap::new();
+        let mut tool_owner = HashMap::new();
+        for c in connectors {
+            for t in &c.spec.tools {
+                if let Some(other) = tool_owner.insert(t.name.clone(), c.spec.connector.clone()) {
+                    return Err(Error::Internal(format!(
+                        "tool `{}` is defined by both {other} and {}",
+                        t.name, c.spec.connector
+                    )));
+                }
+            }
+            map.insert(c.spec.connector.clone(), Arc::new(c));
+        }
+        let engine = Engine {
+            client: crate::http::client(&self.http)?,
+            connectors: map,
+            tool_owner,
+            store: store.clone(),
+            vault,
+            links: self.links,
+            events: Events::default(),
+            outbound_ip_hint: self.outbound_ip_hint,
+            ledger: Ledger::start(store.clone()),
+            oauth_clients: self.oauth_clients,
+            refresh_locks: Default::default(),
+            cache: crate::engine::AccountCache::new(
+                self.account_cache_ttl
+                    .unwrap_or(std::time::Duration::from_secs(1)),
+            ),
+        };
+        Ok(Toolwire {
+            engine: Arc::new(engine),
+        })
+    }
+}
+
+fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Internal(format!("cannot read connectors dir {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}

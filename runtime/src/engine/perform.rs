@@ -1,0 +1,247 @@
+//! The HTTP side of one call: the main request built from the spec, declared write
+//! strategies (quirks), and the output with its next cursor.
+
+use serde_json::{Value, json};
+use toolwire_spec::template::{VarRef, lookup_path};
+use toolwire_spec::{AuthScheme, HttpMethod, Pagination, Quirk, ToolSpec};
+use uuid::Uuid;
+
+use super::Engine;
+use super::call::ToolOutput;
+use super::send::{Exchange, Failure, SendError, config_value, render_pairs, send};
+use crate::connector::{CompiledTool, Connector, route::render_path};
+use crate::error::{Error, Result};
+use crate::store::AccountRecord;
+use crate::vault::Credentials;
+
+/// Everything a call needs once the account is loaded.
+pub(crate) struct Call<'a> {
+    pub(crate) engine: &'a Engine,
+    pub(crate) connector: &'a Connector,
+    pub(crate) tool: &'a ToolSpec,
+    pub(crate) compiled: &'a CompiledTool,
+    pub(crate) account: &'a AccountRecord,
+    pub(crate) scheme: &'a AuthScheme,
+    pub(crate) creds: Credentials,
+    pub(crate) base: String,
+    pub(crate) input: Value,
+    pub(crate) idempotency_key: Option<String>,
+}
+
+pub(crate) enum CallError {
+    Upstream(Box<Failure>),
+    Other(Error),
+}
+
+impl From<SendError> for CallError {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Upstream(f) => CallError::Upstream(f),
+            SendError::Transport(e) => CallError::Other(e),
+        }
+    }
+}
+
+impl From<Error> for CallError {
+    fn from(e: Error) -> Self {
+        CallError::Other(e)
+    }
+}
+
+impl Call<'_> {
+    fn lookup<'v>(
+        &'v self,
+        delta: Option<&'v Value>,
+    ) -> impl Fn(&VarRef) -> Option<&'v Value> + 'v {
+        move |v: &VarRef| match v.namespace.as_str() {
+            "input" => self
+                .input
+                .get(&v.path[0])
+                .and_then(|x| lookup_path(x, &v.path[1..])),
+            "config" => config_value(&self.account.config, v),
+            "delta" => delta.and_then(|d| lookup_path(d, &v.path)),
+            _ => None,
+        }
+    }
+
+    async fn exchange(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+        retry_safe: bool,
+    ) -> Result<Value, CallError> {
+        let path = render_path(path, &self.input).map_err(|e| match e {
+            Error::InvalidInput { problems, .. } => Error::InvalidInput {
+                tool: self.tool.name.clone(),
+                problems,
+            },
+            other => other,
+        })?;
+        let mut headers = render_pairs(&self.compiled.headers, &self.lookup(None));
+        if let (Some(idem), Some(key)) = (&self.tool.request.idempotency, &self.idempotency_key) {
+            headers.push((idem.header.clone(), key.clone()));
+        }
+        let ex = Exchange {
+            method,
+            url: format!("{}{path}", self.base),
+            query,
+            headers,
+            body,
+            retry_safe,
+            spec: &self.connector.spec,
+        };
+        let creds = &self.creds;
+        let config = &self.account.config;
+        let scheme = self.scheme;
+        let answer = send(&self.engine.client, &ex, &|r| {
+            super::auth::apply(scheme, creds, config, r)
+        })
+        .await?;
+        Ok(answer.body)
+    }
+
+    pub(crate) async fn perform(&self) -> Result<Value, CallError> {
+        let request = &self.tool.request;
+        let lookup = self.lookup(None);
+        let body = self.compiled.body.as_ref().and_then(|b| b.render(&lookup));
+        let query = render_pairs(&self.compiled.query, &lookup);
+        let skip = request.skip_if_body_empty && body.is_none();
+        let mut result = if skip {
+            None
+        } else {
+            Some(
+                self.exchange(
+                    request.method,
+                    &request.path,
+                    query,
+                    body,
+                    self.tool.retry_safe(),
+                )
+                .await?,
+            )
+        };
+        for (quirk, step) in self.tool.quirks.iter().zip(&self.compiled.steps) {
+            let Quirk::CollectionDelta {
+                add_input,
+                remove_input,
+                add,
+                remove,
+                token,
+                conflict_status,
+                conflict_retries,
+                merge,
+            } = quirk;
+            let mut last_step = None;
+            for (input_name, step_spec, template) in [
+                (add_input, add, &step.add),
+                (remove_input, remove, &step.remove),
+            ] {
+                let Some(items) = self
+                    .input
+                    .get(input_name)
+                    .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+                else {
+                    continue;
+                };
+                let mut conflicts = 0;
+                loop {
+                    let current = self
+                        .exchange(token.method, &token.path, vec![], None, true)
+                        .await?;
+                    let stamp = current
+                        .pointer(&token.pointer)
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    let delta = json!({"items": items, "token": stamp});
+                    let body = template
+                        .as_ref()
+                        .and_then(|t| t.render(&self.lookup(Some(&delta))));
+                    match self
+                        .exchange(
+                            step_spec.method,
+                            &step_spec.path,
+                            vec![],
+                            body,
+                            self.tool.retry_safe(),
+                        )
+                        .await
+                    {
+                        Ok(v) => {
+                            last_step = Some(v);
+                            break;
+                        }
+                        Err(CallError::Upstream(f))
+                            if f.status == *conflict_status && conflicts < *conflict_retries =>
+                        {
+                            conflicts += 1;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            match (&mut result, merge, last_step) {
+                (Some(body), Some(m), Some(step_body)) => {
+                    if let (Some(value), Some(slot)) = (
+                        step_body.pointer(&m.from).cloned(),
+                        body.pointer_mut(&m.into),
+                    ) {
+                        *slot = value;
+                    }
+                }
+                (None, _, _) => {
+                    result = Some(
+                        self.exchange(token.method, &token.path, vec![], None, true)
+                            .await?,
+                    )
+                }
+                _ => {}
+            }
+        }
+        Ok(result.unwrap_or(Value::Null))
+    }
+}
+
+pub(crate) fn output(
+    tool: &ToolSpec,
+    body: Value,
+    input: &Value,
+    execution_id: Uuid,
+) -> ToolOutput {
+    let (next_cursor, has_more) = match &tool.pagination {
+        Pagination::None => (None, false),
+        Pagination::Offset {
+            page_input, next, ..
+        } => {
+            let more = body.pointer(next).is_some_and(|v| !v.is_null());
+            let page = input.get(page_input).and_then(Value::as_u64).unwrap_or(1);
+            (more.then(|| (page + 1).to_string()), more)
+        }
+        Pagination::Cursor {
+            next_cursor,
+            has_more,
+            ..
+        } => {
+            let cursor = body
+                .pointer(next_cursor)
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let more = match has_more {
+                Some(p) => body.pointer(p).and_then(Value::as_bool).unwrap_or(false),
+                None => cursor.is_some(),
+            };
+            (if more { cursor } else { None }, more)
+        }
+    };
+    let data = match &tool.response.select {
+        Some(sel) => sel.apply(&body),
+        None => body,
+    };
+    ToolOutput {
+        data,
+        execution_id,
+        next_cursor,
+        has_more,
+    }
+}

@@ -1,0 +1,247 @@
+//! `GET /connect/{token}` shows the connect page of a magic link; `POST` saves credentials
+//! (verified live by the runtime first) or starts OAuth. Order of checks on POST: link
+//! signature and expiry → CSRF → one attempt at a time per link → link not used → save →
+//! spend the link. A failed attempt keeps the link usable and shows the form again with the
+//! error and what was typed (never the secret fields).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use toolwire_runtime::{AccountRecord, AccountStatus, Credentials};
+use toolwire_spec::{AuthScheme, ConnectorSpec};
+
+use super::form::{FormError, FormView, Submission, UiForm};
+use super::page::Page;
+use super::{PageError, UiState, csrf, headers};
+use crate::error::ServerError;
+use crate::links::{LinkClaims, LinkError, SPEND_KIND};
+use crate::rest::AppState;
+
+/// The OAuth "which link started this" cookie, read back by the callback.
+pub const LINK_COOKIE: &str = "tw_link";
+
+/// `GET /connect/{token}`.
+pub async fn show(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Page, PageError> {
+    let ui = super::require(&s)?;
+    let claims = ui.links.open(&token)?;
+    let account =
+        s.tw.accounts()
+            .get(&claims.connection, &claims.identifier)
+            .await?;
+    if claims.used_by(account.as_ref()) {
+        return Err(LinkError::Used.into());
+    }
+    let spec = spec(&s, &claims.connection)?;
+    let (cookie, set) = csrf::ensure(&ui, &headers, &csrf::CONNECT);
+    let view = FormView {
+        spec,
+        values: prefill(account.as_ref()),
+        oauth_enabled: ui.has_oauth(&claims.connection),
+        error: None,
+        notice: notice(spec, account.as_ref()),
+    };
+    Ok(render(&ui, &claims, &token, &view, &cookie).cookie(set))
+}
+
+/// `POST /connect/{token}`.
+pub async fn submit(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    form: UiForm,
+) -> Result<Response, PageError> {
+    let ui = super::require(&s)?;
+    let claims = ui.links.open(&token)?;
+    let cookie = csrf::check(&ui, &headers, &csrf::CONNECT, form.get("csrf"), &claims.id)?;
+    let lock = ui.attempt_lock(&claims.id);
+    let _one_at_a_time = lock.lock().await;
+    let (conn, ident) = (claims.connection.as_str(), claims.identifier.as_str());
+    let account = s.tw.accounts().get(conn, ident).await?;
+    if claims.used_by(account.as_ref()) {
+        return Err(LinkError::Used.into());
+    }
+    let spec = spec(&s, conn)?;
+    let again = |values: Map<String, Value>, e: ServerError| {
+        let view = FormView {
+            spec,
+            values,
+            oauth_enabled: ui.has_oauth(conn),
+            error: Some(FormError::from_error(&e, &spec.title)),
+            notice: notice(spec, account.as_ref()),
+        };
+        render(&ui, &claims, &token, &view, &cookie)
+            .status(e.http_status())
+            .into_response()
+    };
+    let sub = match Submission::parse(spec, &form) {
+        Ok(sub) => sub,
+        Err(e) => return Ok(again(prefill(account.as_ref()), e)),
+    };
+    if sub.oauth {
+        if !ui.has_oauth(conn) {
+            let e = ServerError::InvalidRequest(format!(
+                "connecting {} with OAuth is not set up on this server; use the other option",
+                spec.title
+            ));
+            return Ok(again(sub.keep, e));
+        }
+        return match s
+            .tw
+            .oauth()
+            .start(conn, ident, &sub.config, &ui.links.callback_url())
+            .await
+        {
+            Ok(req) => Ok(Page::redirect(req.url)
+                .cookie(Some(link_cookie(&ui, &token)))
+                .into_response()),
+            Err(e) => Ok(again(sub.keep, e.into())),
+        };
+    }
+    let credentials = Credentials::from_fields(sub.credentials);
+    match s
+        .tw
+        .accounts()
+        .set_credentials(conn, ident, &sub.config, Some(&sub.scheme), credentials)
+        .await
+    {
+        Ok(record) => {
+            spend(&s, &claims).await;
+            Ok(done(spec, &record).into_response())
+        }
+        Err(e) => Ok(again(sub.keep, e.into())),
+    }
+}
+
+/// Marks the link spent (after a successful save); a `false` means another replica saved with
+/// the same link at the same moment — both saves were verified, so this is only logged.
+pub async fn spend(s: &AppState, claims: &LinkClaims) {
+    match s
+        .tw
+        .store()
+        .spend_token(SPEND_KIND, &claims.id, claims.expires_at)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            connection = %claims.connection,
+            "a magic link was used by two saves at once"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not mark a magic link spent"),
+    }
+}
+
+/// The success page.
+pub fn done(spec: &ConnectorSpec, record: &AccountRecord) -> Page {
+    let config: Vec<Value> = spec
+        .config
+        .iter()
+        .filter_map(|(k, c)| {
+            record
+                .config
+                .get(k)
+                .map(|v| json!({"label": c.title, "value": v.as_str().map_or_else(|| v.to_string(), str::to_string)}))
+        })
+        .collect();
+    let scheme = record
+        .auth_scheme
+        .as_deref()
+        .map(|n| spec.auth.get(n).map_or(n, |s| s.title()))
+        .unwrap_or_default();
+    Page::render(
+        "done",
+        &json!({
+            "title": format!("{} connected", spec.title),
+            "vendor": spec.title,
+            "identifier": record.identifier,
+            "status": record.status.as_str(),
+            "status_message": record.status_message,
+            "config": config,
+            "scheme": scheme,
+        }),
+    )
+}
+
+fn render(ui: &UiState, claims: &LinkClaims, token: &str, view: &FormView<'_>, cookie: &str) -> Page {
+    let ctx = view.context(
+        &claims.identifier,
+        &format!("/connect/{token}"),
+        &csrf::token(ui, cookie, &claims.id),
+        &claims.expires_at,
+    );
+    let targets = if view.oauth_enabled {
+        oauth_targets(view.spec)
+    } else {
+        Vec::new()
+    };
+    Page::render("connect", &ctx)
+        .status(StatusCode::OK)
+        .csp(headers::csp(&targets))
+}
+
+fn link_cookie(ui: &UiState, token: &str) -> String {
+    format!(
+        "{LINK_COOKIE}={token}; Path=/oauth/callback; Max-Age=900; HttpOnly; SameSite=Lax{}",
+        if ui.secure_cookies() { "; Secure" } else { "" }
+    )
+}
+
+fn spec<'a>(s: &'a AppState, connection: &str) -> Result<&'a ConnectorSpec, PageError> {
+    s.tw.connector(connection)
+        .map(|c| &c.spec)
+        .ok_or_else(|| {
+            toolwire_runtime::Error::UnknownConnection {
+                name: connection.into(),
+            }
+            .into()
+        })
+}
+
+/// Where OAuth buttons may lead (through our redirect): the CSP `form-action` sources.
+fn oauth_targets(spec: &ConnectorSpec) -> Vec<String> {
+    spec.auth
+        .values()
+        .filter_map(|s| match s {
+            AuthScheme::Oauth2AuthorizationCode { authorize_url, .. } => Some(
+                headers::oauth_form_target(authorize_url).unwrap_or_else(|| "https:".into()),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
+fn prefill(account: Option<&AccountRecord>) -> Map<String, Value> {
+    account
+        .map(|a| {
+            a.config
+                .iter()
+                .map(|(k, v)| (format!("config.{k}"), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Why the page is shown for an account that already exists.
+fn notice(spec: &ConnectorSpec, account: Option<&AccountRecord>) -> Option<(String, String)> {
+    let a = account?;
+    let why = a.status_message.clone().unwrap_or_default();
+    match a.status {
+        AccountStatus::PendingAuth => None,
+        AccountStatus::Active => Some((
+            "Already connected".into(),
+            "Saving here replaces the credentials in use now.".into(),
+        )),
+        other => Some((
+            format!(
+                "Your {} connection needs new credentials ({})",
+                spec.title,
+                other.as_str()
+            ),
+            why,
+        )),
+    }
+}

@@ -1,0 +1,81 @@
+//! `GET /oauth/callback`: where the vendor sends the browser back. With `state` + `code` it
+//! completes the authorization ([`toolwire_runtime::oauth::OAuth::complete`]: single-use state,
+//! PKCE, live verify) and shows the account; with `error` it says what the vendor refused.
+//! When the flow started from a magic link (its `tw_link` cookie), that link is spent on
+//! success and offered as "try again" on failure.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::connect::{LINK_COOKIE, done, spend};
+use super::{PageError, csrf};
+use crate::error::ServerError;
+use crate::rest::AppState;
+
+/// The callback's query.
+#[derive(Debug, Deserialize)]
+pub struct Callback {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /oauth/callback`.
+pub async fn callback(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<Callback>,
+) -> Result<Response, PageError> {
+    let ui = super::require(&s)?;
+    let link = csrf::read_cookie(&headers, LINK_COOKIE)
+        .and_then(|t| ui.links.open(&t).ok().map(|c| (t, c)));
+    let retry = link.as_ref().map(|(t, _)| format!("/connect/{t}"));
+    let vendor = link
+        .as_ref()
+        .and_then(|(_, c)| s.tw.connector(&c.connection))
+        .map_or_else(|| "The provider".to_string(), |c| c.spec.title.clone());
+    if let Some(err) = q.error {
+        let detail = q
+            .error_description
+            .map(|d| format!(" ({})", d.chars().take(300).collect::<String>()))
+            .unwrap_or_default();
+        let why = if err == "access_denied" {
+            "access was not granted".to_string()
+        } else {
+            err.chars().take(64).collect()
+        };
+        return Err(PageError::from(ServerError::InvalidRequest(format!(
+            "{vendor} did not connect: {why}{detail}. Nothing was saved."
+        )))
+        .retry(retry));
+    }
+    let (Some(state), Some(code)) = (q.state, q.code) else {
+        return Err(PageError::from(ServerError::InvalidRequest(
+            "this page needs the `state` and `code` the provider sends back; start from your link again"
+                .into(),
+        ))
+        .retry(retry));
+    };
+    let record = match s.tw.oauth().complete(&state, &code).await {
+        Ok(r) => r,
+        Err(e) => return Err(PageError::from(e).retry(retry)),
+    };
+    if let Some((_, claims)) = &link
+        && claims.connection == record.connection
+        && claims.identifier == record.identifier
+    {
+        spend(&s, claims).await;
+    }
+    let spec = &s
+        .tw
+        .connector(&record.connection)
+        .ok_or_else(|| toolwire_runtime::Error::UnknownConnection {
+            name: record.connection.clone(),
+        })?
+        .spec;
+    let clear = format!("{LINK_COOKIE}=; Path=/oauth/callback; Max-Age=0; HttpOnly; SameSite=Lax");
+    Ok(done(spec, &record).cookie(Some(clear)).into_response())
+}
