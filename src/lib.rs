@@ -3,7 +3,7 @@
 //! A connector is a YAML spec (`connectors/zendesk.yaml`). From it, toolwire gives Rust apps
 //! typed tools ([`connector!`]) and any agent the same tools at run time, all run by one
 //! engine. This crate is the facade: it re-exports the spec format, the `Tool` contract, the
-//! macro and (once wired) the runtime.
+//! macro and the runtime (vault, accounts, routing, execution).
 //!
 //! ```
 //! toolwire::connector!("connectors/zendesk.yaml");
@@ -23,8 +23,10 @@ pub use toolwire_spec as spec;
 pub use toolwire_spec::{ConnectorSpec, SpecError, Tool, fingerprint};
 
 pub use toolwire_runtime as runtime;
-// runtime re-exports: added by the runtime work
-// pub use toolwire_runtime::*;
+pub use toolwire_runtime::{
+    AccountFilter, AccountRecord, AccountStatus, Credentials, Error, FieldProblem, MasterKey,
+    Result, StatusEvent, Store, ToolOutput, Toolwire, ToolwireBuilder, TypedOutput,
+};
 
 /// What generated code refers to; not a public API.
 #[doc(hidden)]

@@ -30,6 +30,11 @@ pub struct ServeArgs {
     /// retried with backoff.
     #[arg(long, value_name = "URL")]
     pub webhook_url: Option<String>,
+    /// The URL people reach this server at (magic links, OAuth redirect URI
+    /// `{public_url}/oauth/callback`); default `http://<listen address>`. OAuth clients come
+    /// from TOOLWIRE_OAUTH_<CONNECTION>_CLIENT_ID / _CLIENT_SECRET.
+    #[arg(long, env = "TOOLWIRE_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -46,9 +51,15 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         connectors: args.connectors.clone(),
         extra_root_pem,
         resolve_zendesk,
-        link_base: Some(format!("http://{local}")),
+        link_base: Some(
+            args.public_url
+                .clone()
+                .map(|u| u.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| format!("http://{local}")),
+        ),
     };
-    let tw = setup::build(&opts, key).await?;
+    let clients = setup::oauth_clients_from_env();
+    let tw = setup::build_with(&opts, key, &clients).await?;
     if let Some(url) = &args.webhook_url {
         let secret = std::env::var("TOOLWIRE_WEBHOOK_SECRET").unwrap_or_default();
         let config = crate::webhooks::WebhookConfig::new(url, secret.into())?;
@@ -60,12 +71,18 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         tw,
         keys,
         &setup::connectors_dir(args.connectors.as_deref())?,
-    );
+    )
+    .with_ui(setup::ui_state(&opts, &clients)?);
     eprintln!(
         "toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)"
     );
     eprintln!(
         "MCP (streamable HTTP) on http://{local}/mcp  (Bearer <api key> + X-Toolwire-Identifier: <id>); OpenAPI at /openapi.json; metrics at /metrics"
+    );
+    eprintln!(
+        "onboarding UI: magic links from POST /v1/connected_accounts/{{connection}}/{{identifier}}/magic_link; admin page at {}/admin{}",
+        opts.link_base.as_deref().unwrap_or_default(),
+        if clients.is_empty() { String::new() } else { format!("; OAuth for {}", clients.iter().map(|c| c.connection.as_str()).collect::<Vec<_>>().join(", ")) }
     );
     rest::serve(listener, rest::router(state), async {
         let _ = tokio::signal::ctrl_c().await;

@@ -183,6 +183,8 @@ pub async fn delete(
 pub struct ListQuery {
     connection_name: Option<String>,
     status: Option<String>,
+    /// Only accounts on this auth scheme (`api_token`, `oauth2`, ...).
+    auth_scheme: Option<String>,
     page_token: Option<String>,
     limit: Option<u32>,
 }
@@ -208,7 +210,7 @@ pub async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Resu
     let filter = AccountFilter {
         connection: q.connection_name.filter(|c| !c.is_empty()),
         status,
-        ..Default::default()
+        auth_scheme: q.auth_scheme.filter(|a| !a.is_empty()),
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let page =

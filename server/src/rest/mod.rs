@@ -5,7 +5,7 @@
 //! | --- | --- |
 //! | `GET /healthz`, `GET /readyz` | liveness, readiness (store reachable); no auth |
 //! | `POST /v1/connected_accounts` | get-or-create; with `config` + `credentials` also sets them (verified live) |
-//! | `GET /v1/connected_accounts` | list (`connection_name`, `status`, `page_token`, `limit`) |
+//! | `GET /v1/connected_accounts` | list (`connection_name`, `status`, `auth_scheme`, `page_token`, `limit`) |
 //! | `GET/DELETE /v1/connected_accounts/{connection_name}/{identifier}` | one account (never credentials) |
 //! | `PUT /v1/connected_accounts/{connection_name}/{identifier}/credentials` | replace credentials |
 //! | `GET /v1/connected_accounts/{connection_name}/{identifier}/history` | status history |

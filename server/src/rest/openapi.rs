@@ -4,7 +4,10 @@
 //! [`super::router`] is documented and that every documented operation is routed.
 //!
 //! Bodies the handlers build with `json!` are described by the response types here; the
-//! error body is the one every failure has (see [`super::errors`]).
+//! error body is the one every failure has (see [`super::errors`]). Routes served by other
+//! modules (`/mcp` by rmcp, magic links, the HTML pages of the onboarding UI) are described by
+//! annotated stubs here, so those modules stay free of documentation code; the test keeps
+//! the stubs honest.
 
 use axum::Json;
 use serde::Serialize;
@@ -34,9 +37,18 @@ use super::{accounts, execute, health, tools};
         accounts::history,
         tools::list,
         execute::execute,
+        magic_link,
+        oauth_authorize,
         mcp,
         crate::metrics::handler,
         serve,
+        ui::connect_show,
+        ui::connect_submit,
+        ui::oauth_callback,
+        ui::admin,
+        ui::admin_login,
+        ui::admin_logout,
+        ui::stylesheet,
     ),
     components(schemas(ErrorBody, ErrorDetail, AccountStatus)),
     modifiers(&BearerAuth),
@@ -44,7 +56,8 @@ use super::{accounts, execute, health, tools};
         (name = "accounts", description = "Connected accounts: one per (connection, identifier)"),
         (name = "tools", description = "Tool catalog and execution"),
         (name = "mcp", description = "Model Context Protocol over streamable HTTP"),
-        (name = "ops", description = "Health, readiness, metrics, this document")
+        (name = "ops", description = "Health, readiness, metrics, this document"),
+        (name = "ui", description = "Server-rendered onboarding and admin pages (HTML, for browsers)")
     )
 )]
 pub struct ApiDoc;
@@ -77,6 +90,60 @@ pub fn document() -> Value {
     responses((status = 200, description = "This document", body = Object)))]
 pub async fn serve() -> Json<Value> {
     Json(document())
+}
+
+/// `POST .../magic_link` (documented here; served by [`crate::links::rest::magic_link`]).
+#[utoipa::path(post, path = "/v1/connected_accounts/{connection_name}/{identifier}/magic_link",
+    tag = "accounts", security(("api_key" = [])),
+    description = "Mints a signed, expiring, single-use onboarding link (creates the account as \
+        PENDING_AUTH when new). The body is optional.",
+    params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
+        ("identifier" = String, Path, description = "The host app's id for its user or customer")),
+    request_body(content = Option<MagicLinkRequest>),
+    responses((status = 200, description = "The link", body = MagicLink),
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "Unknown connection or UI disabled", body = ErrorBody)))]
+#[allow(dead_code)]
+fn magic_link() {}
+
+/// `POST .../oauth/authorize` (documented here; served by [`crate::links::rest::oauth_authorize`]).
+#[utoipa::path(post, path = "/v1/connected_accounts/{connection_name}/{identifier}/oauth/authorize",
+    tag = "accounts", security(("api_key" = [])),
+    description = "Starts an OAuth authorization code + PKCE flow: the URL to send the user to.",
+    params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk_oauth`"),
+        ("identifier" = String, Path, description = "The host app's id for its user or customer")),
+    request_body(content = AuthorizeRequest),
+    responses((status = 200, description = "Where to send the user", body = Object),
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "Unknown connection", body = ErrorBody)))]
+#[allow(dead_code)]
+fn oauth_authorize() {}
+
+/// `magic_link` body.
+#[derive(Serialize, ToSchema)]
+pub struct MagicLinkRequest {
+    /// Lifetime in seconds (60..=604800; default 1800).
+    pub expires_in_s: Option<i64>,
+}
+
+/// A magic link.
+#[derive(Serialize, ToSchema)]
+pub struct MagicLink {
+    /// `{public_url}/connect/{token}`.
+    pub url: String,
+    /// RFC 3339 expiry.
+    pub expires_at: String,
+}
+
+/// `oauth/authorize` body.
+#[derive(Serialize, ToSchema)]
+pub struct AuthorizeRequest {
+    /// Connector config, e.g. `{"subdomain": "acme"}`.
+    pub config: Map<String, Value>,
+    /// Where the provider sends the user back (default: the UI's `/oauth/callback`).
+    pub redirect_uri: Option<String>,
 }
 
 /// `POST /mcp` (documented here; served by rmcp, see [`crate::mcp::http`]).
@@ -209,4 +276,52 @@ pub struct Health {
     pub status: String,
     /// The store's error code when unavailable.
     pub code: Option<String>,
+}
+
+/// The onboarding UI's pages (documented here; served by [`crate::ui`]).
+mod ui {
+    #![allow(dead_code)]
+
+    /// The "Connect your account" page of a magic link.
+    #[utoipa::path(get, path = "/connect/{token}", tag = "ui",
+        params(("token" = String, Path, description = "The magic-link token")),
+        responses((status = 200, description = "HTML form", content_type = "text/html", body = String),
+            (status = 400, description = "Invalid, expired or used link (HTML)", content_type = "text/html", body = String)))]
+    pub fn connect_show() {}
+
+    /// Submits the form (CSRF-protected); credentials are verified live before saving.
+    #[utoipa::path(post, path = "/connect/{token}", tag = "ui",
+        params(("token" = String, Path, description = "The magic-link token")),
+        request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+        responses((status = 200, description = "Done, or the form again with the error (HTML)", content_type = "text/html", body = String)))]
+    pub fn connect_submit() {}
+
+    /// The OAuth redirect target.
+    #[utoipa::path(get, path = "/oauth/callback", tag = "ui",
+        params(("code" = Option<String>, Query, description = "Authorization code"),
+            ("state" = Option<String>, Query, description = "The state issued with the authorization")),
+        responses((status = 200, description = "Result page (HTML)", content_type = "text/html", body = String)))]
+    pub fn oauth_callback() {}
+
+    /// The admin page: accounts by status (never secrets); needs an admin session.
+    #[utoipa::path(get, path = "/admin", tag = "ui",
+        responses((status = 200, description = "HTML", content_type = "text/html", body = String)))]
+    pub fn admin() {}
+
+    /// Admin login with the API key (sets a session cookie).
+    #[utoipa::path(post, path = "/admin/login", tag = "ui",
+        request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+        responses((status = 303, description = "Redirect to /admin"),
+            (status = 200, description = "The login form with an error (HTML)", content_type = "text/html", body = String)))]
+    pub fn admin_login() {}
+
+    /// Admin logout.
+    #[utoipa::path(post, path = "/admin/logout", tag = "ui",
+        responses((status = 303, description = "Redirect to /admin")))]
+    pub fn admin_logout() {}
+
+    /// The UI's stylesheet.
+    #[utoipa::path(get, path = "/ui/style.css", tag = "ui",
+        responses((status = 200, description = "CSS", content_type = "text/css", body = String)))]
+    pub fn stylesheet() {}
 }
