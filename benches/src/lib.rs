@@ -77,7 +77,12 @@ pub fn process_cpu() -> Duration {
     // Fields after the `(comm)`: state is field 3; utime 14, stime 15 (1-based).
     let rest = stat.rsplit(')').next().unwrap_or_default();
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     // rest starts at field 3, so field k is index k - 3.
     let total = ticks(14 - 3) + ticks(15 - 3);
     Duration::from_millis(total * 1000 / clock_ticks())

@@ -152,7 +152,7 @@ impl Toolwire {
             .ok_or_else(|| Error::UnknownConnection {
                 name: T::CONNECTOR.into(),
             })?;
-        if connector.fingerprint != toolwire_spec::fingerprint(T::SPEC_SOURCE) {
+        if connector.fingerprint != T::SPEC_FINGERPRINT {
             return Err(Error::SpecMismatch {
                 connector: T::CONNECTOR.into(),
                 tool: T::NAME.into(),

@@ -49,7 +49,9 @@ pub enum ServerError {
     #[error("{0}")]
     NotFound(String),
     /// An MCP-over-HTTP request without the `X-Toolwire-Identifier` header.
-    #[error("send `X-Toolwire-Identifier: <identifier>` (1 to 256 bytes) naming the account the tools act for")]
+    #[error(
+        "send `X-Toolwire-Identifier: <identifier>` (1 to 256 bytes) naming the account the tools act for"
+    )]
     MissingIdentifier,
     /// Tool-schema generation failed.
     #[error("{0}")]
@@ -144,6 +146,7 @@ fn code_status(code: &str) -> StatusCode {
         "INVALID_INPUT" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "INVALID_PAGE_TOKEN" => {
             StatusCode::BAD_REQUEST
         }
+        "OAUTH_STATE_INVALID" | "OAUTH_FAILED" => StatusCode::BAD_REQUEST,
         "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "ACCOUNT_NOT_FOUND" | "NOT_FOUND" => {
             StatusCode::NOT_FOUND
         }

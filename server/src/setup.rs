@@ -81,7 +81,9 @@ pub struct OAuthClientConfig {
 pub fn oauth_clients_from_env() -> Vec<OAuthClientConfig> {
     let mut out: Vec<OAuthClientConfig> = std::env::vars()
         .filter_map(|(k, id)| {
-            let conn = k.strip_prefix("TOOLWIRE_OAUTH_")?.strip_suffix("_CLIENT_ID")?;
+            let conn = k
+                .strip_prefix("TOOLWIRE_OAUTH_")?
+                .strip_suffix("_CLIENT_ID")?;
             let secret = std::env::var(format!("TOOLWIRE_OAUTH_{conn}_CLIENT_SECRET")).ok()?;
             (!id.trim().is_empty()).then(|| OAuthClientConfig {
                 connection: conn.to_ascii_lowercase(),
@@ -96,7 +98,10 @@ pub fn oauth_clients_from_env() -> Vec<OAuthClientConfig> {
 
 /// The onboarding UI's state for a server built from `opts` (same link secret as the
 /// reconnect links), with OAuth buttons for `clients`' connections.
-pub fn ui_state(opts: &RuntimeOptions, clients: &[OAuthClientConfig]) -> Result<crate::ui::UiState> {
+pub fn ui_state(
+    opts: &RuntimeOptions,
+    clients: &[OAuthClientConfig],
+) -> Result<crate::ui::UiState> {
     let base = opts
         .link_base
         .as_deref()

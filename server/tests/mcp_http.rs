@@ -22,7 +22,10 @@ async fn rpc(h: &Harness, identifier: Option<&str>, body: Value) -> (u16, Value)
     let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
     let text = resp.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(json!({"raw": text})))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(json!({"raw": text})),
+    )
 }
 
 fn call(id: u64, name: &str, args: Value) -> Value {
@@ -52,12 +55,19 @@ async fn auth_is_required_and_identifier_comes_from_the_header() {
     assert_eq!(resp.status().as_u16(), 401);
 
     let (status, body) = rpc(&h, None, init.clone()).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("MISSING_IDENTIFIER")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("MISSING_IDENTIFIER")),
+        "{body}"
+    );
 
     let (status, body) = rpc(&h, Some("acme"), init).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"]["serverInfo"]["name"], "toolwire");
-    assert!(body["result"]["capabilities"]["tools"].is_object(), "{body}");
+    assert!(
+        body["result"]["capabilities"]["tools"].is_object(),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -65,38 +75,77 @@ async fn lists_tools_and_calls_them_for_the_header_identifier() {
     let h = Harness::start().await;
     assert_eq!(h.connect("acme").await.0, 200);
 
-    let (status, body) = rpc(&h, Some("acme"), json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).await;
+    let (status, body) = rpc(
+        &h,
+        Some("acme"),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let tools = body["result"]["tools"].as_array().expect("tools");
     assert_eq!(tools.len(), 14, "{body}");
     for t in tools {
         assert!(t["name"].is_string() && t["description"].is_string(), "{t}");
         assert_eq!(t["inputSchema"]["type"], "object", "{t}");
-        assert!(t["outputSchema"].is_object(), "outputSchema on {}", t["name"]);
+        assert!(
+            t["outputSchema"].is_object(),
+            "outputSchema on {}",
+            t["name"]
+        );
         assert!(t["annotations"].is_object(), "annotations on {}", t["name"]);
     }
-    let get = tools.iter().find(|t| t["name"] == "zendesk_ticket_get").unwrap();
+    let get = tools
+        .iter()
+        .find(|t| t["name"] == "zendesk_ticket_get")
+        .unwrap();
     assert_eq!(get["annotations"]["readOnlyHint"], true);
 
-    let (status, body) = rpc(&h, Some("acme"), call(3, "zendesk_ticket_get", json!({"ticket_id": 1}))).await;
+    let (status, body) = rpc(
+        &h,
+        Some("acme"),
+        call(3, "zendesk_ticket_get", json!({"ticket_id": 1})),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"]["isError"], false, "{body}");
-    assert_eq!(body["result"]["structuredContent"]["ticket"]["id"], 1, "{body}");
+    assert_eq!(
+        body["result"]["structuredContent"]["ticket"]["id"], 1,
+        "{body}"
+    );
 
-    let (_, body) = rpc(&h, Some("acme"), call(4, "zendesk_ticket_get", json!({"ticket_id": "one"}))).await;
+    let (_, body) = rpc(
+        &h,
+        Some("acme"),
+        call(4, "zendesk_ticket_get", json!({"ticket_id": "one"})),
+    )
+    .await;
     assert_eq!(body["result"]["isError"], true, "{body}");
     let text = body["result"]["content"][0]["text"].as_str().unwrap();
-    assert!(text.starts_with("INVALID_INPUT") && text.contains("ticket_id"), "{text}");
+    assert!(
+        text.starts_with("INVALID_INPUT") && text.contains("ticket_id"),
+        "{text}"
+    );
 
     // Another identifier, same key: the header decides whose account is used.
-    let (_, body) = rpc(&h, Some("nobody"), call(5, "zendesk_ticket_get", json!({"ticket_id": 1}))).await;
+    let (_, body) = rpc(
+        &h,
+        Some("nobody"),
+        call(5, "zendesk_ticket_get", json!({"ticket_id": 1})),
+    )
+    .await;
     assert_eq!(body["result"]["isError"], true, "{body}");
     let text = body["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("ACCOUNT_NOT_FOUND"), "{text}");
 
     // An unknown tool is a protocol error, not a call.
     let (_, body) = rpc(&h, Some("acme"), call(6, "zendesk_nope", json!({}))).await;
-    assert!(body["error"]["message"].as_str().unwrap_or("").contains("zendesk_nope"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("zendesk_nope"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -109,5 +158,8 @@ async fn revoked_account_is_an_is_error_result_with_the_reconnect_link() {
     assert_eq!(body["result"]["isError"], true, "{body}");
     let text = body["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.starts_with("ACCOUNT_REVOKED"), "{text}");
-    assert!(text.contains(&h.base), "reconnect link to this server in: {text}");
+    assert!(
+        text.contains(&h.base),
+        "reconnect link to this server in: {text}"
+    );
 }

@@ -18,12 +18,19 @@ pub trait Tool: Serialize {
     const NAME: &'static str;
     /// The spec source the type was generated from.
     const SPEC_SOURCE: &'static str;
+    /// [`fingerprint`] of [`SPEC_SOURCE`](Self::SPEC_SOURCE), computed at compile time.
+    const SPEC_FINGERPRINT: u64 = fingerprint(Self::SPEC_SOURCE);
 }
 
 /// A stable fingerprint of a spec's source text (FNV-1a 64), used to detect drift between
 /// generated code and the spec loaded at run time.
-pub fn fingerprint(source: &str) -> u64 {
-    source.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+pub const fn fingerprint(source: &str) -> u64 {
+    let bytes = source.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash = (hash ^ bytes[i] as u64).wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
 }

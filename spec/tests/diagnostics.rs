@@ -69,7 +69,11 @@ fn duplicate_keys_are_errors() {
 
 #[test]
 fn a_comma_in_an_unquoted_flow_description_is_caught() {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../connectors/zendesk.yaml")).unwrap();
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../connectors/zendesk.yaml"
+    ))
+    .unwrap();
     let broken = source.replacen(
         "description: \"Tags to add, keeping the others.\"",
         "description: Tags to add, keeping the others.",
@@ -78,6 +82,9 @@ fn a_comma_in_an_unquoted_flow_description_is_caught() {
     assert_ne!(source, broken, "fixture text present");
     let err = toolwire_spec::load_str("z.yaml", &broken).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("`keeping the others.` is not a JSON Schema keyword"), "{text}");
+    assert!(
+        text.contains("`keeping the others.` is not a JSON Schema keyword"),
+        "{text}"
+    );
     assert!(text.contains("quote the description"), "{text}");
 }

@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use serde_json::json;
 use toolwire_benches::arg;
-use toolwire_runtime::vault::{Aad, Credentials, MasterKey, Vault};
 use toolwire_runtime::Store;
+use toolwire_runtime::vault::{Aad, Credentials, MasterKey, Vault};
 
 const HEADER: usize = 5;
 const NONCE: usize = 12;

@@ -241,7 +241,10 @@ async fn main() {
         .buffer_unordered(concurrency)
         .collect::<Vec<_>>()
         .await;
-    println!("concurrent warm-up over all tenants: {:.1}s", warm.elapsed().as_secs_f64());
+    println!(
+        "concurrent warm-up over all tenants: {:.1}s",
+        warm.elapsed().as_secs_f64()
+    );
     let mut rates = [Vec::new(), Vec::new()];
     let mut cpu_per_call = [Vec::new(), Vec::new()];
     for p in 0..phases * 2 {

@@ -46,10 +46,16 @@ async fn connect_one(store: &Store, vault: &Vault, i: usize) -> Duration {
         .clone();
     let creds = Credentials::from_fields([
         ("email", format!("agent{i}@example.com")),
-        ("api_token", format!("token-{i:07}-0123456789abcdef0123456789")),
+        (
+            "api_token",
+            format!("token-{i:07}-0123456789abcdef0123456789"),
+        ),
     ]);
     let sealed = vault
-        .seal(&Aad::new("zendesk", &identifier, account.id, &config), &creds)
+        .seal(
+            &Aad::new("zendesk", &identifier, account.id, &config),
+            &creds,
+        )
         .unwrap();
     store
         .store_credentials(
@@ -75,8 +81,8 @@ async fn main() {
     let new: usize = arg("new", 1000);
     let pg_url = std::env::var("TOOLWIRE_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let dir = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into()))
-        .unwrap();
+    let dir =
+        tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
     let path = dir.path().join("scale.db");
     let schema = format!("bench_scale_{}", uuid::Uuid::new_v4().simple());
 
@@ -99,11 +105,10 @@ async fn main() {
                 .await
                 .unwrap();
             conn.close().await.unwrap();
-            Store::postgres_with_options(
-                PgConnectOptions::from_str(&pg_url)
-                    .unwrap()
-                    .options([("search_path", schema.as_str()), ("synchronous_commit", "off")]),
-            )
+            Store::postgres_with_options(PgConnectOptions::from_str(&pg_url).unwrap().options([
+                ("search_path", schema.as_str()),
+                ("synchronous_commit", "off"),
+            ]))
             .await
             .unwrap()
         }
@@ -161,7 +166,10 @@ async fn main() {
         s.push(start.elapsed());
         assert!(!created && a.status == AccountStatus::Active);
     }
-    println!("[{backend}] get_or_create (existing, {accounts} accounts): {}", summarize(&mut s));
+    println!(
+        "[{backend}] get_or_create (existing, {accounts} accounts): {}",
+        summarize(&mut s)
+    );
 
     let mut s = Vec::with_capacity(new);
     for i in accounts..accounts + new {
@@ -173,7 +181,10 @@ async fn main() {
         s.push(start.elapsed());
         assert!(created);
     }
-    println!("[{backend}] get_or_create (new, durable): {}", summarize(&mut s));
+    println!(
+        "[{backend}] get_or_create (new, durable): {}",
+        summarize(&mut s)
+    );
 
     let mut s = Vec::with_capacity(samples);
     for _ in 0..samples {
@@ -194,7 +205,11 @@ async fn main() {
     println!("[{backend}] lookup + decrypt: {}", summarize(&mut s));
 
     let mut s = Vec::with_capacity(samples);
-    let a = store.get_account("zendesk", &ident(0)).await.unwrap().unwrap();
+    let a = store
+        .get_account("zendesk", &ident(0))
+        .await
+        .unwrap()
+        .unwrap();
     for _ in 0..samples {
         let start = Instant::now();
         let c = vault.unseal_account(&a).unwrap();
@@ -210,7 +225,10 @@ async fn main() {
             .filter_map(|e| e.ok()?.metadata().ok())
             .map(|m| m.len())
             .sum();
-        println!("[{backend}] database files: {:.1} MiB", size as f64 / 1048576.0);
+        println!(
+            "[{backend}] database files: {:.1} MiB",
+            size as f64 / 1048576.0
+        );
     } else {
         let mut conn = PgConnection::connect(&pg_url).await.unwrap();
         sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))

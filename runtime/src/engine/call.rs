@@ -90,7 +90,8 @@ impl Engine {
             },
             latency_ms: started.elapsed().as_millis() as u64,
             at: crate::store::now(),
-        });
+        })
+        .await;
         result.map(|(_, out)| out).map_err(|(_, e)| e)
     }
 
@@ -381,8 +382,8 @@ impl Engine {
         Ok(updated)
     }
 
-    fn audit(&self, record: ExecutionRecord) {
-        self.ledger.record(record);
+    async fn audit(&self, record: ExecutionRecord) {
+        self.ledger.record(record).await;
     }
 }
 

@@ -10,6 +10,8 @@ use uuid::Uuid;
 use crate::store::{ExecutionRecord, Store};
 
 const BATCH: usize = 512;
+/// Queued rows before callers wait for the writer (bounds memory if the store falls behind).
+const CAPACITY: usize = 65_536;
 
 enum Entry {
     Execution(ExecutionRecord),
@@ -19,20 +21,21 @@ enum Entry {
 /// Handle to the background writer.
 #[derive(Debug, Clone)]
 pub(crate) struct Ledger {
-    tx: mpsc::UnboundedSender<Entry>,
+    tx: mpsc::Sender<Entry>,
 }
 
 impl Ledger {
     /// Starts the writer on the current tokio runtime.
     pub fn start(store: Store) -> Self {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = mpsc::channel(CAPACITY);
         tokio::spawn(run(store, rx));
         Ledger { tx }
     }
 
-    /// Queues one execution (and the account's last use, when it has one).
-    pub fn record(&self, record: ExecutionRecord) {
-        if self.tx.send(Entry::Execution(record)).is_err() {
+    /// Queues one execution (and the account's last use, when it has one); waits only when the
+    /// queue is full.
+    pub async fn record(&self, record: ExecutionRecord) {
+        if self.tx.send(Entry::Execution(record)).await.is_err() {
             tracing::warn!("usage ledger stopped; an audit row was not written");
         }
     }
@@ -40,13 +43,13 @@ impl Ledger {
     /// Waits until everything queued so far is written.
     pub async fn flush(&self) {
         let (done, wait) = oneshot::channel();
-        if self.tx.send(Entry::Flush(done)).is_ok() {
+        if self.tx.send(Entry::Flush(done)).await.is_ok() {
             let _ = wait.await;
         }
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<Entry>) {
+async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
     let mut buffer = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut buffer, BATCH).await > 0 {
         let mut executions = Vec::with_capacity(buffer.len());

@@ -205,7 +205,7 @@ impl Call<'_> {
 
 pub(crate) fn output(
     tool: &ToolSpec,
-    body: Value,
+    mut body: Value,
     input: &Value,
     execution_id: Uuid,
 ) -> ToolOutput {
@@ -235,7 +235,7 @@ pub(crate) fn output(
         }
     };
     let data = match &tool.response.select {
-        Some(sel) => sel.apply(&body),
+        Some(sel) => sel.take_from(&mut body),
         None => body,
     };
     ToolOutput {

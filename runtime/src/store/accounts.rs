@@ -17,12 +17,16 @@ pub const MAX_PAGE_SIZE: u32 = 1000;
 impl Store {
     /// Returns the account for `(connection, identifier)`, creating it as `PENDING_AUTH` if it
     /// does not exist, and whether this call created it. Safe under any concurrency: exactly one
-    /// row ever exists per pair (`INSERT .. ON CONFLICT DO NOTHING`, then `SELECT`).
+    /// row ever exists per pair (`INSERT .. ON CONFLICT DO NOTHING`, then `SELECT`). An existing
+    /// account is found with one read, without a write transaction.
     pub async fn get_or_create_account(
         &self,
         connection: &str,
         identifier: &str,
     ) -> Result<(AccountRecord, bool), StoreError> {
+        if let Some(existing) = self.get_account(connection, identifier).await? {
+            return Ok((existing, false));
+        }
         let id = Uuid::now_v7();
         let at = Ts::new(now());
         let status = AccountStatus::PendingAuth.as_str();

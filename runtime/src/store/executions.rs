@@ -55,7 +55,7 @@ impl Store {
 }
 
 impl Store {
-    /// Writes a batch of audit rows and last-use times in one transaction (the engine's
+    /// Writes a batch of audit rows (multi-row inserts) and last-use times in one transaction (the engine's
     /// background ledger calls this, so tool calls never wait for these writes).
     pub async fn record_usage(
         &self,
@@ -64,25 +64,24 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for record in executions {
-                let latency = i64::try_from(record.latency_ms).unwrap_or(i64::MAX);
-                sqlx::query(
+            for chunk in executions.chunks(500) {
+                let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO executions (execution_id, account_id, connection, identifier, tool, \
-                     outcome, error_code, http_status, latency_ms, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(record.execution_id)
-                .bind(record.account_id)
-                .bind(record.connection.as_str())
-                .bind(record.identifier.as_str())
-                .bind(record.tool.as_str())
-                .bind(record.outcome.as_str())
-                .bind(record.error_code.as_deref())
-                .bind(record.http_status.map(i64::from))
-                .bind(latency)
-                .bind(Ts::new(record.at))
-                .execute(&mut *tx)
-                .await?;
+                     outcome, error_code, http_status, latency_ms, at) ",
+                );
+                insert.push_values(chunk, |mut row, record| {
+                    row.push_bind(record.execution_id)
+                        .push_bind(record.account_id)
+                        .push_bind(record.connection.as_str())
+                        .push_bind(record.identifier.as_str())
+                        .push_bind(record.tool.as_str())
+                        .push_bind(record.outcome.as_str())
+                        .push_bind(record.error_code.as_deref())
+                        .push_bind(record.http_status.map(i64::from))
+                        .push_bind(i64::try_from(record.latency_ms).unwrap_or(i64::MAX))
+                        .push_bind(Ts::new(record.at));
+                });
+                insert.build().execute(&mut *tx).await?;
             }
             for (id, at) in last_used {
                 sqlx::query(

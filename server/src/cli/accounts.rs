@@ -174,7 +174,11 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
             identifier,
             out,
         } => {
-            let a = require(accounts.get(&connection, &identifier).await?, &connection, &identifier)?;
+            let a = require(
+                accounts.get(&connection, &identifier).await?,
+                &connection,
+                &identifier,
+            )?;
             let history = accounts.history(&connection, &identifier).await?;
             let executions = tw.store().list_executions(Some(a.id), 10).await?;
             if out.json {
@@ -223,7 +227,13 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
                 Some(c) => {
                     let config = parse_config(&creds.config)?;
                     accounts
-                        .set_credentials(&connection, &identifier, &config, creds.auth_scheme.as_deref(), c)
+                        .set_credentials(
+                            &connection,
+                            &identifier,
+                            &config,
+                            creds.auth_scheme.as_deref(),
+                            c,
+                        )
                         .await?
                 }
                 None if !creds.config.is_empty() => {
@@ -241,7 +251,11 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
             creds,
             out,
         } => {
-            let current = require(accounts.get(&connection, &identifier).await?, &connection, &identifier)?;
+            let current = require(
+                accounts.get(&connection, &identifier).await?,
+                &connection,
+                &identifier,
+            )?;
             let Some(c) = read_credentials(&creds)? else {
                 return Err(ServerError::Usage(
                     "recredential needs --credentials-file FILE (or - for stdin)".into(),
@@ -253,7 +267,13 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
                 parse_config(&creds.config)?
             };
             let record = accounts
-                .set_credentials(&connection, &identifier, &config, creds.auth_scheme.as_deref(), c)
+                .set_credentials(
+                    &connection,
+                    &identifier,
+                    &config,
+                    creds.auth_scheme.as_deref(),
+                    c,
+                )
                 .await?;
             show(&record, out.json);
         }
@@ -266,7 +286,12 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
                 return Err(not_found(&connection, &identifier));
             }
             if out.json {
-                println!("{}", pretty(&json!({"deleted": true, "connection_name": connection, "identifier": identifier})));
+                println!(
+                    "{}",
+                    pretty(
+                        &json!({"deleted": true, "connection_name": connection, "identifier": identifier})
+                    )
+                );
             } else {
                 println!("deleted {connection}/{identifier} and its credentials");
             }
@@ -288,9 +313,16 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
             }
             accounts.get_or_create(&connection, &identifier).await?;
             let signer = crate::links::LinkSigner::load(&store.data_dir, &public_url)?;
-            let link = signer.mint(&connection, &identifier, chrono::Duration::seconds(expires_in_s));
+            let link = signer.mint(
+                &connection,
+                &identifier,
+                chrono::Duration::seconds(expires_in_s),
+            );
             if out.json {
-                println!("{}", pretty(&json!({"url": link.url, "expires_at": link.expires_at})));
+                println!(
+                    "{}",
+                    pretty(&json!({"url": link.url, "expires_at": link.expires_at}))
+                );
             } else {
                 println!("{}", link.url);
                 eprintln!("expires at {}; single use", link.expires_at.to_rfc3339());
@@ -301,10 +333,12 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
 }
 
 fn parse_status(s: &str) -> Result<AccountStatus> {
-    s.to_ascii_uppercase().parse::<AccountStatus>().map_err(|_| {
-        let all: Vec<&str> = AccountStatus::ALL.iter().map(|s| s.as_str()).collect();
-        ServerError::Usage(format!("--status must be one of {}", all.join(", ")))
-    })
+    s.to_ascii_uppercase()
+        .parse::<AccountStatus>()
+        .map_err(|_| {
+            let all: Vec<&str> = AccountStatus::ALL.iter().map(|s| s.as_str()).collect();
+            ServerError::Usage(format!("--status must be one of {}", all.join(", ")))
+        })
 }
 
 fn parse_config(pairs: &[String]) -> Result<Map<String, Value>> {
@@ -335,7 +369,8 @@ fn read_credentials(args: &CredentialArgs) -> Result<Option<Credentials>> {
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(fields)) => Ok(Some(Credentials::new(fields))),
         _ => Err(ServerError::Usage(
-            "credentials must be a JSON object, e.g. {\"email\": \"...\", \"api_token\": \"...\"}".into(),
+            "credentials must be a JSON object, e.g. {\"email\": \"...\", \"api_token\": \"...\"}"
+                .into(),
         )),
     }
 }
@@ -372,13 +407,25 @@ fn print_account(a: &AccountRecord) {
         ("connection", a.connection.clone()),
         ("identifier", a.identifier.clone()),
         ("status", a.status.as_str().to_string()),
-        ("reason", a.status_reason.clone().unwrap_or_else(|| "-".into())),
-        ("message", a.status_message.clone().unwrap_or_else(|| "-".into())),
-        ("auth scheme", a.auth_scheme.clone().unwrap_or_else(|| "-".into())),
+        (
+            "reason",
+            a.status_reason.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "message",
+            a.status_message.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "auth scheme",
+            a.auth_scheme.clone().unwrap_or_else(|| "-".into()),
+        ),
         ("config", Value::Object(a.config.clone()).to_string()),
         ("created", a.created_at.to_rfc3339()),
         ("updated", a.updated_at.to_rfc3339()),
-        ("last used", a.last_used_at.map_or("-".into(), |t| t.to_rfc3339())),
+        (
+            "last used",
+            a.last_used_at.map_or("-".into(), |t| t.to_rfc3339()),
+        ),
     ];
     for (k, v) in rows {
         println!("{k:<12} {v}");

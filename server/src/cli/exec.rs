@@ -56,6 +56,9 @@ pub async fn run(args: ExecArgs) -> Result<()> {
     if let Some(c) = out.next_cursor {
         body["next_cursor"] = json!(c);
     }
-    println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&body).unwrap_or_default()
+    );
     Ok(())
 }

@@ -82,7 +82,18 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     eprintln!(
         "onboarding UI: magic links from POST /v1/connected_accounts/{{connection}}/{{identifier}}/magic_link; admin page at {}/admin{}",
         opts.link_base.as_deref().unwrap_or_default(),
-        if clients.is_empty() { String::new() } else { format!("; OAuth for {}", clients.iter().map(|c| c.connection.as_str()).collect::<Vec<_>>().join(", ")) }
+        if clients.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; OAuth for {}",
+                clients
+                    .iter()
+                    .map(|c| c.connection.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
     );
     rest::serve(listener, rest::router(state), async {
         let _ = tokio::signal::ctrl_c().await;

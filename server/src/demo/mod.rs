@@ -1,7 +1,9 @@
 //! `toolwire demo`: the README's first command. Starts the Zendesk simulator in-process, a
-//! local vault, connects two customers, plays the support-assistant story ([`story`]) and then
-//! (unless `--once`) serves the REST API on localhost.
+//! local vault, connects two customers (one with an API token, one with OAuth), plays the
+//! support-assistant story ([`story`]) and then (unless `--once`) serves the REST API and the
+//! onboarding UI on localhost, printing a magic link for a new customer.
 
+mod oauth;
 mod print;
 mod story;
 
@@ -68,8 +70,19 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         link_base: Some(link_base.clone()),
     };
     let key = setup::master_key(&args.data_dir)?;
-    let tw = setup::build(&opts, key).await?;
-    story::play(&tw, &sim).await?;
+    // The sim's global demo OAuth client (same on every tenant) for the `zendesk` connection.
+    let demo_client = sim
+        .tenant("acme")?
+        .oauth_client("toolwire_demo")
+        .cloned()
+        .ok_or_else(|| ServerError::Demo("the simulator has no demo OAuth client".into()))?;
+    let clients = [setup::OAuthClientConfig {
+        connection: "zendesk".into(),
+        client_id: demo_client.identifier,
+        client_secret: demo_client.secret.into(),
+    }];
+    let tw = setup::build_with(&opts, key, &clients).await?;
+    story::play(&tw, &sim, &format!("{link_base}/oauth/callback")).await?;
     let Some(listener) = listener else {
         sim.shutdown().await;
         return Ok(());
@@ -79,7 +92,25 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         tw,
         ApiKeys::default().with_key(&api_key),
         &setup::connectors_dir(args.connectors.as_deref())?,
-    );
+    )
+    .with_ui(setup::ui_state(&opts, &clients)?);
+    print::header("Onboarding: a new customer gets a magic link (signed, single use, 30 min)");
+    state
+        .tw
+        .accounts()
+        .get_or_create("zendesk", "new_customer")
+        .await?;
+    if let Some(ui) = &state.ui {
+        let link = ui
+            .links
+            .mint("zendesk", "new_customer", crate::links::DEFAULT_TTL);
+        println!("  open {}", link.url);
+        println!(
+            "  (simulator accounts: subdomain globex, an agent's email and API token from `curl -sk https://{}/__sim/tenants/globex`)",
+            sim.addr()
+        );
+    }
+    println!("  admin page: {link_base}/admin (sign in with the API key)");
     print::header(&format!("REST API on {link_base} (Ctrl-C stops)"));
     let auth = if std::env::var("TOOLWIRE_API_KEY").is_ok_and(|k| !k.trim().is_empty()) {
         "-H \"Authorization: Bearer $TOOLWIRE_API_KEY\"".to_string()

@@ -1,5 +1,5 @@
 //! The support-assistant story, played through the runtime exactly as an agent would call it:
-//! connect two customers, triage urgent tickets (search, summarise, internal SLA note, tag,
+//! connect two customers (acme with an API token, globex with OAuth), triage urgent tickets (search, summarise, internal SLA note, tag,
 //! public reply), then a rotated token is detected (REVOKED, with a re-credential link) and
 //! fixed (new credentials → ACTIVE).
 
@@ -15,13 +15,14 @@ const URGENT: &str = "status:open priority:urgent assignee:me";
 /// Tickets the assistant works on (the story stays short).
 const MAX_TICKETS: usize = 3;
 
-/// Plays the whole story; fails if a step does not behave as described.
-pub async fn play(tw: &Toolwire, sim: &Sim) -> Result<()> {
+/// Plays the whole story; fails if a step does not behave as described. OAuth redirects go
+/// to `redirect_uri`.
+pub async fn play(tw: &Toolwire, sim: &Sim, redirect_uri: &str) -> Result<()> {
     header(
         "Two customers connect their Zendesk (credentials verified live, then sealed in the vault)",
     );
     let acme = connect(tw, &sim.tenant("acme")?).await?;
-    connect(tw, &sim.tenant("globex")?).await?;
+    super::oauth::connect(tw, sim, "globex", redirect_uri).await?;
 
     header("The support assistant works acme's urgent queue");
     let ids = triage(tw, "acme").await?;

@@ -121,7 +121,10 @@ impl LinkSigner {
 
     /// HMAC-SHA256 under `purpose` of the length-prefixed `parts`.
     pub fn mac(&self, purpose: &str, parts: &[&[u8]]) -> [u8; 32] {
-        self.mac_state(purpose, parts).finalize().into_bytes().into()
+        self.mac_state(purpose, parts)
+            .finalize()
+            .into_bytes()
+            .into()
     }
 
     /// Whether `tag` is the MAC of `parts` under `purpose` (constant time).

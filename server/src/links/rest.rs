@@ -86,7 +86,10 @@ pub async fn oauth_authorize(
             "redirect_uri must be an http(s) URL without a fragment".into(),
         ));
     }
-    let started = s.tw.oauth().start(&conn, &ident, &req.config, &redirect).await?;
+    let started =
+        s.tw.oauth()
+            .start(&conn, &ident, &req.config, &redirect)
+            .await?;
     Ok(Json(started))
 }
 

@@ -102,7 +102,10 @@ pub(super) fn open(
         return Err(LinkError::Invalid);
     }
     let p: Payload = serde_json::from_slice(&body).map_err(|_| LinkError::Invalid)?;
-    let issued_at = Utc.timestamp_micros(p.iat).single().ok_or(LinkError::Invalid)?;
+    let issued_at = Utc
+        .timestamp_micros(p.iat)
+        .single()
+        .ok_or(LinkError::Invalid)?;
     let expires_at = Utc
         .timestamp_opt(p.exp, 0)
         .single()
@@ -133,7 +136,10 @@ mod tests {
         let link = s.mint("zendesk", "user 1/é", Duration::minutes(30));
         assert!(link.url.starts_with("http://127.0.0.1:1/connect/"));
         let c = s.open(&link.token).unwrap();
-        assert_eq!((c.connection.as_str(), c.identifier.as_str()), ("zendesk", "user 1/é"));
+        assert_eq!(
+            (c.connection.as_str(), c.identifier.as_str()),
+            ("zendesk", "user 1/é")
+        );
         assert_eq!(c.id.len(), 64);
     }
 

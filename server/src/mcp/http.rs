@@ -59,7 +59,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 NeverSessionManager::default().into(),
                 config,
             );
-            Router::new().route_service("/mcp", service).route_layer(auth)
+            Router::new()
+                .route_service("/mcp", service)
+                .route_layer(auth)
         }
         Err(e) => {
             let message = e.to_string();

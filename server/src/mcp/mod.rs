@@ -34,11 +34,7 @@ pub struct McpServer {
 impl McpServer {
     /// A server acting for `identifier`, with the tools of every spec in `connectors_dir`
     /// that the runtime loaded.
-    pub fn new(
-        tw: Toolwire,
-        identifier: impl Into<String>,
-        connectors_dir: &Path,
-    ) -> Result<Self> {
+    pub fn new(tw: Toolwire, identifier: impl Into<String>, connectors_dir: &Path) -> Result<Self> {
         let files = tools::spec_files(connectors_dir)?;
         let tools = tools::load(&tw, files.iter().map(|p| p.as_path()))?;
         Ok(McpServer {
@@ -50,7 +46,10 @@ impl McpServer {
 
     /// A server whose identifier comes with each request (streamable HTTP), with the tools of
     /// the given spec files.
-    pub fn per_request<'a>(tw: Toolwire, spec_files: impl Iterator<Item = &'a Path>) -> Result<Self> {
+    pub fn per_request<'a>(
+        tw: Toolwire,
+        spec_files: impl Iterator<Item = &'a Path>,
+    ) -> Result<Self> {
         let tools = tools::load(&tw, spec_files)?;
         Ok(McpServer {
             tw,
@@ -71,7 +70,8 @@ impl McpServer {
         arguments: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
         let identifier = self.identifier.clone().unwrap_or_default();
-        self.call_as(&identifier, "mcp_stdio", name, arguments).await
+        self.call_as(&identifier, "mcp_stdio", name, arguments)
+            .await
     }
 
     /// Runs one tool for `identifier`; failures become `isError` results
@@ -125,7 +125,10 @@ impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let who = match &self.identifier {
             Some(id) => format!("the connected SaaS account of `{id}`"),
-            None => "the connected SaaS account of the identifier this connection was authenticated for".into(),
+            None => {
+                "the connected SaaS account of the identifier this connection was authenticated for"
+                    .into()
+            }
         };
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("toolwire", env!("CARGO_PKG_VERSION")))

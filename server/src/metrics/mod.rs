@@ -20,7 +20,9 @@ use std::time::Instant;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use prometheus::{Encoder as _, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    Encoder as _, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+};
 use toolwire_runtime::{ToolOutput, Toolwire};
 
 use crate::error::ServerError;
@@ -51,7 +53,10 @@ impl Metrics {
         )
         .expect("valid metric");
         let errors = IntCounterVec::new(
-            Opts::new("toolwire_tool_errors_total", "Failed tool calls by error code."),
+            Opts::new(
+                "toolwire_tool_errors_total",
+                "Failed tool calls by error code.",
+            ),
             &["surface", "connection", "tool", "code"],
         )
         .expect("valid metric");
@@ -170,7 +175,10 @@ fn labels<'a>(tw: &'a Toolwire, connection: Option<&str>, tool: &'a str) -> (&'a
 pub async fn handler(State(s): State<AppState>) -> Response {
     match global().render(&s.tw).await {
         Ok(text) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
             text,
         )
             .into_response(),

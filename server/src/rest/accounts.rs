@@ -70,7 +70,7 @@ pub struct PutCredentials {
 }
 
 /// Get-or-create; with credentials, also verifies and stores them (account becomes ACTIVE).
-#[utoipa::path(post, path = "/v1/connected_accounts", tag = "accounts", security(("api_key" = [])),
+#[utoipa::path(post, path = "/v1/connected_accounts", operation_id = "create_connected_account", tag = "accounts", security(("api_key" = [])),
     request_body = CreateAccount,
     responses((status = 200, description = "The account", body = AccountView),
         (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
@@ -114,7 +114,7 @@ pub async fn create(
 }
 
 /// One account.
-#[utoipa::path(get, path = "/v1/connected_accounts/{connection_name}/{identifier}", tag = "accounts",
+#[utoipa::path(get, path = "/v1/connected_accounts/{connection_name}/{identifier}", operation_id = "get_connected_account", tag = "accounts",
     security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
     responses((status = 200, description = "The account", body = AccountView),
@@ -129,7 +129,7 @@ pub async fn get(
 }
 
 /// Replaces credentials (config defaults to the account's current config).
-#[utoipa::path(put, path = "/v1/connected_accounts/{connection_name}/{identifier}/credentials",
+#[utoipa::path(put, path = "/v1/connected_accounts/{connection_name}/{identifier}/credentials", operation_id = "put_credentials",
     tag = "accounts", security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")), request_body = PutCredentials,
     responses((status = 200, description = "The account (ACTIVE once verified)", body = AccountView),
@@ -157,7 +157,7 @@ pub async fn put_credentials(
 }
 
 /// Deletes the account and its credentials.
-#[utoipa::path(delete, path = "/v1/connected_accounts/{connection_name}/{identifier}", tag = "accounts",
+#[utoipa::path(delete, path = "/v1/connected_accounts/{connection_name}/{identifier}", operation_id = "delete_connected_account", tag = "accounts",
     security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
     responses((status = 200, description = "Deleted", body = super::openapi::Deleted),
@@ -190,7 +190,7 @@ pub struct ListQuery {
 }
 
 /// A page of accounts.
-#[utoipa::path(get, path = "/v1/connected_accounts", tag = "accounts", security(("api_key" = [])),
+#[utoipa::path(get, path = "/v1/connected_accounts", operation_id = "list_connected_accounts", tag = "accounts", security(("api_key" = [])),
     params(ListQuery),
     responses((status = 200, description = "A page of accounts", body = super::openapi::AccountList),
         (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
@@ -228,7 +228,7 @@ pub async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Resu
 }
 
 /// Status history, oldest first.
-#[utoipa::path(get, path = "/v1/connected_accounts/{connection_name}/{identifier}/history",
+#[utoipa::path(get, path = "/v1/connected_accounts/{connection_name}/{identifier}/history", operation_id = "account_history",
     tag = "accounts", security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
     responses((status = 200, description = "Status changes, oldest first", body = super::openapi::History),

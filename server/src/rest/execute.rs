@@ -23,7 +23,7 @@ pub struct ExecuteTool {
 }
 
 /// Runs the tool through the runtime (input validated before any network call).
-#[utoipa::path(post, path = "/v1/execute_tool", tag = "tools", security(("api_key" = [])),
+#[utoipa::path(post, path = "/v1/execute_tool", operation_id = "execute_tool", tag = "tools", security(("api_key" = [])),
     request_body = ExecuteTool,
     responses((status = 200, description = "The tool's output", body = super::openapi::ExecuteResult),
         (status = 400, description = "INVALID_INPUT (every bad field in details), INVALID_JSON, ...", body = super::openapi::ErrorBody),

@@ -22,7 +22,7 @@ pub struct ToolsQuery {
 }
 
 /// Tool definitions of one connection (default: every loaded connection).
-#[utoipa::path(get, path = "/v1/tools", tag = "tools", security(("api_key" = [])), params(ToolsQuery),
+#[utoipa::path(get, path = "/v1/tools", operation_id = "list_tools", tag = "tools", security(("api_key" = [])), params(ToolsQuery),
     responses((status = 200, description = "Tool definitions", body = super::openapi::ToolList),
         (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
         (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),

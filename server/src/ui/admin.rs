@@ -59,7 +59,11 @@ pub async fn show(State(s): State<AppState>, headers: HeaderMap) -> Result<Respo
     let groups: Vec<Value> = ORDER
         .iter()
         .filter_map(|st| {
-            let rows: Vec<Value> = accounts.iter().filter(|a| a.status == *st).map(row).collect();
+            let rows: Vec<Value> = accounts
+                .iter()
+                .filter(|a| a.status == *st)
+                .map(row)
+                .collect();
             (!rows.is_empty())
                 .then(|| json!({"status": st.as_str(), "count": rows.len(), "accounts": rows}))
         })
@@ -83,16 +87,22 @@ pub async fn login(
     csrf::check(&ui, &headers, &csrf::ADMIN, form.get("csrf"), "admin-login")?;
     let key = form.get("api_key").unwrap_or_default().trim();
     if key.is_empty() || !s.keys.verify(key) {
-        return Ok(login_page(&ui, &headers, Some("That is not a valid API key."))
-            .status(StatusCode::UNAUTHORIZED)
-            .into_response());
+        return Ok(
+            login_page(&ui, &headers, Some("That is not a valid API key."))
+                .status(StatusCode::UNAUTHORIZED)
+                .into_response(),
+        );
     }
     let exp = (Utc::now().timestamp() + SESSION.max_age).to_string();
     let nonce = b64(&rand::random::<[u8; 16]>());
     let body = b64(format!("{exp}.{nonce}").as_bytes());
     let tag = b64(&ui.links.mac(PURPOSE, &[body.as_bytes()]));
     Ok(Page::redirect("/admin".into())
-        .cookie(Some(csrf::set_cookie(&ui, &SESSION, &format!("{body}.{tag}"))))
+        .cookie(Some(csrf::set_cookie(
+            &ui,
+            &SESSION,
+            &format!("{body}.{tag}"),
+        )))
         .into_response())
 }
 
@@ -109,7 +119,10 @@ pub async fn logout(
     if !constant_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(crate::links::LinkError::Csrf.into());
     }
-    let gone = CookieSpec { max_age: 0, ..SESSION };
+    let gone = CookieSpec {
+        max_age: 0,
+        ..SESSION
+    };
     Ok(Page::redirect("/admin".into())
         .cookie(Some(csrf::set_cookie(&ui, &gone, "")))
         .into_response())
@@ -156,7 +169,12 @@ fn row(a: &AccountRecord) -> Value {
     let config = a
         .config
         .iter()
-        .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_string)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let fmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();

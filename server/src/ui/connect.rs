@@ -166,7 +166,13 @@ pub fn done(spec: &ConnectorSpec, record: &AccountRecord) -> Page {
     )
 }
 
-fn render(ui: &UiState, claims: &LinkClaims, token: &str, view: &FormView<'_>, cookie: &str) -> Page {
+fn render(
+    ui: &UiState,
+    claims: &LinkClaims,
+    token: &str,
+    view: &FormView<'_>,
+    cookie: &str,
+) -> Page {
     let ctx = view.context(
         &claims.identifier,
         &format!("/connect/{token}"),
@@ -191,14 +197,12 @@ fn link_cookie(ui: &UiState, token: &str) -> String {
 }
 
 fn spec<'a>(s: &'a AppState, connection: &str) -> Result<&'a ConnectorSpec, PageError> {
-    s.tw.connector(connection)
-        .map(|c| &c.spec)
-        .ok_or_else(|| {
-            toolwire_runtime::Error::UnknownConnection {
-                name: connection.into(),
-            }
-            .into()
-        })
+    s.tw.connector(connection).map(|c| &c.spec).ok_or_else(|| {
+        toolwire_runtime::Error::UnknownConnection {
+            name: connection.into(),
+        }
+        .into()
+    })
 }
 
 /// Where OAuth buttons may lead (through our redirect): the CSP `form-action` sources.
@@ -206,9 +210,9 @@ fn oauth_targets(spec: &ConnectorSpec) -> Vec<String> {
     spec.auth
         .values()
         .filter_map(|s| match s {
-            AuthScheme::Oauth2AuthorizationCode { authorize_url, .. } => Some(
-                headers::oauth_form_target(authorize_url).unwrap_or_else(|| "https:".into()),
-            ),
+            AuthScheme::Oauth2AuthorizationCode { authorize_url, .. } => {
+                Some(headers::oauth_form_target(authorize_url).unwrap_or_else(|| "https:".into()))
+            }
             _ => None,
         })
         .collect()

@@ -93,7 +93,10 @@ impl Submission {
             }
         };
         let auth = spec.auth.get(&scheme).ok_or_else(|| {
-            ServerError::InvalidRequest(format!("{} has no way to connect named `{scheme}`", spec.title))
+            ServerError::InvalidRequest(format!(
+                "{} has no way to connect named `{scheme}`",
+                spec.title
+            ))
         })?;
         let mut keep = Map::new();
         let mut config = Map::new();

@@ -50,10 +50,15 @@ pub async fn secure(mut res: Response) -> Response {
 /// with a templated leftmost label as `*` (`https://*.zendesk.com`).
 pub fn oauth_form_target(authorize_url: &str) -> Option<String> {
     let (scheme, rest) = authorize_url.split_once("://")?;
+    let mut rest = rest.to_string();
+    while let Some(start) = rest.find("{{") {
+        let end = rest[start..].find("}}")? + start + 2;
+        rest.replace_range(start..end, "{}");
+    }
     let host = rest.split(['/', '?', '#']).next()?;
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
     let mut labels: Vec<&str> = host.split('.').collect();
-    if labels.first().is_some_and(|l| l.contains("{{")) {
+    if labels.first().is_some_and(|l| *l == "{}") {
         labels[0] = "*";
     }
     let clean = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '*' | ':');
@@ -79,7 +84,13 @@ mod tests {
             oauth_form_target("https://login.example.com/authorize").as_deref(),
             Some("https://login.example.com")
         );
-        assert_eq!(oauth_form_target("https://x.{{config.region}}.example.com/a"), None);
-        assert!(csp(&["https://*.zendesk.com".into()]).contains("form-action 'self' https://*.zendesk.com;"));
+        assert_eq!(
+            oauth_form_target("https://x.{{config.region}}.example.com/a"),
+            None
+        );
+        assert!(
+            csp(&["https://*.zendesk.com".into()])
+                .contains("form-action 'self' https://*.zendesk.com;")
+        );
     }
 }

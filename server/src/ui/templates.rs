@@ -16,7 +16,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("done", include_str!("../../templates/done.hbs")),
     ("error", include_str!("../../templates/error.hbs")),
     ("admin", include_str!("../../templates/admin.hbs")),
-    ("admin_login", include_str!("../../templates/admin_login.hbs")),
+    (
+        "admin_login",
+        include_str!("../../templates/admin_login.hbs"),
+    ),
 ];
 
 static PAGES: LazyLock<Handlebars<'static>> = LazyLock::new(|| {
@@ -49,14 +52,23 @@ mod tests {
     fn every_page_renders_and_escapes() {
         let field = json!({"id": "f", "name": "config.x", "label": "X", "type": "text",
             "value": "\"><script>", "autocomplete": "off", "required": true});
-        let html = super::render("connect", &json!({"title": "T", "vendor": "V",
+        let html = super::render(
+            "connect",
+            &json!({"title": "T", "vendor": "V",
             "identifier": "<b>", "action": "/connect/t", "csrf": "c", "config": [field],
-            "schemes": [], "oauth": [{"name": "o", "title": "Go", "button_id": "b"}]}));
-        assert!(html.contains("&lt;b&gt;") && !html.contains("<script>"), "{html}");
+            "schemes": [], "oauth": [{"name": "o", "title": "Go", "button_id": "b"}]}),
+        );
+        assert!(
+            html.contains("&lt;b&gt;") && !html.contains("<script>"),
+            "{html}"
+        );
         assert!(html.contains("<label for=\"f\">X</label>"));
         for name in ["done", "error", "admin", "admin_login"] {
             let html = super::render(name, &json!({"title": "T", "message": "m", "groups": []}));
-            assert!(html.starts_with("<!doctype html>") && html.contains("</html>"), "{name}: {html}");
+            assert!(
+                html.starts_with("<!doctype html>") && html.contains("</html>"),
+                "{name}: {html}"
+            );
         }
     }
 }

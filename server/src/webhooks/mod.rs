@@ -115,7 +115,10 @@ async fn run(
                 });
             }
             Err(broadcast::error::RecvError::Lagged(n)) => {
-                tracing::warn!(lost = n, "webhooks fell behind; status events were not delivered");
+                tracing::warn!(
+                    lost = n,
+                    "webhooks fell behind; status events were not delivered"
+                );
             }
             Err(broadcast::error::RecvError::Closed) => return,
         }
@@ -133,7 +136,11 @@ pub fn body(event: &StatusEvent, event_id: uuid::Uuid) -> Value {
 }
 
 /// Delivers one event with retries; returns whether the receiver accepted it.
-pub async fn deliver(client: &reqwest::Client, config: &WebhookConfig, event: &StatusEvent) -> bool {
+pub async fn deliver(
+    client: &reqwest::Client,
+    config: &WebhookConfig,
+    event: &StatusEvent,
+) -> bool {
     let event_id = uuid::Uuid::new_v4();
     let body = body(event, event_id).to_string();
     for attempt in 1..=config.max_attempts.max(1) {

@@ -54,7 +54,13 @@ mod tests {
         assert!(sig.starts_with("t=1700000000,v1="));
         assert!(verify(&secret, &sig, "{\"a\":1}", 1_700_000_010, 300));
         assert!(!verify(&secret, &sig, "{\"a\":2}", 1_700_000_010, 300));
-        assert!(!verify(&SecretString::from("other"), &sig, "{\"a\":1}", 1_700_000_010, 300));
+        assert!(!verify(
+            &SecretString::from("other"),
+            &sig,
+            "{\"a\":1}",
+            1_700_000_010,
+            300
+        ));
         assert!(!verify(&secret, &sig, "{\"a\":1}", 1_700_001_000, 300));
         assert!(!verify(&secret, "garbage", "{\"a\":1}", 1_700_000_000, 300));
     }

@@ -151,7 +151,7 @@ pub enum Normalize {
     Trim,
     /// ASCII-lowercase.
     Lowercase,
-    /// Drop a leading `scheme://`.
+    /// Drop a leading `http://` or `https://` (any other scheme is left, so the pattern refuses it).
     StripScheme,
     /// Drop everything from the first `/`, `?` or `#`.
     StripPath,
@@ -165,10 +165,16 @@ impl Normalize {
         match self {
             Normalize::Trim => value.trim().to_string(),
             Normalize::Lowercase => value.to_ascii_lowercase(),
-            Normalize::StripScheme => match value.find("://") {
-                Some(i) => value[i + 3..].to_string(),
-                None => value.to_string(),
-            },
+            Normalize::StripScheme => {
+                let lower = value.to_ascii_lowercase();
+                ["https://", "http://"]
+                    .iter()
+                    .find(|scheme| lower.starts_with(*scheme))
+                    .map_or_else(
+                        || value.to_string(),
+                        |scheme| value[scheme.len()..].to_string(),
+                    )
+            }
             Normalize::StripPath => match value.find(['/', '?', '#']) {
                 Some(i) => value[..i].to_string(),
                 None => value.to_string(),

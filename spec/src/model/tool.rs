@@ -169,14 +169,14 @@ pub enum Selection {
 }
 
 impl Selection {
-    /// Applies the selection to a body.
-    pub fn apply(&self, body: &Value) -> Value {
+    /// Applies the selection to a body, moving the selected values out of it (no copies).
+    pub fn take_from(&self, body: &mut Value) -> Value {
         match self {
-            Selection::Pointer(p) => body.pointer(p).cloned().unwrap_or(Value::Null),
+            Selection::Pointer(p) => body.pointer_mut(p).map(Value::take).unwrap_or(Value::Null),
             Selection::Fields(fields) => Value::Object(
                 fields
                     .iter()
-                    .filter_map(|(name, p)| body.pointer(p).map(|v| (name.clone(), v.clone())))
+                    .filter_map(|(name, p)| body.pointer_mut(p).map(|v| (name.clone(), v.take())))
                     .collect(),
             ),
         }

@@ -74,12 +74,60 @@ impl Scope<'_> {
 
 /// JSON Schema (draft 2020-12) keywords accepted in inputs, outputs and models.
 const KEYWORDS: &[&str] = &[
-    "$schema", "$id", "$ref", "$defs", "$comment", "$anchor", "definitions", "type", "title", "description", "enum", "const",
-    "default", "examples", "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "items", "prefixItems", "contains", "minContains", "maxContains", "minItems", "maxItems",
-    "uniqueItems", "properties", "required", "additionalProperties", "patternProperties", "propertyNames", "minProperties",
-    "maxProperties", "dependentRequired", "dependentSchemas", "anyOf", "oneOf", "allOf", "not", "if", "then", "else",
-    "deprecated", "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "unevaluatedProperties", "unevaluatedItems",
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "$comment",
+    "$anchor",
+    "definitions",
+    "type",
+    "title",
+    "description",
+    "enum",
+    "const",
+    "default",
+    "examples",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "items",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "properties",
+    "required",
+    "additionalProperties",
+    "patternProperties",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "contentEncoding",
+    "contentMediaType",
+    "unevaluatedProperties",
+    "unevaluatedItems",
 ];
 
 struct Checker<'a> {
@@ -404,12 +452,25 @@ impl<'a> Checker<'a> {
                 continue;
             }
             match (key.as_str(), value) {
-                ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(m)) => {
+                (
+                    "properties" | "patternProperties" | "$defs" | "definitions",
+                    Value::Object(m),
+                ) => {
                     for (name, sub) in m {
                         self.keywords(&crate::pointer::push(&child, name), sub);
                     }
                 }
-                ("items" | "additionalProperties" | "not" | "if" | "then" | "else" | "propertyNames" | "contains", sub @ Value::Object(_)) => self.keywords(&child, sub),
+                (
+                    "items"
+                    | "additionalProperties"
+                    | "not"
+                    | "if"
+                    | "then"
+                    | "else"
+                    | "propertyNames"
+                    | "contains",
+                    sub @ Value::Object(_),
+                ) => self.keywords(&child, sub),
                 ("anyOf" | "oneOf" | "allOf" | "prefixItems", Value::Array(items)) => {
                     for (i, sub) in items.iter().enumerate() {
                         self.keywords(&format!("{child}/{i}"), sub);
