@@ -41,7 +41,7 @@ async fn counts_calls_errors_latency_and_accounts() {
     assert_eq!(resp.status().as_u16(), 401, "metrics need the API key");
 
     assert_eq!(h.connect("acme").await.0, 200);
-    // The registry is process-wide: compare before/after.
+    // The registry is process-wide: compare before/after. The encoder sorts labels by name.
     let before = scrape(&h).await;
     let calls = r#"toolwire_tool_calls_total{connection="zendesk",surface="rest",tool="zendesk_ticket_get"}"#;
     let invalid = r#"toolwire_tool_errors_total{code="INVALID_INPUT",connection="zendesk",surface="rest",tool="zendesk_ticket_get"}"#;
@@ -87,7 +87,6 @@ async fn counts_calls_errors_latency_and_accounts() {
         ),
         "{after}"
     );
-    // Labels are written sorted: (connection, surface, tool) for calls.
     assert!(
         !after.contains("no_such_tool_9f2c"),
         "client-chosen names never become labels"

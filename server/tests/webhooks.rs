@@ -17,8 +17,11 @@ use toolwire_sim::Sim;
 
 const SECRET: &str = "whsec_test_5b1e";
 
+/// (event id, signature header, body, signature valid) of one delivery.
+type Delivery = (String, String, String, bool);
+
 #[derive(Clone, Default)]
-struct Seen(Arc<Mutex<Vec<(String, String, String, bool)>>>);
+struct Seen(Arc<Mutex<Vec<Delivery>>>);
 
 /// A receiver: answers `statuses` in turn (then 200), or hangs when `hang`.
 async fn receiver(statuses: Vec<u16>, hang: bool) -> (String, Seen) {

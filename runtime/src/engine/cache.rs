@@ -26,7 +26,8 @@ struct Entry {
 /// The cache.
 pub(crate) struct AccountCache {
     ttl: Duration,
-    map: RwLock<HashMap<(String, String), Entry>>,
+    /// connection → identifier → entry (two levels, so lookups borrow `&str` keys).
+    map: RwLock<HashMap<String, HashMap<String, Entry>>>,
 }
 
 impl AccountCache {
@@ -42,7 +43,7 @@ impl AccountCache {
             return None;
         }
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
-        let entry = map.get(&(connection.to_string(), identifier.to_string()))?;
+        let entry = map.get(connection)?.get(identifier)?;
         (entry.at.elapsed() < self.ttl).then(|| entry.value.clone())
     }
 
@@ -50,17 +51,15 @@ impl AccountCache {
         if self.ttl.is_zero() {
             return;
         }
-        let key = (
-            value.account.connection.clone(),
-            value.account.identifier.clone(),
-        );
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
+        let per_connection = map.entry(value.account.connection.clone()).or_default();
+        if per_connection.len() > 100_000 {
             let ttl = self.ttl;
-            map.retain(|_, e| e.at.elapsed() < ttl);
+            per_connection.retain(|_, e| e.at.elapsed() < ttl);
         }
-        map.insert(
-            key,
+        let identifier = value.account.identifier.clone();
+        per_connection.insert(
+            identifier,
             Entry {
                 value,
                 at: Instant::now(),
@@ -69,9 +68,9 @@ impl AccountCache {
     }
 
     pub fn invalidate(&self, connection: &str, identifier: &str) {
-        self.map
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&(connection.to_string(), identifier.to_string()));
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(per_connection) = map.get_mut(connection) {
+            per_connection.remove(identifier);
+        }
     }
 }

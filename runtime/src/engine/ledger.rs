@@ -10,6 +10,9 @@ use uuid::Uuid;
 use crate::store::{ExecutionRecord, Store};
 
 const BATCH: usize = 512;
+/// Last-use times are written at most this often per account: they feed inactivity warnings
+/// measured in days, so writing one per call would only cost store time.
+const TOUCH_EVERY_S: i64 = 60;
 /// Queued rows before callers wait for the writer (bounds memory if the store falls behind).
 const CAPACITY: usize = 65_536;
 
@@ -51,6 +54,7 @@ impl Ledger {
 
 async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
     let mut buffer = Vec::with_capacity(BATCH);
+    let mut written: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
     while rx.recv_many(&mut buffer, BATCH).await > 0 {
         let mut executions = Vec::with_capacity(buffer.len());
         let mut waiters = Vec::new();
@@ -67,13 +71,21 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
                 Entry::Flush(done) => waiters.push(done),
             }
         }
-        let touches: Vec<_> = last_used.into_iter().collect();
-        if let Err(e) = store.record_usage(&executions, &touches).await {
-            tracing::warn!(
+        let touches: Vec<_> = last_used
+            .into_iter()
+            .filter(|(id, at)| {
+                written
+                    .get(id)
+                    .is_none_or(|w| (*at - *w).num_seconds() >= TOUCH_EVERY_S)
+            })
+            .collect();
+        match store.record_usage(&executions, &touches).await {
+            Ok(()) => written.extend(touches),
+            Err(e) => tracing::warn!(
                 code = e.code(),
                 rows = executions.len(),
                 "usage ledger write failed"
-            );
+            ),
         }
         for w in waiters {
             let _ = w.send(());

@@ -39,6 +39,14 @@ pub struct ServeArgs {
 
 /// Runs the server until Ctrl-C.
 pub async fn run(args: ServeArgs) -> Result<()> {
+    let webhooks = args
+        .webhook_url
+        .as_deref()
+        .map(|url| {
+            let secret = std::env::var("TOOLWIRE_WEBHOOK_SECRET").unwrap_or_default();
+            crate::webhooks::WebhookConfig::new(url, secret.into())
+        })
+        .transpose()?;
     let key = setup::master_key(&args.data_dir)?;
     let extra_root_pem = read_ca(args.sim_ca.as_deref())?;
     let resolve_zendesk = resolve(args.resolve_zendesk.as_deref())?;
@@ -60,11 +68,12 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     };
     let clients = setup::oauth_clients_from_env();
     let tw = setup::build_with(&opts, key, &clients).await?;
-    if let Some(url) = &args.webhook_url {
-        let secret = std::env::var("TOOLWIRE_WEBHOOK_SECRET").unwrap_or_default();
-        let config = crate::webhooks::WebhookConfig::new(url, secret.into())?;
+    if let Some(config) = webhooks {
+        eprintln!(
+            "status-change webhooks go to {} (signed with TOOLWIRE_WEBHOOK_SECRET)",
+            config.url
+        );
         crate::webhooks::spawn(&tw, config)?;
-        eprintln!("status-change webhooks go to {url} (signed with TOOLWIRE_WEBHOOK_SECRET)");
     }
     let keys = ApiKeys::default().with_key(&api_key(&args.data_dir)?);
     let state = AppState::new(
