@@ -131,7 +131,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v1", api)
         .merge(crate::ui::routes())
         .fallback(errors::not_found)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 
@@ -152,4 +152,16 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| ServerError::io("serve", e))
+}
+
+/// The tracing span of a request: method and the *route template* only. The raw URI is never
+/// recorded, because some paths carry secrets (magic-link tokens in `/connect/{token}`, OAuth
+/// codes in `/oauth/callback?code=`).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    tracing::debug_span!("request", method = %request.method(), route = %route)
 }
