@@ -58,8 +58,8 @@ async fn link_tokens_codes_and_api_tokens_stay_out_of_trace_logs() {
 
     let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
     assert!(
-        logs.contains("route"),
-        "request spans were logged ({} bytes)",
+        logs.len() > 10_000,
+        "TRACE logging captured the requests ({} bytes)",
         logs.len()
     );
     assert!(!logs.contains(&token), "magic-link token in logs");
