@@ -9,27 +9,7 @@ use super::{ExecutionRecord, Store, StoreError};
 impl Store {
     /// Appends one execution to the audit log.
     pub async fn record_execution(&self, record: &ExecutionRecord) -> Result<(), StoreError> {
-        let latency = i64::try_from(record.latency_ms).unwrap_or(i64::MAX);
-        on_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO executions (execution_id, account_id, connection, identifier, tool, \
-                 outcome, error_code, http_status, latency_ms, at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(record.execution_id)
-            .bind(record.account_id)
-            .bind(record.connection.as_str())
-            .bind(record.identifier.as_str())
-            .bind(record.tool.as_str())
-            .bind(record.outcome.as_str())
-            .bind(record.error_code.as_deref())
-            .bind(record.http_status.map(i64::from))
-            .bind(latency)
-            .bind(Ts::new(record.at))
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
+        self.record_usage(std::slice::from_ref(record), &[]).await
     }
 
     /// The most recent executions (newest first), optionally of one account.
