@@ -115,3 +115,86 @@ async fn tokens_never_reach_logs_errors_or_database_files() {
         }
     }
 }
+
+/// The same canary through a PostgreSQL store: a full `pg_dump` of the schema never contains it.
+#[tokio::test]
+async fn tokens_never_reach_a_postgres_dump() {
+    let Ok(url) = std::env::var("TOOLWIRE_TEST_POSTGRES_URL") else {
+        eprintln!("SKIPPED tokens_never_reach_a_postgres_dump (set TOOLWIRE_TEST_POSTGRES_URL)");
+        return;
+    };
+    let schema = format!("canary_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let with_schema = format!(
+        "{url}{}options=-c%20search_path%3D{schema}",
+        if url.contains('?') { "&" } else { "?" }
+    );
+
+    let sim = toolwire_sim::Sim::builder()
+        .seed(11)
+        .tickets_per_tenant(5)
+        .start()
+        .await
+        .unwrap();
+    let tw = toolwire_runtime::Toolwire::builder()
+        .store(
+            toolwire_runtime::Store::postgres(&with_schema)
+                .await
+                .unwrap(),
+        )
+        .master_key(toolwire_runtime::MasterKey::generate())
+        .connectors_dir(e2e::connectors_dir())
+        .extra_root_pem(sim.ca_pem())
+        .resolve_suffix("zendesk.com", sim.addr())
+        .build()
+        .await
+        .unwrap();
+    let agent = sim.tenant("acme").unwrap().agent().unwrap().clone();
+    tw.accounts()
+        .set_credentials(
+            "zendesk",
+            "pg1",
+            &e2e::config("acme"),
+            None,
+            e2e::creds(&agent.email, &agent.api_token),
+        )
+        .await
+        .unwrap();
+    tw.execute_tool("pg1", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap();
+    tw.flush().await;
+
+    let dump = std::process::Command::new("pg_dump")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&url)
+        .output()
+        .expect("pg_dump runs");
+    assert!(
+        dump.status.success(),
+        "pg_dump failed: {}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let text = String::from_utf8_lossy(&dump.stdout);
+    assert!(text.contains("pg1"), "the dump holds the account row");
+    assert!(
+        !text.contains(&agent.api_token),
+        "API token found in pg_dump"
+    );
+    let basic = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}/token:{}", agent.email, agent.api_token));
+    assert!(
+        !text.contains(&basic),
+        "Authorization header found in pg_dump"
+    );
+    tw.store().close().await;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
