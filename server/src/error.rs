@@ -67,6 +67,14 @@ pub enum ServerError {
     /// Bad command-line usage or configuration.
     #[error("{0}")]
     Usage(String),
+    /// Some rows of a bulk import failed (each is reported on its own).
+    #[error("{failed} of {total} rows failed (listed above)")]
+    ImportFailed {
+        /// Rows that failed.
+        failed: usize,
+        /// Rows read.
+        total: usize,
+    },
     /// A magic link, CSRF token or UI session was refused.
     #[error(transparent)]
     Link(crate::links::LinkError),
@@ -102,6 +110,7 @@ impl ServerError {
             ServerError::Codegen(_) => "CODEGEN_FAILED",
             ServerError::SpecCheck { .. } => "SPEC_INVALID",
             ServerError::Usage(_) => "USAGE",
+            ServerError::ImportFailed { .. } => "INVALID_IMPORT_ROWS",
             ServerError::Demo(_) => "DEMO_FAILED",
             ServerError::Link(e) => e.code(),
         }

@@ -304,3 +304,66 @@ fn help_documents_exit_codes() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_import_from_csv_reports_each_row_and_never_prints_tokens() {
+    let env = Env::start().await;
+    let acme = env.sim.tenant("acme").unwrap().agent().unwrap().clone();
+    let globex = env.sim.tenant("globex").unwrap().agent().unwrap().clone();
+    let csv = format!(
+        "connection,identifier,config.subdomain,credentials.email,credentials.api_token\n\
+         zendesk,imp_1,https://acme.zendesk.com/agent,{},{}\n\
+         zendesk,imp_2,globex,{},{}\n\
+         zendesk,imp_3,acme,{},wrong-token\n\
+         zendesk,imp_4,not a subdomain!,{},{}\n",
+        acme.email,
+        acme.api_token,
+        globex.email,
+        globex.api_token,
+        acme.email,
+        acme.email,
+        acme.api_token
+    );
+    let o = env
+        .run(&["accounts", "import", "-", "--json"], Some(&csv))
+        .await;
+    assert_eq!(o.status.code(), Some(4), "some rows failed: {}", stderr(&o));
+    let rows = json_out(&o);
+    let by_id = |id: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["identifier"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(by_id("imp_1")["status"], "ACTIVE");
+    assert_eq!(by_id("imp_2")["status"], "ACTIVE");
+    assert_eq!(by_id("imp_3")["error"]["code"], "INVALID_CREDENTIALS");
+    assert_eq!(by_id("imp_4")["error"]["code"], "INVALID_CONFIG");
+    assert_eq!(by_id("imp_4")["line"], 5);
+    for secret in [&acme.api_token, &globex.api_token] {
+        assert!(
+            !stdout(&o).contains(secret.as_str()) && !stderr(&o).contains(secret.as_str()),
+            "token printed"
+        );
+    }
+    let listed = json_out(&env.run(&["accounts", "list", "--json"], None).await);
+    let active = listed["connected_accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "ACTIVE")
+        .count();
+    assert_eq!(active, 2, "only verified rows are ACTIVE: {listed}");
+
+    let bad = env
+        .run(&["accounts", "import", "-"], Some("who,what\nx,y\n"))
+        .await;
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "unknown columns are a usage error: {}",
+        stderr(&bad)
+    );
+}

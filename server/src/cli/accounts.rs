@@ -78,6 +78,20 @@ pub enum AccountsCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// Connect many accounts from a CSV file (or `-` for stdin), each verified live.
+    ///
+    /// Columns: connection, identifier, [scheme], config.<key>..., credentials.<field>...
+    /// e.g. `connection,identifier,config.subdomain,credentials.email,credentials.api_token`.
+    /// Exit code 4 when any row failed (every row's result is printed).
+    Import {
+        /// The CSV file, or `-` for stdin.
+        file: PathBuf,
+        /// Rows verified at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        #[command(flatten)]
+        out: Output,
+    },
     /// Print a magic link (signed, expiring, single-use) that opens the onboarding page.
     ///
     /// Uses the same link secret as `toolwire serve` (TOOLWIRE_LINK_SECRET or
@@ -216,6 +230,13 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
                     );
                 }
             }
+        }
+        AccountsCommand::Import {
+            file,
+            concurrency,
+            out,
+        } => {
+            super::import::run(&tw, &file, concurrency, out.json).await?;
         }
         AccountsCommand::Add {
             connection,

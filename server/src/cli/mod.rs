@@ -3,6 +3,7 @@
 
 mod accounts;
 mod exec;
+mod import;
 mod keys;
 mod mcp;
 mod serve;
