@@ -292,6 +292,113 @@ async fn two_instances_sharing_postgres_refresh_once() {
         .unwrap();
 }
 
+const CHILD_ENV: &str = "TOOLWIRE_OAUTH_CHILD";
+
+/// Child side of `two_processes_sharing_postgres_refresh_once`: a separate OS process with its
+/// own toolwire (pool, cache, in-process locks) making concurrent calls; exits non-zero on any
+/// failure. Does nothing when run as a normal test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth_child_process() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let v: serde_json::Value = serde_json::from_str(&spec).unwrap();
+    let s = |k: &str| v[k].as_str().unwrap().to_string();
+    let tw = Arc::new(
+        Toolwire::builder()
+            .store(Store::postgres(&s("pg")).await.unwrap())
+            .master_key(
+                MasterKey::from_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap(),
+            )
+            .connectors_dir(e2e::connectors_dir())
+            .extra_root_pem(s("ca"))
+            .resolve_suffix("zendesk.com", s("addr").parse().unwrap())
+            .oauth_client(
+                "zendesk",
+                s("client_id"),
+                SecretString::from(s("client_secret")),
+            )
+            .build()
+            .await
+            .unwrap(),
+    );
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let tw = tw.clone();
+            tokio::spawn(async move {
+                tw.execute_tool("u1", "zendesk_groups_list", json!({}))
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .collect();
+    for c in calls {
+        c.await
+            .unwrap()
+            .expect("call succeeds in the child process");
+    }
+}
+
+#[tokio::test]
+async fn two_processes_sharing_postgres_refresh_once() {
+    let Some(url) = std::env::var("TOOLWIRE_TEST_POSTGRES_URL").ok() else {
+        eprintln!(
+            "SKIPPED two_processes_sharing_postgres_refresh_once (set TOOLWIRE_TEST_POSTGRES_URL)"
+        );
+        return;
+    };
+    let schema = format!("oauthp_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let with_schema = format!(
+        "{url}{}options=-c%20search_path%3D{schema}",
+        if url.contains('?') { "&" } else { "?" }
+    );
+    let sim = sim().await;
+    let tw = oauth_toolwire(&sim, Store::postgres(&with_schema).await.unwrap()).await;
+    connect(&tw, &sim, "u1").await;
+    tw.store().close().await;
+    let agent = sim.tenant("acme").unwrap().agent().unwrap().email.clone();
+    sim.reset_oauth_stats("acme").unwrap();
+    sim.expire_access_tokens("acme", &agent).unwrap();
+    let client = sim
+        .tenant("acme")
+        .unwrap()
+        .oauth_clients
+        .into_iter()
+        .find(|c| c.identifier == "toolwire_demo")
+        .unwrap();
+    let spec = json!({"pg": with_schema, "ca": sim.ca_pem(), "addr": sim.addr().to_string(), "client_id": client.identifier, "client_secret": client.secret}).to_string();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            tokio::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "oauth_child_process", "--nocapture"])
+                .env(CHILD_ENV, &spec)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(
+            child.wait().await.unwrap().success(),
+            "every call in both processes succeeds"
+        );
+    }
+    assert_eq!(
+        sim.oauth_stats("acme").unwrap().refresh_token,
+        1,
+        "one refresh across two processes"
+    );
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_revoked_grant_expires_the_account_and_reconnecting_restores_it() {
     let sim = sim().await;
