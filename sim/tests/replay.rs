@@ -1,4 +1,4 @@
-//! Faithfulness: replay the recorded requests in `/work/shared/zendesk/` (curated zenpy
+//! Faithfulness: replay the recorded requests in `reference/zendesk/` (a copy of the shared Zendesk reference data) (curated zenpy
 //! recordings, go-zendesk fixtures, OAS examples) and compare the sim's answers with the
 //! recordings: same status, same JSON shape (keys and value types, recursively), relevant headers.
 //!
@@ -17,7 +17,7 @@ use common::*;
 use serde_json::{Value, json};
 
 fn shared() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/zendesk");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../reference/zendesk");
     assert!(
         p.is_dir(),
         "fixture directory {} is missing: the faithfulness tests need it",

@@ -1,7 +1,7 @@
 //! Every request in `connectors/zendesk.yaml` agrees with Zendesk's official OpenAPI file:
 //! method, path (with `.json`, as the live API accepts) and parameter names. The operations
 //! come from `oas_key_operations_2024-07.json`, derived from the official
-//! `zendesk_support_oas_2024-07.yaml` in ../shared/zendesk/.
+//! `zendesk_support_oas_2024-07.yaml` in reference/zendesk/ (copied from the shared reference data).
 
 use std::path::PathBuf;
 
@@ -9,10 +9,10 @@ use serde_json::Value;
 use toolwire_spec::{HttpMethod, Quirk};
 
 fn shared() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/zendesk");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../reference/zendesk");
     assert!(
         dir.is_dir(),
-        "the Zendesk reference data must be at {} (../shared/zendesk beside the repo)",
+        "the Zendesk reference data must be at {} (reference/zendesk in the repo)",
         dir.display()
     );
     dir
