@@ -168,7 +168,7 @@ impl Accounts<'_> {
             &self.tw.engine.client,
             spec,
             &base,
-            auth,
+            connector.auth_templates(&scheme_name)?,
             &credentials,
             &config,
         )

@@ -27,6 +27,7 @@ pub struct Connector {
     pub(crate) route: Route,
     pub(crate) config_patterns: Vec<(String, regex::Regex)>,
     pub(crate) tools: HashMap<String, Arc<CompiledTool>>,
+    pub(crate) auth: HashMap<String, crate::engine::AuthTemplates>,
 }
 
 /// A tool ready to run.
@@ -73,12 +74,23 @@ impl Connector {
                 Arc::new(compile_tool(&spec, index, tool).map_err(|e| internal(&tool.name, e))?),
             );
         }
+        let auth = spec
+            .auth
+            .iter()
+            .map(|(name, scheme)| {
+                Ok((
+                    name.clone(),
+                    crate::engine::AuthTemplates::new(scheme).map_err(|e| internal("auth", e))?,
+                ))
+            })
+            .collect::<Result<_>>()?;
         Ok(Connector {
             fingerprint: toolwire_spec::fingerprint(source),
             spec,
             route,
             config_patterns,
             tools,
+            auth,
         })
     }
 
@@ -92,6 +104,13 @@ impl Connector {
         })?;
         let spec = toolwire_spec::load_str(&path.display().to_string(), &source)?;
         Self::new(spec, &source)
+    }
+
+    /// A scheme's parsed templates.
+    pub(crate) fn auth_templates(&self, scheme: &str) -> Result<&crate::engine::AuthTemplates> {
+        self.auth
+            .get(scheme)
+            .ok_or_else(|| Error::Internal(format!("unknown auth scheme `{scheme}`")))
     }
 
     /// The connector name.

@@ -1,20 +1,101 @@
 //! Attaches an account's credentials to a request, as its auth scheme says. Credentials go
 //! only into headers (or the query parameter an `api_key` scheme names), never into logs.
+//! Scheme templates are parsed once, when the connector loads ([`AuthTemplates`]).
 
 use serde_json::{Map, Value};
-use toolwire_spec::AuthScheme;
 use toolwire_spec::template::{Template, VarRef, lookup_path};
+use toolwire_spec::{ApiKeyLocation, AuthScheme};
 
 use crate::error::{Error, Result};
 use crate::vault::Credentials;
 
+/// An auth scheme with its templates parsed.
+#[derive(Debug)]
+pub(crate) enum AuthTemplates {
+    /// HTTP Basic.
+    Basic {
+        username: Template,
+        password: Template,
+    },
+    /// `Authorization: Bearer`.
+    Bearer { token: Template },
+    /// A key in a header or query parameter.
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+        value: Template,
+    },
+    /// OAuth: the stored access token as a bearer token.
+    OAuth,
+}
+
+impl AuthTemplates {
+    /// Parses a validated scheme's templates.
+    pub(crate) fn new(scheme: &AuthScheme) -> std::result::Result<Self, String> {
+        let parse = |t: &str| Template::parse(t).map_err(|e| e.message);
+        Ok(match scheme {
+            AuthScheme::Basic {
+                username, password, ..
+            } => AuthTemplates::Basic {
+                username: parse(username)?,
+                password: parse(password)?,
+            },
+            AuthScheme::Bearer { token, .. } => AuthTemplates::Bearer {
+                token: parse(token)?,
+            },
+            AuthScheme::ApiKey {
+                location,
+                name,
+                value,
+                ..
+            } => AuthTemplates::ApiKey {
+                location: *location,
+                name: name.clone(),
+                value: parse(value)?,
+            },
+            AuthScheme::Oauth2AuthorizationCode { .. }
+            | AuthScheme::Oauth2ClientCredentials { .. } => AuthTemplates::OAuth,
+        })
+    }
+
+    /// Adds auth to `request`.
+    pub(crate) fn apply(
+        &self,
+        creds: &Credentials,
+        config: &Map<String, Value>,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder> {
+        Ok(match self {
+            AuthTemplates::Basic { username, password } => request.basic_auth(
+                render(username, creds, config)?,
+                Some(render(password, creds, config)?),
+            ),
+            AuthTemplates::Bearer { token } => request.bearer_auth(render(token, creds, config)?),
+            AuthTemplates::ApiKey {
+                location,
+                name,
+                value,
+            } => {
+                let value = render(value, creds, config)?;
+                match location {
+                    ApiKeyLocation::Header => request.header(name.as_str(), value),
+                    ApiKeyLocation::Query => request.query(&[(name.as_str(), value.as_str())]),
+                }
+            }
+            AuthTemplates::OAuth => {
+                let token = creds.expose_field("access_token").ok_or_else(|| {
+                    Error::InvalidCredentials {
+                        message: "the OAuth connection has no access token; reconnect".into(),
+                    }
+                })?;
+                request.bearer_auth(token)
+            }
+        })
+    }
+}
+
 /// Renders a scheme template with `credentials.*` and `config.*`.
-pub(crate) fn render(
-    template: &str,
-    creds: &Credentials,
-    config: &Map<String, Value>,
-) -> Result<String> {
-    let t = Template::parse(template).map_err(|e| Error::Internal(e.message))?;
+fn render(template: &Template, creds: &Credentials, config: &Map<String, Value>) -> Result<String> {
     let lookup = |v: &VarRef| match v.namespace.as_str() {
         "credentials" => creds
             .expose_value(&v.path[0])
@@ -24,51 +105,11 @@ pub(crate) fn render(
             .and_then(|c| lookup_path(c, &v.path[1..])),
         _ => None,
     };
-    t.render_string(&lookup)
+    template
+        .render_string(&lookup)
         .ok_or_else(|| Error::InvalidCredentials {
             message:
                 "the stored credentials are missing a field this auth scheme needs; re-enter them"
                     .into(),
         })
-}
-
-/// Adds auth to `request`.
-pub(crate) fn apply(
-    scheme: &AuthScheme,
-    creds: &Credentials,
-    config: &Map<String, Value>,
-    request: reqwest::RequestBuilder,
-) -> Result<reqwest::RequestBuilder> {
-    Ok(match scheme {
-        AuthScheme::Basic {
-            username, password, ..
-        } => request.basic_auth(
-            render(username, creds, config)?,
-            Some(render(password, creds, config)?),
-        ),
-        AuthScheme::Bearer { token, .. } => request.bearer_auth(render(token, creds, config)?),
-        AuthScheme::ApiKey {
-            location,
-            name,
-            value,
-            ..
-        } => {
-            let value = render(value, creds, config)?;
-            match location {
-                toolwire_spec::ApiKeyLocation::Header => request.header(name.as_str(), value),
-                toolwire_spec::ApiKeyLocation::Query => {
-                    request.query(&[(name.as_str(), value.as_str())])
-                }
-            }
-        }
-        AuthScheme::Oauth2AuthorizationCode { .. } | AuthScheme::Oauth2ClientCredentials { .. } => {
-            let token =
-                creds
-                    .expose_field("access_token")
-                    .ok_or_else(|| Error::InvalidCredentials {
-                        message: "the OAuth connection has no access token; reconnect".into(),
-                    })?;
-            request.bearer_auth(token)
-        }
-    })
 }

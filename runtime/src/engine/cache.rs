@@ -16,6 +16,8 @@ use crate::vault::Credentials;
 pub(crate) struct Cached {
     pub account: Arc<AccountRecord>,
     pub creds: Option<Credentials>,
+    /// The account's checked base URL (routing done once per load).
+    pub base: Option<String>,
 }
 
 struct Entry {

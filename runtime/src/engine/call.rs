@@ -108,7 +108,7 @@ impl Engine {
     ) -> std::result::Result<(Uuid, ToolOutput), (Option<Uuid>, Error)> {
         let cached = match self.cache.get(connection, identifier) {
             Some(hit) => hit,
-            None => self.load_account(connection, identifier).await?,
+            None => self.load_account(connector, connection, identifier).await?,
         };
         let account = cached.account.clone();
         let id = Some(account.id);
@@ -149,10 +149,11 @@ impl Engine {
                     .map_err(|e| (id, e))?;
             }
         }
-        let base = connector
-            .route
-            .base_url(&account.config)
-            .map_err(|e| (id, e))?;
+        let base = cached
+            .base
+            .clone()
+            .ok_or_else(|| (id, self.not_active(&account)))?;
+        let auth = connector.auth_templates(scheme_name).map_err(|e| (id, e))?;
         let idempotency_key = tool.request.idempotency.as_ref().map(|idem| {
             idem.input
                 .as_ref()
@@ -168,6 +169,7 @@ impl Engine {
             compiled,
             account: &account,
             scheme,
+            auth,
             creds,
             base,
             input,
@@ -196,9 +198,11 @@ impl Engine {
         Ok((account.id, output(tool, body, &call.input, execution_id)))
     }
 
-    /// Reads an account and decrypts its credentials (when usable), and caches both.
+    /// Reads an account, decrypts its credentials and routes its base URL (when usable), and
+    /// caches all three.
     async fn load_account(
         &self,
+        connector: &Connector,
         connection: &str,
         identifier: &str,
     ) -> std::result::Result<super::Cached, (Option<Uuid>, Error)> {
@@ -216,16 +220,23 @@ impl Engine {
                     },
                 )
             })?;
-        let creds = if self.ensure_usable(&account).is_ok() {
-            self.vault
+        let (creds, base) = if self.ensure_usable(&account).is_ok() {
+            let creds = self
+                .vault
                 .unseal_account(&account)
-                .map_err(|e| (Some(account.id), e.into()))?
+                .map_err(|e| (Some(account.id), e.into()))?;
+            let base = connector
+                .route
+                .base_url(&account.config)
+                .map_err(|e| (Some(account.id), e))?;
+            (creds, Some(base))
         } else {
-            None
+            (None, None)
         };
         let cached = super::Cached {
             account: Arc::new(account),
             creds,
+            base,
         };
         self.cache.put(cached.clone());
         Ok(cached)
@@ -297,7 +308,7 @@ impl Engine {
                     &self.client,
                     &call.connector.spec,
                     &call.base,
-                    call.scheme,
+                    call.auth,
                     &call.creds,
                     config,
                 )

@@ -13,6 +13,7 @@ mod perform;
 mod send;
 mod verify;
 
+pub(crate) use auth::AuthTemplates;
 pub(crate) use cache::{AccountCache, Cached};
 pub use call::ToolOutput;
 pub(crate) use ledger::Ledger;

@@ -22,6 +22,7 @@ pub(crate) struct Call<'a> {
     pub(crate) compiled: &'a CompiledTool,
     pub(crate) account: &'a AccountRecord,
     pub(crate) scheme: &'a AuthScheme,
+    pub(crate) auth: &'a super::AuthTemplates,
     pub(crate) creds: Credentials,
     pub(crate) base: String,
     pub(crate) input: Value,
@@ -94,11 +95,8 @@ impl Call<'_> {
         };
         let creds = &self.creds;
         let config = &self.account.config;
-        let scheme = self.scheme;
-        let answer = send(&self.engine.client, &ex, &|r| {
-            super::auth::apply(scheme, creds, config, r)
-        })
-        .await?;
+        let auth = self.auth;
+        let answer = send(&self.engine.client, &ex, &|r| auth.apply(creds, config, r)).await?;
         Ok(answer.body)
     }
 

@@ -6,7 +6,7 @@
 //! problem of that call only. 429 and 5xx never change status.
 
 use serde_json::{Map, Value};
-use toolwire_spec::{AuthScheme, ConnectorSpec, HttpMethod};
+use toolwire_spec::{ConnectorSpec, HttpMethod};
 
 use super::send::{Exchange, SendError, send};
 use crate::error::Error;
@@ -30,7 +30,7 @@ pub(crate) async fn probe(
     client: &reqwest::Client,
     spec: &ConnectorSpec,
     base_url: &str,
-    scheme: &AuthScheme,
+    auth: &super::AuthTemplates,
     creds: &Credentials,
     config: &Map<String, Value>,
 ) -> VerifyOutcome {
@@ -43,11 +43,7 @@ pub(crate) async fn probe(
         retry_safe: spec.verify.method == HttpMethod::Get,
         spec,
     };
-    match send(client, &ex, &|r| {
-        super::auth::apply(scheme, creds, config, r)
-    })
-    .await
-    {
+    match send(client, &ex, &|r| auth.apply(creds, config, r)).await {
         Ok(answer) => {
             if spec
                 .verify

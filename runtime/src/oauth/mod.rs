@@ -328,7 +328,7 @@ impl OAuth<'_> {
             &engine.client,
             &connector.spec,
             &base,
-            &scheme,
+            connector.auth_templates(&pending.scheme)?,
             &creds,
             &pending.config,
         )
