@@ -15,7 +15,7 @@ use crate::vault::Credentials;
 #[derive(Clone)]
 pub(crate) struct Cached {
     pub account: Arc<AccountRecord>,
-    pub creds: Option<Credentials>,
+    pub creds: Option<Arc<Credentials>>,
     /// The account's checked base URL (routing done once per load).
     pub base: Option<String>,
 }

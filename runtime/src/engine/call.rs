@@ -143,10 +143,11 @@ impl Engine {
             }
             if oauth::expiring(&creds, oauth::skew(scheme)) {
                 let seen = creds.expose_field("access_token").map(str::to_string);
-                creds = self
-                    .refresh(&account, seen.as_deref(), false)
-                    .await
-                    .map_err(|e| (id, e))?;
+                creds = Arc::new(
+                    self.refresh(&account, seen.as_deref(), false)
+                        .await
+                        .map_err(|e| (id, e))?,
+                );
             }
         }
         let base = cached
@@ -184,10 +185,11 @@ impl Engine {
                 {
                     refreshed = true;
                     let seen = call.creds.expose_field("access_token").map(str::to_string);
-                    call.creds = self
-                        .refresh(&account, seen.as_deref(), true)
-                        .await
-                        .map_err(|e| (id, e))?;
+                    call.creds = Arc::new(
+                        self.refresh(&account, seen.as_deref(), true)
+                            .await
+                            .map_err(|e| (id, e))?,
+                    );
                 }
                 Err(CallError::Upstream(failure)) => {
                     return Err((id, self.after_failure(&call, &failure).await));
@@ -224,7 +226,8 @@ impl Engine {
             let creds = self
                 .vault
                 .unseal_account(&account)
-                .map_err(|e| (Some(account.id), e.into()))?;
+                .map_err(|e| (Some(account.id), e.into()))?
+                .map(Arc::new);
             let base = connector
                 .route
                 .base_url(&account.config)

@@ -1,6 +1,8 @@
 //! The HTTP side of one call: the main request built from the spec, declared write
 //! strategies (quirks), and the output with its next cursor.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 use toolwire_spec::template::{VarRef, lookup_path};
 use toolwire_spec::{AuthScheme, HttpMethod, Pagination, Quirk, ToolSpec};
@@ -23,7 +25,7 @@ pub(crate) struct Call<'a> {
     pub(crate) account: &'a AccountRecord,
     pub(crate) scheme: &'a AuthScheme,
     pub(crate) auth: &'a super::AuthTemplates,
-    pub(crate) creds: Credentials,
+    pub(crate) creds: Arc<Credentials>,
     pub(crate) base: String,
     pub(crate) input: Value,
     pub(crate) idempotency_key: Option<String>,
