@@ -27,9 +27,17 @@ pub struct ToolwireBuilder {
     outbound_ip_hint: Option<String>,
     oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     account_cache_ttl: Option<std::time::Duration>,
+    tenant_concurrency: Option<usize>,
 }
 
 impl ToolwireBuilder {
+    /// Requests in flight per tenant (upstream host) at most (default 32): one tenant's slow
+    /// or failing API cannot take every connection.
+    pub fn tenant_concurrency(mut self, limit: usize) -> Self {
+        self.tenant_concurrency = Some(limit);
+        self
+    }
+
     /// How long an account and its decrypted credentials may be served from memory (default
     /// 1 s; zero disables). Changes made through this instance apply at once regardless.
     pub fn account_cache_ttl(mut self, ttl: std::time::Duration) -> Self {
@@ -153,6 +161,7 @@ impl ToolwireBuilder {
             ledger: Ledger::start(store.clone()),
             oauth_clients: self.oauth_clients,
             refresh_locks: Default::default(),
+            budgets: crate::engine::Budgets::new(self.tenant_concurrency.unwrap_or(32)),
             cache: crate::engine::AccountCache::new(
                 self.account_cache_ttl
                     .unwrap_or(std::time::Duration::from_secs(1)),

@@ -529,3 +529,126 @@ async fn idle_api_token_accounts_are_warned_and_listed_for_migration() {
     assert_eq!(migrate.len(), 1);
     assert_eq!(migrate[0].1, "2027-04-30");
 }
+
+#[tokio::test]
+async fn a_rate_limited_tenant_fails_fast_without_calling_and_others_carry_on() {
+    let env = e2e::env().await;
+    env.connect("a", "acme").await;
+    env.connect("g", "globex").await;
+    env.sim
+        .inject_fault(FaultSpec::next(FaultKind::RateLimit { retry_after: 120 }, 1).tenant("acme"));
+    let first = env
+        .tw
+        .execute_tool("a", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (first.code(), first.retry_after_s()),
+        ("RATE_LIMITED", Some(120))
+    );
+    env.sim.clear_request_log();
+    let second = env
+        .tw
+        .execute_tool("a", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(second.code(), "RATE_LIMITED");
+    assert!(
+        second
+            .retry_after_s()
+            .is_some_and(|s| (1..=120).contains(&s)),
+        "{:?}",
+        second.retry_after_s()
+    );
+    assert!(
+        env.sim.request_log().is_empty(),
+        "nothing sent while the tenant must wait"
+    );
+    env.tw
+        .execute_tool("g", "zendesk_groups_list", json!({}))
+        .await
+        .expect("another tenant is unaffected");
+    let account = env
+        .tw
+        .accounts()
+        .get("zendesk", "a")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        account.status,
+        AccountStatus::Active,
+        "429 never changes status"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_tenant_concurrency_is_capped_without_slowing_other_tenants() {
+    let sim = toolwire_sim::Sim::builder()
+        .seed(7)
+        .tickets_per_tenant(5)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tw = toolwire_runtime::Toolwire::builder()
+        .store(
+            toolwire_runtime::Store::sqlite(dir.path().join("t.db"))
+                .await
+                .unwrap(),
+        )
+        .master_key(toolwire_runtime::MasterKey::generate())
+        .connectors_dir(e2e::connectors_dir())
+        .extra_root_pem(sim.ca_pem())
+        .resolve_suffix("zendesk.com", sim.addr())
+        .tenant_concurrency(1)
+        .build()
+        .await
+        .unwrap();
+    for (ident, sub) in [("a", "acme"), ("g", "globex")] {
+        let agent = sim.tenant(sub).unwrap().agent().unwrap().clone();
+        tw.accounts()
+            .set_credentials(
+                "zendesk",
+                ident,
+                &e2e::config(sub),
+                None,
+                e2e::creds(&agent.email, &agent.api_token),
+            )
+            .await
+            .unwrap();
+    }
+    let mut slow = FaultSpec::next(FaultKind::Latency { ms: 300 }, 3).tenant("acme");
+    slow.path_prefix = Some("/api/v2/groups".into());
+    sim.inject_fault(slow);
+    let started = std::time::Instant::now();
+    let slow_calls: Vec<_> = (0..3)
+        .map(|_| {
+            let tw = tw.clone();
+            tokio::spawn(async move {
+                tw.execute_tool("a", "zendesk_groups_list", json!({}))
+                    .await
+                    .unwrap();
+                started.elapsed()
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    tw.execute_tool("g", "zendesk_groups_list", json!({}))
+        .await
+        .unwrap();
+    let other_done = started.elapsed();
+    let mut done: Vec<_> = Vec::new();
+    for c in slow_calls {
+        done.push(c.await.unwrap());
+    }
+    let last = done.into_iter().max().unwrap();
+    assert!(
+        last >= std::time::Duration::from_millis(900),
+        "one at a time for acme: {last:?}"
+    );
+    assert!(
+        other_done < last,
+        "globex finished ({other_done:?}) before acme's queue ({last:?})"
+    );
+}

@@ -6,6 +6,7 @@
 //! status effects (verify probe on 401/403) → select output and next cursor.
 
 mod auth;
+mod budget;
 mod cache;
 mod call;
 mod ledger;
@@ -14,6 +15,7 @@ mod send;
 mod verify;
 
 pub(crate) use auth::AuthTemplates;
+pub(crate) use budget::Budgets;
 pub(crate) use cache::{AccountCache, Cached};
 pub use call::ToolOutput;
 pub(crate) use ledger::Ledger;
@@ -42,6 +44,7 @@ pub(crate) struct Engine {
     pub outbound_ip_hint: Option<String>,
     pub ledger: Ledger,
     pub cache: AccountCache,
+    pub budgets: Budgets,
     pub oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     pub refresh_locks: tokio::sync::Mutex<HashMap<uuid::Uuid, Arc<tokio::sync::Mutex<()>>>>,
 }

@@ -98,8 +98,32 @@ impl Call<'_> {
         let creds = &self.creds;
         let config = &self.account.config;
         let auth = self.auth;
-        let answer = send(&self.engine.client, &ex, &|r| auth.apply(creds, config, r)).await?;
-        Ok(answer.body)
+        let budgets = &self.engine.budgets;
+        if let Some(wait) = budgets.blocked_for(&self.base) {
+            return Err(CallError::Other(Error::Upstream {
+                code: "RATE_LIMITED",
+                status: 429,
+                message: format!(
+                    "{} asked this account to slow down; nothing was sent. Try again in {wait} s.",
+                    self.connector.spec.title
+                ),
+                details: None,
+                retry_after_s: Some(wait),
+            }));
+        }
+        let _slot = budgets.acquire(&self.base).await;
+        match send(&self.engine.client, &ex, &|r| auth.apply(creds, config, r)).await {
+            Ok(answer) => Ok(answer.body),
+            Err(SendError::Upstream(f)) => {
+                if let (Some(s), Some(rule)) = (f.retry_after_s, &f.rule) {
+                    if rule.retry == toolwire_spec::RetryKind::AfterHeader {
+                        budgets.block(&self.base, s);
+                    }
+                }
+                Err(CallError::Upstream(f))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub(crate) async fn perform(&self) -> Result<Value, CallError> {
