@@ -5,7 +5,10 @@
 # a temp dir) on loopback; wrk, the server and the sim share this machine's cores.
 #
 #   benches/server_load.sh                       # defaults below
-#   CONNECTIONS=64 DURATION=20 IDENTIFIERS=1000 TENANTS=50 WRK_THREADS=2 benches/server_load.sh
+#   CONNECTIONS=64 PHASES=3 PHASE_SECS=10 IDENTIFIERS=1000 TENANTS=50 WRK_THREADS=2 benches/server_load.sh
+#
+# Side by side: rounds alternate wrk straight to the sim (`GET /api/v2/tickets/1.json`, same
+# connections: the floor on this box) and wrk to the server; medians over the rounds.
 #
 # Prints: accounts connected, server RSS before / after, wrk calls/s and latency percentiles,
 # server and sim CPU per call, and the server's error counters. Needs wrk, curl, jq.
@@ -14,11 +17,12 @@ source "$(dirname "$0")/server_common.sh"
 need wrk wrk
 
 CONNECTIONS=${CONNECTIONS:-64}
-DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-5}
 IDENTIFIERS=${IDENTIFIERS:-1000}
 TENANTS=${TENANTS:-50}
 WRK_THREADS=${WRK_THREADS:-2}
+PHASES=${PHASES:-3}
+PHASE_SECS=${PHASE_SECS:-10}
 
 build_release
 start_sim
@@ -46,37 +50,63 @@ srv_curl -d '{"identifier":"user_0000000","tool_name":"zendesk_ticket_get","tool
   "$(srv_url /v1/execute_tool)" | jq -e '.data.ticket.id == 1' >/dev/null
 
 export TW_IDENTIFIERS=$IDENTIFIERS
+# The floor: the same 64 connections straight to the sim (acme's admin, ticket 1).
+TW_SIM_AUTH="$(awk '$1 == "admin" && $2 ~ /@acme\./ {print $2 "/token:" $4; exit}' "$WORK/sim.log")"
+export TW_SIM_AUTH
+curl -sf --cacert "$WORK/ca.pem" --resolve "acme.zendesk.com:$SIM_PORT:127.0.0.1" -u "$TW_SIM_AUTH" \
+  "https://acme.zendesk.com:$SIM_PORT/api/v2/tickets/1.json" | jq -e '.ticket.id == 1' >/dev/null
+
+# run_wrk KIND SECONDS -> the WRK line; KIND server|sim
+run_wrk() {
+  if [ "$1" = server ]; then
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2s" -s "$ROOT/benches/wrk/execute_tool.lua" "$(srv_url /)"
+  else
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2s" -s "$ROOT/benches/wrk/sim_ticket.lua" \
+      "https://127.0.0.1:$SIM_PORT/"
+  fi | grep '^WRK'
+}
+field() { sed -E "s/.*$1=([0-9]+).*/\1/" <<<"$2"; }
+
 rss_before=$(rss_kib "$SRV_PID")
 echo "server RSS before load: $rss_before KiB"
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/benches/wrk/execute_tool.lua" \
-  "$(srv_url /)" | grep '^WRK' | sed 's/^WRK/warm-up:/'
+echo "warm-up server: $(run_wrk server "$WARMUP" | cut -c5-)"
+echo "warm-up sim:    $(run_wrk sim "$WARMUP" | cut -c5-)"
 rss_warm=$(rss_kib "$SRV_PID")
-srv_cpu0=$(cpu_ticks "$SRV_PID")
-sim_cpu0=$(cpu_ticks "$SIM_PID")
-# RSS every RSS_EVERY seconds while loaded.
-(while sleep "${RSS_EVERY:-5}"; do printf '%s ' "$(rss_kib "$SRV_PID")"; done) >"$WORK/rss.txt" &
-sampler=$!
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
-  -s "$ROOT/benches/wrk/execute_tool.lua" "$(srv_url /)" >"$WORK/wrk.out"
-kill "$sampler"; wait "$sampler" 2>/dev/null || true
-srv_cpu=$(($(cpu_ticks "$SRV_PID") - srv_cpu0))
-sim_cpu=$(($(cpu_ticks "$SIM_PID") - sim_cpu0))
-rss_after=$(rss_kib "$SRV_PID")
-sed -n '/Latency Distribution/,/requests in/p' "$WORK/wrk.out"
-line=$(grep '^WRK' "$WORK/wrk.out")
-echo "measured: ${line#WRK }"
-requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
-awk -v s="$srv_cpu" -v m="$sim_cpu" -v n="$requests" 'BEGIN {
-  printf "CPU per call: server %.1f µs, sim %.1f µs (process CPU time / calls)\n", s * 10000 / n, m * 10000 / n }'
-echo "server RSS: before load $rss_before KiB, after warm-up $rss_warm KiB, after load $rss_after KiB, peak $(hwm_kib "$SRV_PID") KiB"
-echo "server RSS every ${RSS_EVERY:-5} s under load (KiB): $(cat "$WORK/rss.txt")"
+
+# PHASES rounds of (sim floor, server), PHASE_SECS each; figures are medians over rounds.
+: >"$WORK/server.lines"
+: >"$WORK/sim.lines"
+rss_samples=""
+for r in $(seq "$PHASES"); do
+  l=$(run_wrk sim "$PHASE_SECS")
+  echo "round $r sim:    ${l#WRK }"
+  echo "$l" >>"$WORK/sim.lines"
+  s0=$(cpu_ticks "$SRV_PID"); m0=$(cpu_ticks "$SIM_PID")
+  l=$(run_wrk server "$PHASE_SECS")
+  s1=$(cpu_ticks "$SRV_PID"); m1=$(cpu_ticks "$SIM_PID")
+  echo "round $r server: ${l#WRK }"
+  echo "$l srv_ticks=$((s1 - s0)) sim_ticks=$((m1 - m0))" >>"$WORK/server.lines"
+  rss_samples="$rss_samples $(rss_kib "$SRV_PID")"
+done
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+med() { while read -r l; do field "$2" "$l"; done <"$WORK/$1.lines" | median; }
+srv_rps=$(med server rps); sim_rps=$(med sim rps)
+non2xx=$(while read -r l; do field non2xx "$l"; done <"$WORK/server.lines" | paste -sd+ | bc)
+sockerr=$(while read -r l; do field socket_errors "$l"; done <"$WORK/server.lines" | paste -sd+ | bc)
+cpu=$(awk '{for (i = 1; i <= NF; i++) {split($i, kv, "="); v[kv[1]] += kv[2]}}
+  END {printf "server %.1f µs, sim %.1f µs", v["srv_ticks"] * 10000 / v["requests"], v["sim_ticks"] * 10000 / v["requests"]}' \
+  "$WORK/server.lines")
+echo
+echo "== $CONNECTIONS connections, $IDENTIFIERS identifiers / $TENANTS tenants, $PHASES x ${PHASE_SECS}s per side (medians) =="
+echo "REST execute_tool: $srv_rps calls/s, p50 $(med server p50_us) µs, p99 $(med server p99_us) µs"
+echo "sim alone (floor): $sim_rps req/s,  p50 $(med sim p50_us) µs, p99 $(med sim p99_us) µs"
+awk -v a="$srv_rps" -v b="$sim_rps" 'BEGIN {printf "throughput ratio server / sim alone: %.2f\n", a / b}'
+echo "CPU per call while the server is loaded: $cpu (process CPU time / calls)"
+echo "non-2xx responses: $non2xx, socket errors: $sockerr"
+echo "server RSS (KiB): before load $rss_before, after warm-up $rss_warm, after each round:$rss_samples, peak $(hwm_kib "$SRV_PID")"
 sleep "${SETTLE:-5}"
 echo "server RSS ${SETTLE:-5} s after the load: $(rss_kib "$SRV_PID") KiB"
-echo "non-2xx responses: $non2xx"
-echo "server metrics (errors):"
-srv_curl "$(srv_url /metrics)" | grep -E '^toolwire_(tool_)?(errors|calls)[a-z_]*\{' | head -20 || true
 calls=$(srv_curl "$(srv_url /metrics)" | awk '/^toolwire_tool_calls_total\{/ {s += $2} END {print s}')
 rows=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from executions").fetchone()[0])' "$WORK/data/toolwire.db" 2>/dev/null || echo "?")
-echo "audit: $calls calls counted, $rows execution rows in the store ${SETTLE:-5} s after the load"
-uptime
+echo "audit: $calls calls counted by the server, $rows execution rows in the store"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -155,6 +155,11 @@ async fn a_failing_or_rate_limited_tenant_does_not_hurt_the_others() {
         for round in 0..ROUNDS {
             let mut base_p99 = Duration::ZERO;
             for (i, p) in order.iter().enumerate() {
+                if i == 0 && round + attempt > 1 {
+                    // The previous phase ended rate limited with `Retry-After: 1`: toolwire holds
+                    // that tenant's calls (fail fast, nothing sent) for exactly that second.
+                    tokio::time::sleep(Duration::from_millis(1_100)).await;
+                }
                 let mut o = phase(&env, &tw, *p).await;
                 let n = o.good_latencies.len();
                 let q = p99(&mut o.good_latencies);

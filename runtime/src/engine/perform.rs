@@ -115,10 +115,12 @@ impl Call<'_> {
         match send(&self.engine.client, &ex, &|r| auth.apply(creds, config, r)).await {
             Ok(answer) => Ok(answer.body),
             Err(SendError::Upstream(f)) => {
-                if let (Some(s), Some(rule)) = (f.retry_after_s, &f.rule) {
-                    if rule.retry == toolwire_spec::RetryKind::AfterHeader {
-                        budgets.block(&self.base, s);
-                    }
+                let asked_to_wait = f
+                    .rule
+                    .as_ref()
+                    .is_some_and(|r| r.retry == toolwire_spec::RetryKind::AfterHeader);
+                if let (Some(s), true) = (f.retry_after_s, asked_to_wait) {
+                    budgets.block(&self.base, s);
                 }
                 Err(CallError::Upstream(f))
             }
