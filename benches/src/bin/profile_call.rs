@@ -91,10 +91,10 @@ async fn main() {
     };
     // Warm every connection first, then the measured calls.
     futures::stream::iter(0..tenants_n)
-        .for_each(|i| run(i))
+        .for_each(&run)
         .await;
     futures::stream::iter(0..calls)
-        .for_each_concurrent(8, |i| run(i))
+        .for_each_concurrent(8, &run)
         .await;
     tw.flush().await;
 }
