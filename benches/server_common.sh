@@ -36,6 +36,9 @@ build_release() {
 
 # rss_kib PID -> VmRSS in KiB
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# rss_detail PID -> "anon A, file F, shmem S KiB"
+rss_detail() { awk '/^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} /^RssShmem:/ {s = $2}
+  END {printf "anon %d, file %d, shmem %d KiB", a, f, s}' "/proc/$1/status"; }
 # hwm_kib PID -> VmHWM (peak RSS) in KiB
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 # cpu_ticks PID -> utime + stime in clock ticks (1/100 s)

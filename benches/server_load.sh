@@ -105,7 +105,7 @@ echo "CPU per call while the server is loaded: $cpu (process CPU time / calls)"
 echo "non-2xx responses: $non2xx, socket errors: $sockerr"
 echo "server RSS (KiB): before load $rss_before, after warm-up $rss_warm, after each round:$rss_samples, peak $(hwm_kib "$SRV_PID")"
 sleep "${SETTLE:-5}"
-echo "server RSS ${SETTLE:-5} s after the load: $(rss_kib "$SRV_PID") KiB"
+echo "server RSS ${SETTLE:-5} s after the load: $(rss_kib "$SRV_PID") KiB ($(rss_detail "$SRV_PID"))"
 calls=$(srv_curl "$(srv_url /metrics)" | awk '/^toolwire_tool_calls_total\{/ {s += $2} END {print s}')
 rows=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from executions").fetchone()[0])' "$WORK/data/toolwire.db" 2>/dev/null || echo "?")
 echo "audit: $calls calls counted by the server, $rows execution rows in the store"

@@ -90,9 +90,7 @@ async fn main() {
         }
     };
     // Warm every connection first, then the measured calls.
-    futures::stream::iter(0..tenants_n)
-        .for_each(&run)
-        .await;
+    futures::stream::iter(0..tenants_n).for_each(&run).await;
     futures::stream::iter(0..calls)
         .for_each_concurrent(8, &run)
         .await;

@@ -28,6 +28,9 @@ struct Entry {
 /// The cache.
 pub(crate) struct AccountCache {
     ttl: Duration,
+    /// When expired entries were last swept (at most once per TTL), so idle accounts'
+    /// decrypted credentials do not stay in memory.
+    last_sweep: std::sync::Mutex<Instant>,
     /// connection → identifier → entry (two levels, so lookups borrow `&str` keys).
     map: RwLock<HashMap<String, HashMap<String, Entry>>>,
 }
@@ -36,6 +39,7 @@ impl AccountCache {
     pub fn new(ttl: Duration) -> Self {
         AccountCache {
             ttl,
+            last_sweep: std::sync::Mutex::new(Instant::now()),
             map: RwLock::new(HashMap::new()),
         }
     }
@@ -54,11 +58,8 @@ impl AccountCache {
             return;
         }
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        self.sweep(&mut map);
         let per_connection = map.entry(value.account.connection.clone()).or_default();
-        if per_connection.len() > 100_000 {
-            let ttl = self.ttl;
-            per_connection.retain(|_, e| e.at.elapsed() < ttl);
-        }
         let identifier = value.account.identifier.clone();
         per_connection.insert(
             identifier,
@@ -69,10 +70,66 @@ impl AccountCache {
         );
     }
 
+    /// Drops expired entries, at most once per TTL.
+    fn sweep(&self, map: &mut HashMap<String, HashMap<String, Entry>>) {
+        let mut last = self.last_sweep.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() < self.ttl {
+            return;
+        }
+        *last = Instant::now();
+        let ttl = self.ttl;
+        for per_connection in map.values_mut() {
+            per_connection.retain(|_, e| e.at.elapsed() < ttl);
+        }
+        map.retain(|_, per_connection| !per_connection.is_empty());
+    }
+
     pub fn invalidate(&self, connection: &str, identifier: &str) {
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
         if let Some(per_connection) = map.get_mut(connection) {
             per_connection.remove(identifier);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{AccountRecord, AccountStatus};
+
+    fn cached(identifier: &str) -> Cached {
+        let now = crate::store::now();
+        Cached {
+            account: Arc::new(AccountRecord {
+                id: uuid::Uuid::now_v7(),
+                connection: "c".into(),
+                identifier: identifier.into(),
+                status: AccountStatus::Active,
+                status_reason: None,
+                status_message: None,
+                auth_scheme: None,
+                config: Default::default(),
+                credentials: None,
+                created_at: now,
+                updated_at: now,
+                last_used_at: None,
+                credentials_updated_at: None,
+                version: 1,
+            }),
+            creds: None,
+            base: None,
+        }
+    }
+
+    #[test]
+    fn expired_entries_of_idle_accounts_are_swept() {
+        let cache = AccountCache::new(Duration::from_millis(20));
+        cache.put(cached("idle"));
+        assert!(cache.get("c", "idle").is_some());
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(cache.get("c", "idle").is_none(), "expired entries are not served");
+        cache.put(cached("busy"));
+        let held = cache.map.read().unwrap().get("c").map(|m| m.len()).unwrap_or(0);
+        assert_eq!(held, 1, "the idle account's entry (and its credentials) left memory");
     }
 }

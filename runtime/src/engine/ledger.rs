@@ -10,6 +10,9 @@ use uuid::Uuid;
 use crate::store::{ExecutionRecord, Store};
 
 const BATCH: usize = 512;
+/// How long the writer waits for more rows after the first of a batch: sequential calls then
+/// share a transaction (and an fsync) instead of paying one each.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(10);
 /// Last-use times are written at most this often per account: they feed inactivity warnings
 /// measured in days, so writing one per call would only cost store time.
 const TOUCH_EVERY_S: i64 = 60;
@@ -56,6 +59,14 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
     let mut buffer = Vec::with_capacity(BATCH);
     let mut written: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
     while rx.recv_many(&mut buffer, BATCH).await > 0 {
+        let deadline = tokio::time::Instant::now() + LINGER;
+        while buffer.len() < BATCH && !buffer.iter().any(|e| matches!(e, Entry::Flush(_))) {
+            let room = BATCH - buffer.len();
+            match tokio::time::timeout_at(deadline, rx.recv_many(&mut buffer, room)).await {
+                Ok(n) if n > 0 => {}
+                _ => break,
+            }
+        }
         let mut executions = Vec::with_capacity(buffer.len());
         let mut waiters = Vec::new();
         let mut last_used: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
