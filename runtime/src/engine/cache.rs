@@ -127,9 +127,21 @@ mod tests {
         cache.put(cached("idle"));
         assert!(cache.get("c", "idle").is_some());
         std::thread::sleep(Duration::from_millis(30));
-        assert!(cache.get("c", "idle").is_none(), "expired entries are not served");
+        assert!(
+            cache.get("c", "idle").is_none(),
+            "expired entries are not served"
+        );
         cache.put(cached("busy"));
-        let held = cache.map.read().unwrap().get("c").map(|m| m.len()).unwrap_or(0);
-        assert_eq!(held, 1, "the idle account's entry (and its credentials) left memory");
+        let held = cache
+            .map
+            .read()
+            .unwrap()
+            .get("c")
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert_eq!(
+            held, 1,
+            "the idle account's entry (and its credentials) left memory"
+        );
     }
 }
