@@ -243,22 +243,11 @@ async fn expired_tokens_refresh_once_for_many_concurrent_calls() {
 
 #[tokio::test]
 async fn two_instances_sharing_postgres_refresh_once() {
-    let Some(url) = std::env::var("TOOLWIRE_TEST_POSTGRES_URL").ok() else {
-        eprintln!(
-            "SKIPPED two_instances_sharing_postgres_refresh_once (set TOOLWIRE_TEST_POSTGRES_URL)"
-        );
+    let Some(pg) = e2e::PgSchema::create("two_instances_sharing_postgres_refresh_once").await
+    else {
         return;
     };
-    let schema = format!("oauth_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let with_schema = format!(
-        "{url}{}options=-c%20search_path%3D{schema}",
-        if url.contains('?') { "&" } else { "?" }
-    );
+    let with_schema = pg.url.clone();
     let sim = sim().await;
     let a = Arc::new(oauth_toolwire(&sim, Store::postgres(&with_schema).await.unwrap()).await);
     let b = Arc::new(oauth_toolwire(&sim, Store::postgres(&with_schema).await.unwrap()).await);
@@ -286,10 +275,7 @@ async fn two_instances_sharing_postgres_refresh_once() {
     );
     a.store().close().await;
     b.store().close().await;
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    pg.drop_schema().await;
 }
 
 const CHILD_ENV: &str = "TOOLWIRE_OAUTH_CHILD";
@@ -341,22 +327,11 @@ async fn oauth_child_process() {
 
 #[tokio::test]
 async fn two_processes_sharing_postgres_refresh_once() {
-    let Some(url) = std::env::var("TOOLWIRE_TEST_POSTGRES_URL").ok() else {
-        eprintln!(
-            "SKIPPED two_processes_sharing_postgres_refresh_once (set TOOLWIRE_TEST_POSTGRES_URL)"
-        );
+    let Some(pg) = e2e::PgSchema::create("two_processes_sharing_postgres_refresh_once").await
+    else {
         return;
     };
-    let schema = format!("oauthp_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let with_schema = format!(
-        "{url}{}options=-c%20search_path%3D{schema}",
-        if url.contains('?') { "&" } else { "?" }
-    );
+    let with_schema = pg.url.clone();
     let sim = sim().await;
     let tw = oauth_toolwire(&sim, Store::postgres(&with_schema).await.unwrap()).await;
     connect(&tw, &sim, "u1").await;
@@ -393,10 +368,7 @@ async fn two_processes_sharing_postgres_refresh_once() {
         1,
         "one refresh across two processes"
     );
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    pg.drop_schema().await;
 }
 
 #[tokio::test]

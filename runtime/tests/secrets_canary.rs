@@ -119,20 +119,10 @@ async fn tokens_never_reach_logs_errors_or_database_files() {
 /// The same canary through a PostgreSQL store: a full `pg_dump` of the schema never contains it.
 #[tokio::test]
 async fn tokens_never_reach_a_postgres_dump() {
-    let Ok(url) = std::env::var("TOOLWIRE_TEST_POSTGRES_URL") else {
-        eprintln!("SKIPPED tokens_never_reach_a_postgres_dump (set TOOLWIRE_TEST_POSTGRES_URL)");
+    let Some(pg) = e2e::PgSchema::create("tokens_never_reach_a_postgres_dump").await else {
         return;
     };
-    let schema = format!("canary_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let with_schema = format!(
-        "{url}{}options=-c%20search_path%3D{schema}",
-        if url.contains('?') { "&" } else { "?" }
-    );
+    let with_schema = pg.url.clone();
 
     let sim = toolwire_sim::Sim::builder()
         .seed(11)
@@ -171,8 +161,8 @@ async fn tokens_never_reach_a_postgres_dump() {
 
     let dump = std::process::Command::new("pg_dump")
         .arg("--schema")
-        .arg(&schema)
-        .arg(&url)
+        .arg(pg.name())
+        .arg(&pg.server_url)
         .output()
         .expect("pg_dump runs");
     assert!(
@@ -193,8 +183,5 @@ async fn tokens_never_reach_a_postgres_dump() {
         "Authorization header found in pg_dump"
     );
     tw.store().close().await;
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    pg.drop_schema().await;
 }

@@ -584,40 +584,10 @@ async fn a_rate_limited_tenant_fails_fast_without_calling_and_others_carry_on() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn per_tenant_concurrency_is_capped_without_slowing_other_tenants() {
-    let sim = toolwire_sim::Sim::builder()
-        .seed(7)
-        .tickets_per_tenant(5)
-        .start()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let tw = toolwire_runtime::Toolwire::builder()
-        .store(
-            toolwire_runtime::Store::sqlite(dir.path().join("t.db"))
-                .await
-                .unwrap(),
-        )
-        .master_key(toolwire_runtime::MasterKey::generate())
-        .connectors_dir(e2e::connectors_dir())
-        .extra_root_pem(sim.ca_pem())
-        .resolve_suffix("zendesk.com", sim.addr())
-        .tenant_concurrency(1)
-        .build()
-        .await
-        .unwrap();
-    for (ident, sub) in [("a", "acme"), ("g", "globex")] {
-        let agent = sim.tenant(sub).unwrap().agent().unwrap().clone();
-        tw.accounts()
-            .set_credentials(
-                "zendesk",
-                ident,
-                &e2e::config(sub),
-                None,
-                e2e::creds(&agent.email, &agent.api_token),
-            )
-            .await
-            .unwrap();
-    }
+    let env = e2e::env_with(|b| b.tenant_concurrency(1)).await;
+    env.connect("a", "acme").await;
+    env.connect("g", "globex").await;
+    let (sim, tw) = (&env.sim, &env.tw);
     let mut slow = FaultSpec::next(FaultKind::Latency { ms: 300 }, 3).tenant("acme");
     slow.path_prefix = Some("/api/v2/groups".into());
     sim.inject_fault(slow);
