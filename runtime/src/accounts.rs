@@ -9,10 +9,9 @@ use crate::connector::Connector;
 use crate::engine::{VerifyOutcome, probe};
 use crate::error::{Error, Result};
 use crate::store::{
-    AccountFilter, AccountPage, AccountRecord, AccountStatus, CredentialsUpdate, StatusChange,
-    StatusHistoryEntry,
+    AccountFilter, AccountPage, AccountRecord, AccountStatus, StatusChange, StatusHistoryEntry,
 };
-use crate::vault::{Aad, Credentials};
+use crate::vault::Credentials;
 
 use crate::toolwire::Toolwire;
 
@@ -202,37 +201,21 @@ impl Accounts<'_> {
             }
             VerifyOutcome::Unknown(e) => return Err(e),
         }
-        let account = self
-            .tw
+        self.tw
             .engine
-            .store
-            .get_or_create_account(connection, identifier)
-            .await?
-            .0;
-        let aad = Aad::new(connection, identifier, account.id, &config);
-        let sealed = self.tw.engine.vault.seal(&aad, &credentials)?;
-        let update = CredentialsUpdate {
-            expected_version: account.version,
-            auth_scheme: scheme_name,
-            config,
-            sealed,
-            status: StatusChange::new(
-                AccountStatus::Active,
-                "credentials_verified",
-                "credentials verified",
-            ),
-        };
-        self.tw.engine.cache.invalidate(connection, identifier);
-        let updated = self
-            .tw
-            .engine
-            .store
-            .store_credentials(account.id, &update)
-            .await?;
-        if account.status != updated.status {
-            self.tw.engine.events.emit(&account, &updated);
-        }
-        Ok(updated)
+            .save_credentials(
+                connection,
+                identifier,
+                &scheme_name,
+                config,
+                &credentials,
+                StatusChange::new(
+                    AccountStatus::Active,
+                    "credentials_verified",
+                    "credentials verified",
+                ),
+            )
+            .await
     }
 
     /// Marks the account DISCONNECTED and deletes its credentials' use (keeps history).

@@ -331,18 +331,20 @@ async fn creates_under_faults_make_exactly_as_many_tickets() {
     spec.share = Some(0.3);
     spec.method = Some("POST".into());
     env.sim.inject_fault(spec);
-    let before = env
-        .tw
-        .execute_tool(
-            "c1",
-            "zendesk_search_tickets",
-            json!({"query": "subject:faulty"}),
-        )
-        .await
-        .unwrap()
-        .data["count"]
-        .as_u64()
-        .unwrap();
+    let faulty_tickets = || async {
+        env.tw
+            .execute_tool(
+                "c1",
+                "zendesk_search_tickets",
+                json!({"query": "subject:faulty"}),
+            )
+            .await
+            .unwrap()
+            .data["count"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = faulty_tickets().await;
     let mut ok = 0;
     for i in 0..20 {
         match env
@@ -359,18 +361,7 @@ async fn creates_under_faults_make_exactly_as_many_tickets() {
         }
     }
     env.sim.clear_faults();
-    let after = env
-        .tw
-        .execute_tool(
-            "c1",
-            "zendesk_search_tickets",
-            json!({"query": "subject:faulty"}),
-        )
-        .await
-        .unwrap()
-        .data["count"]
-        .as_u64()
-        .unwrap();
+    let after = faulty_tickets().await;
     assert_eq!(
         after - before,
         ok,

@@ -9,6 +9,7 @@ mod auth;
 mod budget;
 mod cache;
 mod call;
+mod credentials;
 mod ledger;
 mod perform;
 mod send;

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::connector::Connector;
 use crate::engine::{Engine, VerifyOutcome, probe};
 use crate::error::{Error, Result};
-use crate::store::{AccountRecord, AccountStatus, CredentialsUpdate, OAuthState, StatusChange};
+use crate::store::{AccountRecord, AccountStatus, OAuthState, StatusChange};
 use crate::vault::{Aad, Credentials};
 use token::TokenError;
 
@@ -142,23 +142,23 @@ impl Engine {
         let AuthScheme::Oauth2AuthorizationCode { token_url, .. } = &scheme else {
             unreachable!("checked by oauth_scheme")
         };
-        let local = self
-            .refresh_locks
-            .lock()
-            .await
-            .entry(account.id)
-            .or_default()
-            .clone();
+        let local = {
+            let mut locks = self.refresh_locks.lock().await;
+            // Forget accounts nobody is refreshing, so the map stays as small as the work.
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+            locks.entry(account.id).or_default().clone()
+        };
         let _in_process = local.lock().await;
         let lock = self.store.lock_credentials(account.id).await?;
         let current = self
             .vault
             .unseal_account(lock.account())?
             .ok_or_else(|| self.not_active(lock.account()))?;
+        // Usable tokens are kept unless the caller saw them fail (`force`) and nobody has
+        // replaced them since.
         let someone_else_did = current.expose_field("access_token") != seen_access;
-        if someone_else_did && !expiring(&current, skew(&scheme))
-            || (!force && !expiring(&current, skew(&scheme)))
-        {
+        let usable = !expiring(&current, skew(&scheme));
+        if usable && (someone_else_did || !force) {
             lock.release().await?;
             return Ok(current);
         }
@@ -347,38 +347,19 @@ impl OAuth<'_> {
             }
             VerifyOutcome::Unknown(e) => return Err(e),
         }
-        let account = engine
-            .store
-            .get_or_create_account(&pending.connection, &pending.identifier)
-            .await?
-            .0;
-        let sealed = engine.vault.seal(
-            &Aad::new(
+        engine
+            .save_credentials(
                 &pending.connection,
                 &pending.identifier,
-                account.id,
-                &pending.config,
-            ),
-            &creds,
-        )?;
-        let update = CredentialsUpdate {
-            expected_version: account.version,
-            auth_scheme: pending.scheme.clone(),
-            config: pending.config.clone(),
-            sealed,
-            status: StatusChange::new(
-                AccountStatus::Active,
-                "oauth_connected",
-                "connected with OAuth",
-            ),
-        };
-        engine
-            .cache
-            .invalidate(&pending.connection, &pending.identifier);
-        let updated = engine.store.store_credentials(account.id, &update).await?;
-        if account.status != updated.status {
-            engine.events.emit(&account, &updated);
-        }
-        Ok(updated)
+                &pending.scheme,
+                pending.config.clone(),
+                &creds,
+                StatusChange::new(
+                    AccountStatus::Active,
+                    "oauth_connected",
+                    "connected with OAuth",
+                ),
+            )
+            .await
     }
 }
