@@ -24,8 +24,8 @@ pub use toolwire_spec::{ConnectorSpec, SpecError, Tool, fingerprint};
 
 pub use toolwire_runtime as runtime;
 pub use toolwire_runtime::{
-    AccountFilter, AccountRecord, AccountStatus, Credentials, Error, FieldProblem, MasterKey,
-    Result, StatusEvent, Store, ToolOutput, Toolwire, ToolwireBuilder, TypedOutput,
+    AccountFilter, AccountRecord, AccountStatus, AuditLog, Credentials, Error, FieldProblem,
+    MasterKey, Result, StatusEvent, Store, ToolOutput, Toolwire, ToolwireBuilder, TypedOutput,
 };
 
 /// What generated code refers to; not a public API.

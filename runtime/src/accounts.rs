@@ -239,7 +239,9 @@ impl Accounts<'_> {
         match self.get(connection, identifier).await? {
             Some(a) => {
                 self.tw.engine.cache.invalidate(connection, identifier);
-                Ok(self.tw.engine.store.delete_account(a.id).await?)
+                let deleted = self.tw.engine.store.delete_account(a.id).await?;
+                self.tw.engine.cache.invalidate(connection, identifier);
+                Ok(deleted)
             }
             None => Ok(false),
         }

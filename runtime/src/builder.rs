@@ -28,6 +28,7 @@ pub struct ToolwireBuilder {
     oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     account_cache_ttl: Option<std::time::Duration>,
     tenant_concurrency: Option<usize>,
+    audit_log: crate::engine::AuditLog,
 }
 
 impl ToolwireBuilder {
@@ -38,10 +39,19 @@ impl ToolwireBuilder {
         self
     }
 
-    /// How long an account and its decrypted credentials may be served from memory (default
-    /// 1 s; zero disables). Changes made through this instance apply at once regardless.
+    /// How long an account and its decrypted credentials may be served from memory since the
+    /// store last confirmed them (default 1 s; zero disables). Cached accounts are confirmed in
+    /// the background (one query per 500 accounts, twice per TTL), so changes made by other
+    /// replicas are seen within this time; changes made through this instance apply at once.
     pub fn account_cache_ttl(mut self, ttl: std::time::Duration) -> Self {
         self.account_cache_ttl = Some(ttl);
+        self
+    }
+
+    /// Which tool calls leave an audit row in the store (default [`AuditLog::Full`](crate::AuditLog)).
+    /// Last-use times, which drive inactivity warnings, are recorded whatever this says.
+    pub fn audit_log(mut self, audit_log: crate::engine::AuditLog) -> Self {
+        self.audit_log = audit_log;
         self
     }
 
@@ -149,6 +159,11 @@ impl ToolwireBuilder {
             }
             map.insert(c.spec.connector.clone(), Arc::new(c));
         }
+        let cache = Arc::new(crate::engine::AccountCache::new(
+            self.account_cache_ttl
+                .unwrap_or(std::time::Duration::from_secs(1)),
+        ));
+        cache.start_confirming(store.clone());
         let engine = Engine {
             client: crate::http::client(&self.http)?,
             connectors: map,
@@ -159,13 +174,11 @@ impl ToolwireBuilder {
             events: Events::default(),
             outbound_ip_hint: self.outbound_ip_hint,
             ledger: Ledger::start(store.clone()),
+            audit_log: self.audit_log,
             oauth_clients: self.oauth_clients,
             refresh_locks: Default::default(),
             budgets: crate::engine::Budgets::new(self.tenant_concurrency.unwrap_or(32)),
-            cache: crate::engine::AccountCache::new(
-                self.account_cache_ttl
-                    .unwrap_or(std::time::Duration::from_secs(1)),
-            ),
+            cache,
         };
         Ok(Toolwire {
             engine: Arc::new(engine),

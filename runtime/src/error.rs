@@ -103,6 +103,17 @@ pub enum Error {
         /// What failed (never contains credentials).
         message: String,
     },
+    /// A write that must not be repeated blindly (no idempotency key) was sent, but its answer
+    /// was lost (connection cut, timeout): it may or may not have been applied.
+    #[error(
+        "the request reached the {connector} API but its answer was lost ({message}); it may have been applied: check (e.g. read or search) before repeating it"
+    )]
+    OutcomeUnknown {
+        /// Connector.
+        connector: String,
+        /// What failed (never contains credentials).
+        message: String,
+    },
     /// An OAuth step failed (token endpoint error, no client configured).
     #[error("{message}")]
     OAuth {
@@ -169,6 +180,7 @@ impl Error {
             Error::Upstream { code, .. } => code,
             Error::Timeout { .. } => "TIMEOUT",
             Error::Network { .. } => "UPSTREAM_UNAVAILABLE",
+            Error::OutcomeUnknown { .. } => "OUTCOME_UNKNOWN",
             Error::SpecMismatch { .. } => "SPEC_MISMATCH",
             Error::OAuth { .. } => "OAUTH_FAILED",
             Error::OAuthState => "OAUTH_STATE_INVALID",

@@ -31,7 +31,7 @@ pub mod store;
 mod toolwire;
 pub mod vault;
 
-pub use engine::{LinkBuilder, ToolOutput};
+pub use engine::{AuditLog, LinkBuilder, ToolOutput};
 pub use error::{Error, FieldProblem, Result};
 pub use events::StatusEvent;
 pub use store::{AccountFilter, AccountRecord, AccountStatus, Store};

@@ -162,6 +162,7 @@ fn code_status(code: &str) -> StatusCode {
         "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
         "TIMEOUT" => StatusCode::GATEWAY_TIMEOUT,
         "UPSTREAM_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        "OUTCOME_UNKNOWN" => StatusCode::BAD_GATEWAY,
         "STORE_VERSION_CONFLICT" | "STORE_CONFLICT" | "SPEC_MISMATCH" => StatusCode::CONFLICT,
         c if c.starts_with("ACCOUNT_") => StatusCode::CONFLICT,
         c if c.starts_with("UPSTREAM_") => StatusCode::BAD_GATEWAY,

@@ -1,5 +1,6 @@
 //! Turns command-line options into a running [`Toolwire`]: finds the connectors directory,
-//! loads (or creates) the master key, opens the SQLite store.
+//! loads (or creates) the master key, opens the store (SQLite in the data directory, or the
+//! database URL given).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -63,6 +64,10 @@ pub struct RuntimeOptions {
     /// Public URL of the onboarding UI: reconnect links shown to agents are fresh magic links
     /// (`{base}/connect/{token}`, signed with the link secret, see [`crate::links`]).
     pub link_base: Option<String>,
+    /// The store: `postgres://...` or `sqlite://PATH`; default `data_dir/toolwire.db`.
+    pub database_url: Option<String>,
+    /// Which tool calls leave an audit row.
+    pub audit_log: toolwire_runtime::AuditLog,
 }
 
 /// An OAuth client registered with a vendor, for one connection.
@@ -127,9 +132,13 @@ pub async fn build_with(
 ) -> Result<Toolwire> {
     std::fs::create_dir_all(&opts.data_dir)
         .map_err(|e| ServerError::io(format!("create {}", opts.data_dir.display()), e))?;
-    let store = Store::sqlite(opts.data_dir.join("toolwire.db")).await?;
+    let store = match opts.database_url.as_deref() {
+        Some(url) => Store::connect(url).await?,
+        None => Store::sqlite(opts.data_dir.join("toolwire.db")).await?,
+    };
     let mut b = Toolwire::builder()
         .store(store)
+        .audit_log(opts.audit_log)
         .master_key(key)
         .connectors_dir(connectors_dir(opts.connectors.as_deref())?);
     if let Some(pem) = &opts.extra_root_pem {

@@ -19,6 +19,7 @@ async fn connected(dir: &std::path::Path, sim: &Sim) -> toolwire_runtime::Toolwi
         extra_root_pem: Some(sim.ca_pem()),
         resolve_zendesk: Some(sim.addr()),
         link_base: None,
+        ..Default::default()
     };
     let tw = setup::build(&opts, setup::master_key(dir).unwrap())
         .await

@@ -71,6 +71,7 @@ async fn runtime(dir: &std::path::Path, sim: &Sim) -> Toolwire {
         extra_root_pem: Some(sim.ca_pem()),
         resolve_zendesk: Some(sim.addr()),
         link_base: None,
+        ..Default::default()
     };
     setup::build(&opts, toolwire_runtime::MasterKey::generate())
         .await

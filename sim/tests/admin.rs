@@ -220,6 +220,46 @@ async fn faults_next_n_filtered() {
 }
 
 #[tokio::test]
+async fn drop_after_commits_the_write_then_loses_the_answer() {
+    let sim = start().await;
+    let c = client(&sim);
+    let auth = agent_auth(&sim, "acme");
+    let before = sim.tenant("acme").unwrap().tickets;
+    let r = c
+        .post(url(&sim, "acme", "/__sim/faults"))
+        .json(&json!({"kind": "drop_after", "count": 1, "method": "POST"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body = json!({"ticket": {"subject": "drop-after probe", "comment": {"body": "x"}}});
+    let create = || {
+        c.post(url(&sim, "acme", "/api/v2/tickets.json"))
+            .header("authorization", &auth)
+            .header("idempotency-key", "drop-after-1")
+            .json(&body)
+            .send()
+    };
+    let failed = match create().await {
+        Err(_) => true,
+        Ok(resp) => resp.bytes().await.is_err(),
+    };
+    assert!(failed, "the answer must be lost");
+    // The ticket was created anyway, and the log has the handler's status.
+    assert_eq!(sim.tenant("acme").unwrap().tickets, before + 1);
+    let last = sim.request_log().pop().unwrap();
+    assert_eq!((last.method.as_str(), last.status), ("POST", 201));
+    // A retry with the same key replays the first answer: still one ticket.
+    let r = create().await.unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.headers()["x-idempotency-lookup"], "hit");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["ticket"]["subject"], "drop-after probe");
+    assert_eq!(sim.tenant("acme").unwrap().tickets, before + 1);
+    assert!(sim.faults().is_empty());
+}
+
+#[tokio::test]
 async fn request_log_has_labels_not_secrets() {
     let sim = start().await;
     let c = client(&sim);

@@ -11,7 +11,8 @@
 //!   credential decryption, input validation, routing) to explain the gap.
 //!
 //! `cargo run --release -p toolwire-benches --bin overhead -- [--tenants 1000] [--seq 3000]
-//! [--concurrency 64] [--phases 6] [--phase-secs 3]`
+//! [--concurrency 64] [--phases 6] [--phase-secs 3] [--audit full|failures|off]
+//! [--cache-ttl-ms 1000]` (the last two vary the engine's settings to attribute the gap).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -87,6 +88,10 @@ async fn main() {
     let concurrency: usize = arg("concurrency", 64);
     let phases: usize = arg("phases", 6);
     let phase_secs: u64 = arg("phase-secs", 3);
+    let audit: String = arg("audit", "full".to_string());
+    let audit: toolwire_runtime::AuditLog = audit.parse().expect("--audit");
+    let cache_ttl_ms: u64 = arg("cache-ttl-ms", 1000);
+    println!("settings: audit {audit:?}, account cache TTL {cache_ttl_ms} ms");
 
     let sim = Sim::builder()
         .seed(7)
@@ -103,6 +108,8 @@ async fn main() {
         .connectors_dir(connectors_dir())
         .extra_root_pem(sim.ca_pem())
         .resolve_suffix("zendesk.com", sim.addr())
+        .audit_log(audit)
+        .account_cache_ttl(Duration::from_millis(cache_ttl_ms))
         .build()
         .await
         .expect("toolwire");

@@ -150,8 +150,8 @@ impl Engine {
                 );
             }
         }
-        let base = cached
-            .base
+        let target = cached
+            .target
             .clone()
             .ok_or_else(|| (id, self.not_active(&account)))?;
         let auth = connector.auth_templates(scheme_name).map_err(|e| (id, e))?;
@@ -172,7 +172,7 @@ impl Engine {
             scheme,
             auth,
             creds,
-            base,
+            target,
             input,
             idempotency_key,
         };
@@ -222,7 +222,7 @@ impl Engine {
                     },
                 )
             })?;
-        let (creds, base) = if self.ensure_usable(&account).is_ok() {
+        let (creds, target) = if self.ensure_usable(&account).is_ok() {
             let creds = self
                 .vault
                 .unseal_account(&account)
@@ -232,14 +232,15 @@ impl Engine {
                 .route
                 .base_url(&account.config)
                 .map_err(|e| (Some(account.id), e))?;
-            (creds, Some(base))
+            let budget = self.budgets.of(&base);
+            (creds, Some(Arc::new(super::cache::Target { base, budget })))
         } else {
             (None, None)
         };
         let cached = super::Cached {
             account: Arc::new(account),
             creds,
-            base,
+            target,
         };
         self.cache.put(cached.clone());
         Ok(cached)
@@ -310,7 +311,7 @@ impl Engine {
                 match probe(
                     &self.client,
                     &call.connector.spec,
-                    &call.base,
+                    &call.target.base,
                     call.auth,
                     &call.creds,
                     config,
@@ -390,6 +391,9 @@ impl Engine {
         self.cache
             .invalidate(&account.connection, &account.identifier);
         let updated = self.store.set_status(account.id, change).await?;
+        // Again after the write: a call may have cached the old row in between.
+        self.cache
+            .invalidate(&account.connection, &account.identifier);
         if updated.status != account.status || updated.status_reason != account.status_reason {
             self.events.emit(account, &updated);
         }
@@ -397,7 +401,8 @@ impl Engine {
     }
 
     async fn audit(&self, record: ExecutionRecord) {
-        self.ledger.record(record).await;
+        let keep = self.audit_log.keeps(record.outcome == "ok");
+        self.ledger.record(record, keep).await;
     }
 }
 

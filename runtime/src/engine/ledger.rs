@@ -1,5 +1,7 @@
 //! The usage ledger: audit rows and last-use times are queued by tool calls and written by one
 //! background task in batched transactions, so a call never waits on (or fsyncs for) them.
+//! [`AuditLog`] chooses which calls leave an audit row; last-use times (which drive inactivity
+//! warnings) are kept whatever it says.
 
 use std::collections::HashMap;
 
@@ -19,8 +21,52 @@ const TOUCH_EVERY_S: i64 = 60;
 /// Queued rows before callers wait for the writer (bounds memory if the store falls behind).
 const CAPACITY: usize = 65_536;
 
+/// Which tool calls leave a row in the `executions` audit table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AuditLog {
+    /// Every call (the default).
+    #[default]
+    Full,
+    /// Only calls that failed: for deployments that keep their own record of successful calls
+    /// (a SIEM fed by webhooks or logs) and want the store to stay small.
+    Failures,
+    /// No rows at all.
+    Off,
+}
+
+impl AuditLog {
+    /// Whether a call with this outcome gets an audit row.
+    pub fn keeps(self, ok: bool) -> bool {
+        match self {
+            AuditLog::Full => true,
+            AuditLog::Failures => !ok,
+            AuditLog::Off => false,
+        }
+    }
+}
+
+impl std::str::FromStr for AuditLog {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(AuditLog::Full),
+            "failures" => Ok(AuditLog::Failures),
+            "off" => Ok(AuditLog::Off),
+            other => Err(format!(
+                "unknown audit log setting `{other}`: use full, failures or off"
+            )),
+        }
+    }
+}
+
 enum Entry {
-    Execution(ExecutionRecord),
+    /// A call's record; `keep` says whether it becomes an audit row (else only its last use
+    /// counts).
+    Execution {
+        record: ExecutionRecord,
+        keep: bool,
+    },
     Flush(oneshot::Sender<()>),
 }
 
@@ -40,8 +86,13 @@ impl Ledger {
 
     /// Queues one execution (and the account's last use, when it has one); waits only when the
     /// queue is full.
-    pub async fn record(&self, record: ExecutionRecord) {
-        if self.tx.send(Entry::Execution(record)).await.is_err() {
+    pub async fn record(&self, record: ExecutionRecord, keep: bool) {
+        if self
+            .tx
+            .send(Entry::Execution { record, keep })
+            .await
+            .is_err()
+        {
             tracing::warn!("usage ledger stopped; an audit row was not written");
         }
     }
@@ -59,12 +110,15 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
     let mut buffer = Vec::with_capacity(BATCH);
     let mut written: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
     while rx.recv_many(&mut buffer, BATCH).await > 0 {
-        let deadline = tokio::time::Instant::now() + LINGER;
-        while buffer.len() < BATCH && !buffer.iter().any(|e| matches!(e, Entry::Flush(_))) {
-            let room = BATCH - buffer.len();
-            match tokio::time::timeout_at(deadline, rx.recv_many(&mut buffer, room)).await {
-                Ok(n) if n > 0 => {}
-                _ => break,
+        // Linger by sleeping, not by waiting on the queue: rows queued meanwhile wake nobody,
+        // so a call costs one queue push and the writer wakes once per batch, not per row.
+        if buffer.len() < BATCH && !buffer.iter().any(|e| matches!(e, Entry::Flush(_))) {
+            tokio::time::sleep(LINGER).await;
+            while buffer.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(entry) => buffer.push(entry),
+                    Err(_) => break,
+                }
             }
         }
         let mut executions = Vec::with_capacity(buffer.len());
@@ -72,12 +126,14 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
         let mut last_used: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
         for entry in buffer.drain(..) {
             match entry {
-                Entry::Execution(r) => {
+                Entry::Execution { record: r, keep } => {
                     if let (Some(id), "ok") = (r.account_id, r.outcome.as_str()) {
                         let at = last_used.entry(id).or_insert(r.at);
                         *at = (*at).max(r.at);
                     }
-                    executions.push(r);
+                    if keep {
+                        executions.push(r);
+                    }
                 }
                 Entry::Flush(done) => waiters.push(done),
             }
@@ -90,6 +146,12 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
                     .is_none_or(|w| (*at - *w).num_seconds() >= TOUCH_EVERY_S)
             })
             .collect();
+        if executions.is_empty() && touches.is_empty() {
+            for w in waiters {
+                let _ = w.send(());
+            }
+            continue;
+        }
         match store.record_usage(&executions, &touches).await {
             Ok(()) => written.extend(touches),
             Err(e) => tracing::warn!(

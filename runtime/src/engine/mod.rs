@@ -19,6 +19,7 @@ pub(crate) use auth::AuthTemplates;
 pub(crate) use budget::Budgets;
 pub(crate) use cache::{AccountCache, Cached};
 pub use call::ToolOutput;
+pub use ledger::AuditLog;
 pub(crate) use ledger::Ledger;
 pub(crate) use verify::{VerifyOutcome, probe};
 
@@ -44,7 +45,8 @@ pub(crate) struct Engine {
     pub events: Events,
     pub outbound_ip_hint: Option<String>,
     pub ledger: Ledger,
-    pub cache: AccountCache,
+    pub audit_log: AuditLog,
+    pub cache: Arc<AccountCache>,
     pub budgets: Budgets,
     pub oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     pub refresh_locks: tokio::sync::Mutex<HashMap<uuid::Uuid, Arc<tokio::sync::Mutex<()>>>>,

@@ -26,7 +26,7 @@ pub(crate) struct Call<'a> {
     pub(crate) scheme: &'a AuthScheme,
     pub(crate) auth: &'a super::AuthTemplates,
     pub(crate) creds: Arc<Credentials>,
-    pub(crate) base: String,
+    pub(crate) target: Arc<super::cache::Target>,
     pub(crate) input: Value,
     pub(crate) idempotency_key: Option<String>,
 }
@@ -88,7 +88,7 @@ impl Call<'_> {
         }
         let ex = Exchange {
             method,
-            url: format!("{}{path}", self.base),
+            url: format!("{}{path}", self.target.base),
             query,
             headers,
             body,
@@ -98,8 +98,8 @@ impl Call<'_> {
         let creds = &self.creds;
         let config = &self.account.config;
         let auth = self.auth;
-        let budgets = &self.engine.budgets;
-        if let Some(wait) = budgets.blocked_for(&self.base) {
+        let budget = &self.target.budget;
+        if let Some(wait) = budget.blocked_for() {
             return Err(CallError::Other(Error::Upstream {
                 code: "RATE_LIMITED",
                 status: 429,
@@ -111,7 +111,7 @@ impl Call<'_> {
                 retry_after_s: Some(wait),
             }));
         }
-        let _slot = budgets.acquire(&self.base).await;
+        let _slot = budget.acquire().await;
         match send(&self.engine.client, &ex, &|r| auth.apply(creds, config, r)).await {
             Ok(answer) => Ok(answer.body),
             Err(SendError::Upstream(f)) => {
@@ -120,7 +120,7 @@ impl Call<'_> {
                     .as_ref()
                     .is_some_and(|r| r.retry == toolwire_spec::RetryKind::AfterHeader);
                 if let (Some(s), true) = (f.retry_after_s, asked_to_wait) {
-                    budgets.block(&self.base, s);
+                    budget.block(s);
                 }
                 Err(CallError::Upstream(f))
             }

@@ -87,13 +87,12 @@ pub(crate) async fn send(
         let response = match req.send().await {
             Ok(r) => r,
             Err(e) => {
-                let mapped = transport_error(ex.spec, &e, policy.timeout_ms);
                 if !last && (e.is_connect() || e.is_timeout() || e.is_request()) {
                     tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt))
                         .await;
                     continue;
                 }
-                return Err(SendError::Transport(mapped));
+                return Err(SendError::Transport(transport_error(ex, &e)));
             }
         };
         let status = response.status().as_u16();
@@ -110,11 +109,7 @@ pub(crate) async fn send(
                         .await;
                     continue;
                 }
-                return Err(SendError::Transport(transport_error(
-                    ex.spec,
-                    &e,
-                    policy.timeout_ms,
-                )));
+                return Err(SendError::Transport(transport_error(ex, &e)));
             }
         };
         let body: Option<Value> = if bytes.is_empty() {
@@ -177,23 +172,34 @@ fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> Duration {
     Duration::from_millis(rand::rng().random_range(0..=ceiling))
 }
 
-fn transport_error(spec: &ConnectorSpec, e: &reqwest::Error, timeout_ms: u64) -> Error {
-    if e.is_timeout() {
-        return Error::Timeout {
-            connector: spec.connector.clone(),
-            after_ms: timeout_ms,
-        };
-    }
+/// Maps a transport failure. A write that is not safe to repeat gets `OutcomeUnknown` unless
+/// the connection was never made (then nothing was sent): the agent must check before retrying.
+fn transport_error(ex: &Exchange<'_>, e: &reqwest::Error) -> Error {
+    let connector = ex.spec.connector.clone();
     // reqwest errors can carry the URL (never credentials: those are headers); keep the kind only.
     let kind = if e.is_connect() {
         "connection failed"
+    } else if e.is_timeout() {
+        "timed out"
     } else if e.is_body() || e.is_decode() {
         "the response was cut off"
     } else {
-        "the request failed"
+        "the connection was lost"
     };
+    if !ex.retry_safe && !e.is_connect() {
+        return Error::OutcomeUnknown {
+            connector,
+            message: kind.to_string(),
+        };
+    }
+    if e.is_timeout() {
+        return Error::Timeout {
+            connector,
+            after_ms: ex.spec.retry.timeout_ms,
+        };
+    }
     Error::Network {
-        connector: spec.connector.clone(),
+        connector,
         message: kind.to_string(),
     }
 }

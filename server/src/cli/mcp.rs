@@ -36,6 +36,7 @@ pub async fn run(args: McpArgs) -> Result<()> {
         extra_root_pem: super::serve::read_ca(args.sim_ca.as_deref())?,
         resolve_zendesk: super::serve::resolve(args.resolve_zendesk.as_deref())?,
         link_base: None,
+        ..Default::default()
     };
     let tw = setup::build(&opts, key).await?;
     let dir = setup::connectors_dir(args.connectors.as_deref())?;
@@ -53,7 +54,10 @@ pub async fn run(args: McpArgs) -> Result<()> {
             args.identifier
         );
     }
-    McpServer::new(tw, args.identifier, &dir)?
+    let served = McpServer::new(tw.clone(), args.identifier, &dir)?
         .serve_stdio()
-        .await
+        .await;
+    // The client hung up: write the audit rows of its last calls before exiting.
+    tw.flush().await;
+    served
 }

@@ -135,7 +135,8 @@ Exit codes:
   3  not found: no such account, tool or connection
   4  invalid input, config or credentials (nothing was sent upstream)
   5  account not usable: REVOKED, EXPIRED, RESTRICTED, DISCONNECTED or PENDING_AUTH (reconnect it)
-  6  upstream failure: rate limited, timeout, the SaaS API refused or failed
+  6  upstream failure: rate limited, timeout, the SaaS API refused or failed, or a write's answer
+     was lost (OUTCOME_UNKNOWN: check before repeating it)
   7  vault: missing or wrong master key, undecryptable credentials";
 
 /// The exit code for an error code (see [`EXIT_CODES`]).
@@ -145,7 +146,7 @@ pub fn exit_code(code: &str) -> u8 {
         "ACCOUNT_NOT_FOUND" | "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "NOT_FOUND" => 3,
         c if c.starts_with("INVALID_") || c == "UPSTREAM_VALIDATION" => 4,
         c if c.starts_with("ACCOUNT_") => 5,
-        "RATE_LIMITED" | "TIMEOUT" | "FORBIDDEN" | "CONFLICT" => 6,
+        "RATE_LIMITED" | "TIMEOUT" | "FORBIDDEN" | "CONFLICT" | "OUTCOME_UNKNOWN" => 6,
         c if c.starts_with("UPSTREAM_") => 6,
         c if c.starts_with("VAULT_") || c.starts_with("MASTER_KEY") || c == "WRONG_MASTER_KEY" => 7,
         _ => 1,

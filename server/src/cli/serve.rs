@@ -1,4 +1,5 @@
-//! `toolwire serve`: the REST API on a data directory (SQLite vault, master key, API key).
+//! `toolwire serve`: the REST API on a data directory (master key, API key; the SQLite store,
+//! or PostgreSQL with `--database-url`).
 
 use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::path::{Path, PathBuf};
@@ -35,9 +36,23 @@ pub struct ServeArgs {
     /// from TOOLWIRE_OAUTH_<CONNECTION>_CLIENT_ID / _CLIENT_SECRET.
     #[arg(long, env = "TOOLWIRE_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// The store: `postgres://user@host/db` (for several replicas) or `sqlite://PATH`; default
+    /// the data directory's toolwire.db. The master key stays in the data directory (or
+    /// TOOLWIRE_MASTER_KEY), never in the database.
+    #[arg(long, env = "TOOLWIRE_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Which tool calls leave an audit row: full (default), failures or off. Last-use times,
+    /// which drive inactivity warnings, are kept either way.
+    #[arg(
+        long,
+        env = "TOOLWIRE_AUDIT_LOG",
+        default_value = "full",
+        value_name = "full|failures|off"
+    )]
+    pub audit_log: toolwire_runtime::AuditLog,
 }
 
-/// Runs the server until Ctrl-C.
+/// Runs the server until Ctrl-C or SIGTERM (in-flight requests finish, audit rows are flushed).
 pub async fn run(args: ServeArgs) -> Result<()> {
     let webhooks = args
         .webhook_url
@@ -65,6 +80,8 @@ pub async fn run(args: ServeArgs) -> Result<()> {
                 .map(|u| u.trim_end_matches('/').to_string())
                 .unwrap_or_else(|| format!("http://{local}")),
         ),
+        database_url: args.database_url.clone(),
+        audit_log: args.audit_log,
     };
     let clients = setup::oauth_clients_from_env();
     let tw = setup::build_with(&opts, key, &clients).await?;
@@ -104,10 +121,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
             )
         }
     );
-    rest::serve(listener, rest::router(state), async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    rest::serve_until_signal(listener, state).await
 }
 
 /// The PEM text of `--sim-ca`, if given.

@@ -23,6 +23,10 @@ pub struct StoreArgs {
     /// Send every *.zendesk.com request to HOST:PORT (e.g. a running `toolwire sim`).
     #[arg(long, value_name = "HOST:PORT", global = true)]
     pub resolve_zendesk: Option<String>,
+    /// The store, as for `toolwire serve` (`postgres://...` or `sqlite://PATH`; default the
+    /// data directory's toolwire.db).
+    #[arg(long, env = "TOOLWIRE_DATABASE_URL", value_name = "URL", global = true)]
+    pub database_url: Option<String>,
 }
 
 impl StoreArgs {
@@ -35,6 +39,8 @@ impl StoreArgs {
             extra_root_pem: super::serve::read_ca(self.sim_ca.as_deref())?,
             resolve_zendesk: super::serve::resolve(self.resolve_zendesk.as_deref())?,
             link_base: None,
+            database_url: self.database_url.clone(),
+            ..Default::default()
         };
         setup::build(&opts, key).await
     }

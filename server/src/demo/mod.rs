@@ -68,6 +68,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         extra_root_pem: Some(sim.ca_pem()),
         resolve_zendesk: Some(sim.addr()),
         link_base: Some(link_base.clone()),
+        ..Default::default()
     };
     let key = setup::master_key(&args.data_dir)?;
     // The sim's global demo OAuth client (same on every tenant) for the `zendesk` connection.
@@ -125,10 +126,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     println!(
         "  curl {auth} -H 'content-type: application/json' -d '{{\"identifier\":\"acme\",\"tool_name\":\"zendesk_search_tickets\",\"tool_input\":{{\"query\":\"status:open\"}}}}' {link_base}/v1/execute_tool"
     );
-    rest::serve(listener, rest::router(state), async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    rest::serve_until_signal(listener, state).await?;
     sim.shutdown().await;
     Ok(())
 }

@@ -154,6 +154,39 @@ pub async fn serve(
         .map_err(|e| ServerError::io("serve", e))
 }
 
+/// Serves `state` on `listener` until SIGINT (Ctrl-C) or SIGTERM, lets in-flight requests
+/// finish, then waits until their audit rows are written (the usage ledger writes in the
+/// background; without the flush, rows queued in the last moments would be lost on exit).
+pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<()> {
+    let tw = state.tw.clone();
+    let served = serve(listener, router(state), shutdown_signal()).await;
+    tw.flush().await;
+    served
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM (what `kill`, systemd and Kubernetes send
+/// to stop a process). The handlers are installed when this is called, not when first polled.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .inspect_err(
+            |e| tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops"),
+        )
+        .ok();
+    let interrupt = tokio::signal::ctrl_c();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut terminate) = terminate {
+            tokio::select! {
+                _ = interrupt => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+        let _ = interrupt.await;
+    }
+}
+
 /// The tracing span of a request: method and the *route template* only. The raw URI is never
 /// recorded, because some paths carry secrets (magic-link tokens in `/connect/{token}`, OAuth
 /// codes in `/oauth/callback?code=`).

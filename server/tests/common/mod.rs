@@ -40,6 +40,7 @@ impl Harness {
             extra_root_pem: Some(sim.ca_pem()),
             resolve_zendesk: Some(sim.addr()),
             link_base: Some(format!("http://{addr}")),
+            ..Default::default()
         };
         let tw = setup::build(&opts, MasterKey::generate())
             .await

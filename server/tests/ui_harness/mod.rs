@@ -85,6 +85,7 @@ impl Ui {
             extra_root_pem: Some(sim.ca_pem()),
             resolve_zendesk: Some(sim.addr()),
             link_base: Some(base.clone()),
+            ..Default::default()
         };
         let demo = sim
             .tenant("acme")

@@ -98,12 +98,28 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     };
 
     // Faults first: they model the network and the edge.
-    if let Some(resp) =
-        apply_faults(&state, &tenant, &sub, method.as_str(), &raw_path, &entry).await
-    {
-        return resp;
-    }
+    let drop_after =
+        match apply_faults(&state, &tenant, &sub, method.as_str(), &raw_path, &entry).await {
+            FaultOutcome::Replace(resp) => return resp,
+            FaultOutcome::Serve => false,
+            FaultOutcome::ServeThenDrop => true,
+        };
+    let resp = serve(&state, &tenant, req, entry, &host, peer).await;
+    drop_if(drop_after, resp)
+}
 
+/// Everything after faults: body, allowlist, rate limit, credentials, routing, log.
+async fn serve(
+    state: &SimState,
+    tenant: &std::sync::Mutex<crate::tenants::Tenant>,
+    req: Request<Body>,
+    mut entry: LoggedRequest,
+    host: &str,
+    peer: Option<SocketAddr>,
+) -> Response<Body> {
+    let method = req.method().clone();
+    let raw_path = req.uri().path().to_string();
+    let raw_query = req.uri().query().map(str::to_string);
     let (parts, body) = req.into_parts();
     let limit = state.config.body_limit;
     let declared = parts
@@ -112,7 +128,7 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return finish(&state, entry, reply::too_large(limit), None);
+        return finish(state, entry, reply::too_large(limit), None);
     }
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
@@ -125,14 +141,14 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
             } else {
                 reply::bad_json("body could not be read")
             };
-            return finish(&state, entry, r, None);
+            return finish(state, entry, r, None);
         }
     };
     let wants_body = matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
     let body = if wants_body && !bytes.iter().all(u8::is_ascii_whitespace) {
         match serde_json::from_slice::<serde_json::Value>(&bytes) {
             Ok(v) => Some(v),
-            Err(e) => return finish(&state, entry, reply::bad_json(&e.to_string()), None),
+            Err(e) => return finish(state, entry, reply::bad_json(&e.to_string()), None),
         }
     } else {
         None
@@ -152,13 +168,13 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
         .unwrap_or(&raw_path)
         .trim_end_matches('/')
         .to_string();
-    let mut t = lock(&tenant);
+    let mut t = lock(tenant);
     if let Some(p) = peer
         && !t.ip_allowed(p.ip())
     {
         let out = t.rate.peek();
         return finish(
-            &state,
+            state,
             entry,
             reply::ip_restricted(),
             Some((out, t.tickets_index_rate.peek())),
@@ -167,7 +183,7 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     let rate = t.rate.hit();
     if !rate.allowed {
         return finish(
-            &state,
+            state,
             entry,
             reply::rate_limited(rate.reset_secs, rate.limit),
             Some((rate, t.tickets_index_rate.peek())),
@@ -202,11 +218,22 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
         t.tickets_index_rate.peek()
     };
     drop(t);
-    finish(&state, entry, r, Some((rate, index)))
+    finish(state, entry, r, Some((rate, index)))
+}
+
+/// What the faults decided for a request.
+pub(crate) enum FaultOutcome {
+    /// Handle it normally.
+    Serve,
+    /// Handle it (writes are committed and logged), then abort the connection instead of
+    /// answering ([`FaultKind::DropAfter`]).
+    ServeThenDrop,
+    /// Answer with this instead of handling it.
+    Replace(Response<Body>),
 }
 
 /// Apply injected faults for a request: sleep for latency faults; answer (and log) the first
-/// fault that replaces the response. `None` = carry on.
+/// fault that replaces the response, or ask for the answer to be dropped after handling.
 pub(crate) async fn apply_faults(
     state: &SimState,
     tenant: &std::sync::Mutex<crate::tenants::Tenant>,
@@ -214,14 +241,16 @@ pub(crate) async fn apply_faults(
     method: &str,
     path: &str,
     entry: &LoggedRequest,
-) -> Option<Response<Body>> {
+) -> FaultOutcome {
+    let mut outcome = FaultOutcome::Serve;
     for f in state.faults.pick(Some(sub), method, path) {
         match f {
             FaultKind::Latency { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
+            FaultKind::DropAfter => outcome = FaultOutcome::ServeThenDrop,
             FaultKind::RateLimit { retry_after } => {
                 let limit = lock(tenant).rate.limit;
                 let r = reply::rate_limited(retry_after, limit);
-                return Some(finish(state, entry.clone(), r, None));
+                return FaultOutcome::Replace(finish(state, entry.clone(), r, None));
             }
             FaultKind::Status {
                 status,
@@ -231,18 +260,23 @@ pub(crate) async fn apply_faults(
                 if status == 503 || retry_after.is_some() {
                     r = r.header("retry-after", retry_after.unwrap_or(1).to_string());
                 }
-                return Some(finish(state, entry.clone(), r, None));
+                return FaultOutcome::Replace(finish(state, entry.clone(), r, None));
             }
             FaultKind::Drop => {
                 let mut e = entry.clone();
                 e.status = 0;
                 e.credential = "dropped".into();
                 state.log.push(e);
-                return Some(dropped_response());
+                return FaultOutcome::Replace(dropped_response());
             }
         }
     }
-    None
+    outcome
+}
+
+/// `resp`, or a dropped connection instead when `drop` (the request was handled and logged).
+pub(crate) fn drop_if(drop: bool, resp: Response<Body>) -> Response<Body> {
+    if drop { dropped_response() } else { resp }
 }
 
 fn dropped_response() -> Response<Body> {

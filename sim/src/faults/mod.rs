@@ -1,5 +1,6 @@
 //! Fault injection: rules that make matching requests fail (429, 5xx), slow down, or lose
-//! their connection — for the next N matching requests or a share of them.
+//! their connection (before or after the request is handled) — for the next N matching
+//! requests or a share of them.
 
 use std::sync::Mutex;
 
@@ -24,8 +25,12 @@ pub enum FaultKind {
     },
     /// Delay the request by `ms` milliseconds, then serve it normally.
     Latency { ms: u64 },
-    /// Start a response and abort the connection mid-body.
+    /// Start a response and abort the connection mid-body, before the request is handled
+    /// (nothing is written).
     Drop,
+    /// Handle the request (a write is committed), then abort the connection mid-body instead of
+    /// answering: the client cannot tell whether the write happened.
+    DropAfter,
 }
 
 fn default_retry_after() -> u64 {

@@ -19,7 +19,9 @@ use axum::http::{Request, Response, header};
 use chrono::Utc;
 
 use crate::api::reply::{Reply, ReplyBody, invalid_endpoint};
-use crate::api::{apply_faults, finish, host_of, tenant_for_host, unknown_host};
+use crate::api::{
+    FaultOutcome, apply_faults, drop_if, finish, host_of, tenant_for_host, unknown_host,
+};
 use crate::log::LoggedRequest;
 use crate::state::{SimState, lock};
 
@@ -103,15 +105,17 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     let Some(tenant) = state.tenant(&sub) else {
         return finish(&state, entry, unknown_host(&sub), None);
     };
-    if let Some(resp) = apply_faults(&state, &tenant, &sub, &method, &raw_path, &entry).await {
-        return resp;
-    }
+    let drop_after = match apply_faults(&state, &tenant, &sub, &method, &raw_path, &entry).await {
+        FaultOutcome::Replace(resp) => return resp,
+        FaultOutcome::Serve => false,
+        FaultOutcome::ServeThenDrop => true,
+    };
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
         Ok(b) => b,
         Err(_) => {
             let r = crate::api::reply::too_large(state.config.body_limit);
-            return finish(&state, entry, r, None);
+            return drop_if(drop_after, finish(&state, entry, r, None));
         }
     };
     let header_str = |h: header::HeaderName| {
@@ -158,5 +162,5 @@ pub async fn handle(state: Arc<SimState>, req: Request<Body>) -> Response<Body> 
     };
     drop(t);
     entry.credential = label;
-    finish(&state, entry, r, None)
+    drop_if(drop_after, finish(&state, entry, r, None))
 }

@@ -153,7 +153,9 @@ pub enum Normalize {
     Lowercase,
     /// Drop a leading `http://` or `https://` (any other scheme is left, so the pattern refuses it).
     StripScheme,
-    /// Drop everything from the first `/`, `?` or `#`.
+    /// Drop everything from the first `/`, `?` or `#` — unless what would be dropped holds a
+    /// dot-segment (`..`, `%2e`): no pasted URL has one, so the value is left as typed and the
+    /// config pattern refuses it.
     StripPath,
     /// Drop this suffix when present (case-insensitive).
     StripSuffix(String),
@@ -176,8 +178,8 @@ impl Normalize {
                     )
             }
             Normalize::StripPath => match value.find(['/', '?', '#']) {
-                Some(i) => value[..i].to_string(),
-                None => value.to_string(),
+                Some(i) if !has_dot_segment(&value[i..]) => value[..i].to_string(),
+                _ => value.to_string(),
             },
             Normalize::StripSuffix(suffix) => {
                 let lower = value.to_ascii_lowercase();
@@ -240,4 +242,10 @@ impl Default for RetryPolicy {
             timeout_ms: Self::default_timeout(),
         }
     }
+}
+
+/// Whether a URL tail holds a dot-segment, plain or percent-encoded.
+fn has_dot_segment(tail: &str) -> bool {
+    let lower = tail.to_ascii_lowercase();
+    lower.contains("..") || lower.contains("%2e")
 }

@@ -173,6 +173,14 @@ impl Selection {
     pub fn take_from(&self, body: &mut Value) -> Value {
         match self {
             Selection::Pointer(p) => body.pointer_mut(p).map(Value::take).unwrap_or(Value::Null),
+            // Every field keeps a top-level key under its own name: drop the other keys in
+            // place instead of building a new object.
+            Selection::Fields(fields) if body.is_object() && fields.iter().all(keeps_own_key) => {
+                if let Value::Object(map) = body {
+                    map.retain(|key, _| fields.contains_key(key));
+                }
+                body.take()
+            }
             Selection::Fields(fields) => Value::Object(
                 fields
                     .iter()
@@ -181,6 +189,11 @@ impl Selection {
             ),
         }
     }
+}
+
+/// Whether a selected field is the body's top-level key of the same name (`ticket: /ticket`).
+fn keeps_own_key((name, pointer): (&String, &String)) -> bool {
+    pointer.strip_prefix('/') == Some(name.as_str()) && !name.contains(['/', '~'])
 }
 
 /// Pagination style.
@@ -277,4 +290,48 @@ pub struct Merge {
     pub from: String,
     /// Pointer in the result body.
     pub into: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(pairs: &[(&str, &str)]) -> Selection {
+        Selection::Fields(
+            pairs
+                .iter()
+                .map(|(n, p)| (n.to_string(), p.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn same_named_top_level_fields_keep_only_those_keys() {
+        let mut body = json!({"ticket": {"id": 1}, "users": [], "count": 3, "next_page": null});
+        let out = fields(&[
+            ("ticket", "/ticket"),
+            ("users", "/users"),
+            ("groups", "/groups"),
+        ])
+        .take_from(&mut body);
+        assert_eq!(out, json!({"ticket": {"id": 1}, "users": []}));
+    }
+
+    #[test]
+    fn renamed_or_nested_fields_build_a_new_object() {
+        let mut body = json!({"ticket": {"id": 1, "subject": "s"}, "count": 3});
+        let out = fields(&[("id", "/ticket/id"), ("total", "/count"), ("gone", "/nope")])
+            .take_from(&mut body);
+        assert_eq!(out, json!({"id": 1, "total": 3}));
+    }
+
+    #[test]
+    fn a_pointer_moves_one_value_out() {
+        let mut body = json!({"ticket": {"id": 1}});
+        let out = Selection::Pointer("/ticket".into()).take_from(&mut body);
+        assert_eq!(out, json!({"id": 1}));
+        let out = Selection::Pointer("/missing".into()).take_from(&mut body);
+        assert_eq!(out, Value::Null);
+    }
 }
