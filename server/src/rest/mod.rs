@@ -161,6 +161,8 @@ pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Resul
     let tw = state.tw.clone();
     let served = serve(listener, router(state), shutdown_signal()).await;
     tw.flush().await;
+    // Closing the pool checkpoints SQLite's WAL into the database file.
+    tw.store().close().await;
     served
 }
 
