@@ -40,8 +40,8 @@ impl ToolwireBuilder {
     }
 
     /// How long an account and its decrypted credentials may be served from memory since the
-    /// store last confirmed them (default 1 s; zero disables). Cached accounts are confirmed in
-    /// the background (one query per 500 accounts, twice per TTL), so changes made by other
+    /// store last confirmed them (default 1 s; zero disables). Accounts in use are confirmed in
+    /// the background (twice per TTL, one query per 500 accounts), so changes made by other
     /// replicas are seen within this time; changes made through this instance apply at once.
     pub fn account_cache_ttl(mut self, ttl: std::time::Duration) -> Self {
         self.account_cache_ttl = Some(ttl);

@@ -26,8 +26,10 @@
 
 #![cfg(target_os = "linux")]
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -41,7 +43,9 @@ use serde_json::{Value, json};
 use toolwire_runtime::{AccountFilter, Store};
 use toolwire_sim::{FaultKind, FaultSpec, Sim};
 
-const API_KEY: &str = "tw_load_test_key_0123456789";
+use common::API_KEY;
+use common::process::{Memory, ServerProcess};
+
 const TENANTS: usize = 8;
 const ACCOUNTS_PER_TENANT: usize = 5;
 const CLIENTS: usize = 32;
@@ -167,150 +171,6 @@ async fn server_under_load_with_faults_loses_no_write_and_stays_flat() {
 
 // ---------------------------------------------------------------------------------------------
 // The server process
-
-struct ServerProcess {
-    child: tokio::process::Child,
-    pid: u32,
-    base: String,
-    log: PathBuf,
-}
-
-/// One memory sample of the server process.
-#[derive(Debug, Clone, Copy)]
-struct Memory {
-    /// VmRSS: everything resident, including the (large, debug) binary's mapped pages.
-    rss_kib: u64,
-    /// RssAnon: the heap and stacks, where a leak shows.
-    anon_kib: u64,
-}
-
-impl ServerProcess {
-    /// `toolwire serve` on 127.0.0.1:0 with a fresh data dir, trusting the sim's CA and sending
-    /// every `*.zendesk.com` request to it (as benches/server_common.sh does).
-    async fn start(sim: &Sim, dir: &Path) -> ServerProcess {
-        let ca = dir.join("sim-ca.pem");
-        std::fs::write(&ca, sim.ca_pem()).expect("write CA");
-        let log = dir.join("server.log");
-        let log_file = std::fs::File::create(&log).expect("server log");
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolwire"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.join("data"))
-            .arg("--sim-ca")
-            .arg(&ca)
-            .arg("--resolve-zendesk")
-            .arg(sim.addr().to_string())
-            .arg("--connectors")
-            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../connectors"))
-            .env("TOOLWIRE_API_KEY", API_KEY)
-            .env_remove("TOOLWIRE_MASTER_KEY") // data/master.key is generated
-            .env_remove("TOOLWIRE_DATABASE_URL")
-            .env_remove("TOOLWIRE_AUDIT_LOG")
-            .env_remove("TOOLWIRE_PUBLIC_URL")
-            .env_remove("RUST_LOG")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(log_file)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn toolwire serve");
-        let pid = child.id().expect("pid");
-        let mut server = ServerProcess {
-            child,
-            pid,
-            base: String::new(),
-            log,
-        };
-        server.base = server.wait_ready().await;
-        server
-    }
-
-    /// Reads the listen address from the log, then polls `/readyz` until 200.
-    async fn wait_ready(&mut self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let http = reqwest::Client::new();
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                panic!("server exited with {status}: {}", self.log_tail());
-            }
-            if let Some(base) = self.listen_address() {
-                let ok = http.get(format!("{base}/readyz")).send().await;
-                if ok.is_ok_and(|r| r.status() == 200) {
-                    return base;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("server not ready in 30 s: {}", self.log_tail());
-    }
-
-    fn listen_address(&self) -> Option<String> {
-        let log = std::fs::read_to_string(&self.log).ok()?;
-        let line = log
-            .lines()
-            .find(|l| l.starts_with("toolwire REST API on "))?;
-        line.split_whitespace()
-            .nth(4)
-            .map(|u| u.trim_end_matches('/').to_string())
-    }
-
-    fn rss_kib(&self) -> u64 {
-        self.proc_status_kib("VmRSS")
-    }
-
-    fn memory(&self) -> Memory {
-        Memory {
-            rss_kib: self.proc_status_kib("VmRSS"),
-            anon_kib: self.proc_status_kib("RssAnon"),
-        }
-    }
-
-    /// A `kB` field of /proc/PID/status (VmRSS, VmHWM, RssAnon, RssFile).
-    fn proc_status_kib(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))
-            .expect("/proc/PID/status");
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .unwrap_or_else(|| panic!("{field} in /proc/PID/status"))
-    }
-
-    fn rss_detail(&self) -> String {
-        format!(
-            "peak {} KiB; anon {} KiB, file {} KiB",
-            self.proc_status_kib("VmHWM"),
-            self.proc_status_kib("RssAnon"),
-            self.proc_status_kib("RssFile")
-        )
-    }
-
-    /// SIGTERM: what `kill`, systemd and Kubernetes send to stop a process.
-    async fn send_sigterm(&self) {
-        // The shell's builtin `kill`: no procps needed, no libc dependency.
-        let sent = tokio::process::Command::new("sh")
-            .args(["-c", &format!("kill -TERM {}", self.pid)])
-            .status()
-            .await
-            .expect("run kill");
-        assert!(sent.success(), "kill -TERM {}", self.pid);
-    }
-
-    async fn wait_exit(&mut self) -> std::process::ExitStatus {
-        match tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await {
-            Ok(status) => status.expect("wait"),
-            Err(_) => panic!(
-                "server still running 30 s after SIGTERM: {}",
-                self.log_tail()
-            ),
-        }
-    }
-
-    fn log_tail(&self) -> String {
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = log.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Setup: accounts and faults

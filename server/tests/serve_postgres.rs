@@ -3,16 +3,17 @@
 //! a second server process on the same database serves the account the first one connected.
 //! Skipped (loudly) without `TOOLWIRE_TEST_POSTGRES_URL`.
 
+mod common;
+
 use std::path::Path;
-use std::process::Stdio;
-use std::time::Duration;
 
 use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
 use toolwire_runtime::{MasterKey, Store};
 use toolwire_sim::Sim;
 
-const API_KEY: &str = "tw_test_key_pg_0123456789";
+use common::API_KEY;
+use common::process::ServerProcess;
 
 /// A fresh schema on the test server; the URL selects it through `search_path`.
 async fn schema(server_url: &str) -> (String, String) {
@@ -29,51 +30,6 @@ async fn schema(server_url: &str) -> (String, String) {
     (name, url)
 }
 
-struct Server {
-    child: tokio::process::Child,
-    base: String,
-}
-
-async fn spawn_server(
-    data_dir: &Path,
-    ca: &Path,
-    sim: &Sim,
-    db_url: &str,
-    master_key: &str,
-) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolwire"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--sim-ca")
-        .arg(ca)
-        .args(["--resolve-zendesk", &sim.addr().to_string()])
-        .args(["--database-url", db_url, "--audit-log", "failures"])
-        .env("TOOLWIRE_API_KEY", API_KEY)
-        .env("TOOLWIRE_MASTER_KEY", master_key)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("toolwire serve starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    for _ in 0..600 {
-        if let Ok(r) = http.get(format!("{base}/readyz")).send().await
-            && r.status() == 200
-        {
-            return Server { child, base };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("toolwire serve --database-url did not become ready");
-}
-
 async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
     let r = reqwest::Client::new()
         .post(format!("{base}{path}"))
@@ -85,18 +41,22 @@ async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
     (r.status().as_u16(), r.json().await.expect("JSON body"))
 }
 
-/// Sends SIGTERM and waits: the server flushes its audit rows before exiting.
-async fn stop(mut server: Server) {
-    let pid = server.child.id().expect("running") as i32;
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid),
-        nix::sys::signal::Signal::SIGTERM,
+/// A replica: its own data dir, the shared database and master key, `--audit-log failures`.
+async fn replica(sim: &Sim, dir: &Path, db_url: &str, master_key: &str) -> ServerProcess {
+    std::fs::create_dir_all(dir).unwrap();
+    ServerProcess::start_with(
+        sim,
+        dir,
+        &["--database-url", db_url, "--audit-log", "failures"],
+        &[("TOOLWIRE_MASTER_KEY", master_key)],
     )
-    .expect("SIGTERM sent");
-    let status = tokio::time::timeout(Duration::from_secs(30), server.child.wait())
-        .await
-        .expect("server exits after SIGTERM")
-        .unwrap();
+    .await
+}
+
+/// Sends SIGTERM and waits: the server flushes its audit rows before exiting.
+async fn stop(mut server: ServerProcess) {
+    server.send_sigterm().await;
+    let status = server.wait_exit().await;
     assert!(status.success(), "clean exit, got {status}");
 }
 
@@ -112,13 +72,11 @@ async fn serve_keeps_accounts_and_audit_in_postgres() {
     let (name, db_url) = schema(&server_url).await;
     let sim = Sim::builder().seed(3).start().await.expect("sim starts");
     let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, sim.ca_pem()).unwrap();
     let key = MasterKey::generate().to_base64();
     let key = key.expose_secret();
 
     // Replica 1 connects the account and makes one good and one failing call.
-    let first = spawn_server(&dir.path().join("a"), &ca, &sim, &db_url, key).await;
+    let first = replica(&sim, &dir.path().join("a"), &db_url, key).await;
     let agent = sim.tenant("acme").unwrap().agent().unwrap().clone();
     let (status, account) = post(
         &first.base,
@@ -141,7 +99,7 @@ async fn serve_keeps_accounts_and_audit_in_postgres() {
     stop(first).await;
 
     // Replica 2 (its own data dir, same database and master key) serves the same account.
-    let second = spawn_server(&dir.path().join("b"), &ca, &sim, &db_url, key).await;
+    let second = replica(&sim, &dir.path().join("b"), &db_url, key).await;
     let (status, again) = post(&second.base, "/v1/execute_tool", call(1)).await;
     assert_eq!(status, 200, "{again}");
     assert_eq!(again["data"]["ticket"]["id"], 1);
@@ -163,7 +121,7 @@ async fn serve_keeps_accounts_and_audit_in_postgres() {
     assert_eq!(outcomes, vec![("error", Some("NOT_FOUND"))]);
     for d in ["a", "b"] {
         assert!(
-            !dir.path().join(d).join("toolwire.db").exists(),
+            !dir.path().join(d).join("data/toolwire.db").exists(),
             "no SQLite file when a database URL is given"
         );
     }

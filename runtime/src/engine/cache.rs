@@ -2,16 +2,17 @@
 //! store round-trip or decryption on the hot path.
 //!
 //! Freshness: an entry is served only while it was *confirmed* against the store within the
-//! TTL (default 1 s). Confirming is cheap and off the call path: a background task checks the
-//! `version` of every cached account in one query per 500 accounts, twice per TTL, and drops
-//! entries whose account changed or vanished (changes made by other replicas are therefore seen
-//! within the TTL, as with a plain expiry, but a busy account is not re-read and re-decrypted
-//! every TTL). Every change made by this process invalidates its entry at once, and an auth
-//! failure always re-reads the store before changing status, so a stale entry can never revoke
-//! freshly re-entered credentials.
+//! TTL (default 1 s). Confirming is cheap and off the call path: twice per TTL a background task
+//! checks the `version` of every entry used since its last confirmation, in one query per 500
+//! accounts, and drops entries whose account changed or vanished. Changes made by other replicas
+//! are therefore seen within the TTL, as with a plain expiry, but a busy account is not re-read
+//! and re-decrypted every TTL. Every change made by this process invalidates its entry at once,
+//! and an auth failure always re-reads the store before changing status, so a stale entry can
+//! never revoke freshly re-entered credentials.
 //!
-//! Memory: entries not used for [`IDLE_TTLS`] × TTL are dropped, so idle accounts' decrypted
-//! credentials leave memory.
+//! Memory and work: an entry not used since it was last confirmed is not confirmed again, and is
+//! dropped (with its decrypted credentials) once its TTL has passed; so an account called once
+//! costs what it did with a plain expiry, and confirmation work follows the busy accounts only.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,9 +23,6 @@ use uuid::Uuid;
 
 use crate::store::{AccountRecord, Store};
 use crate::vault::Credentials;
-
-/// Entries unused for this many TTLs are dropped.
-pub(crate) const IDLE_TTLS: u32 = 5;
 
 /// A cached account with its credentials (when it has usable ones).
 #[derive(Clone)]
@@ -122,17 +120,23 @@ impl AccountCache {
         }
     }
 
-    /// Drops idle entries; returns the (id, version) of those left, to confirm.
+    /// Drops entries that can no longer be served and were not used since their last
+    /// confirmation; returns the (id, version) of those used since, to confirm.
     fn sweep(&self, now: u64) -> Vec<(Uuid, i64)> {
-        let idle_ms = self.ttl_ms() * u64::from(IDLE_TTLS);
+        let ttl = self.ttl_ms();
+        let used_since_confirmed =
+            |e: &Entry| e.used_ms.load(Ordering::Relaxed) > e.confirmed_ms.load(Ordering::Relaxed);
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
         for per_connection in map.values_mut() {
-            per_connection
-                .retain(|_, e| now.saturating_sub(e.used_ms.load(Ordering::Relaxed)) < idle_ms);
+            per_connection.retain(|_, e| {
+                now.saturating_sub(e.confirmed_ms.load(Ordering::Relaxed)) < ttl
+                    || used_since_confirmed(e)
+            });
         }
         map.retain(|_, per_connection| !per_connection.is_empty());
         map.values()
             .flat_map(HashMap::values)
+            .filter(|e| used_since_confirmed(e))
             .map(|e| (e.value.account.id, e.value.account.version))
             .collect()
     }
@@ -275,28 +279,33 @@ mod tests {
     }
 
     #[test]
-    fn idle_entries_are_swept_with_their_credentials() {
+    fn only_used_entries_are_confirmed_and_idle_ones_leave_with_their_credentials() {
         let cache = AccountCache::new(Duration::from_millis(1000));
         cache.put_at(0, cached("idle", 1));
         cache.put_at(0, cached("busy", 1));
-        let all: HashMap<Uuid, i64> = cache
-            .map
-            .read()
-            .unwrap()
-            .values()
-            .flat_map(HashMap::values)
-            .map(|e| (e.value.account.id, 1))
-            .collect();
-        for t in (500..=5000).step_by(500) {
-            cache.confirm(t, &all);
-            assert!(cache.get_at(t, "c", "busy").is_some());
-        }
-        assert_eq!(
-            cache.sweep(4999).len(),
-            2,
-            "idle for less than 5 TTLs: kept"
+        let busy_id = cache.get_at(0, "c", "busy").unwrap().account.id;
+        assert!(
+            cache.sweep(0).is_empty(),
+            "nothing used since it was loaded"
         );
-        assert_eq!(cache.sweep(5000).len(), 1, "only the busy entry is kept");
-        assert_eq!(held(&cache), 1);
+        for t in (500..=5000).step_by(500) {
+            assert!(
+                cache.get_at(t - 1, "c", "busy").is_some(),
+                "busy is always fresh"
+            );
+            let to_confirm = cache.sweep(t);
+            assert_eq!(
+                to_confirm,
+                vec![(busy_id, 1)],
+                "only the used entry is confirmed"
+            );
+            cache.confirm(t, &to_confirm.into_iter().collect());
+        }
+        assert!(cache.get_at(5000, "c", "idle").is_none());
+        assert_eq!(
+            held(&cache),
+            1,
+            "the idle entry (and its credentials) left memory"
+        );
     }
 }

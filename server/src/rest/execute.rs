@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+use toolwire_runtime::ToolOutput;
 
 use super::AppState;
 use super::body::JsonBody;
@@ -35,7 +36,7 @@ pub struct ExecuteTool {
 pub async fn execute(
     State(s): State<AppState>,
     JsonBody(req): JsonBody<ExecuteTool>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ToolOutput>> {
     if req.identifier.trim().is_empty() {
         return Err(ServerError::InvalidRequest(
             "identifier must not be empty".into(),
@@ -51,9 +52,6 @@ pub async fn execute(
         input,
     )
     .await?;
-    let mut body = json!({"data": out.data, "execution_id": out.execution_id.to_string(), "has_more": out.has_more});
-    if let Some(c) = out.next_cursor {
-        body["next_cursor"] = json!(c);
-    }
-    Ok(Json(body))
+    // Serialised straight from the output (no intermediate `Value`: the data is not copied).
+    Ok(Json(out))
 }

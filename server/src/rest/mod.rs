@@ -157,9 +157,22 @@ pub async fn serve(
 /// Serves `state` on `listener` until SIGINT (Ctrl-C) or SIGTERM, lets in-flight requests
 /// finish, then waits until their audit rows are written (the usage ledger writes in the
 /// background; without the flush, rows queued in the last moments would be lost on exit).
+/// A second signal during that wait exits at once (status 130), for an operator who cannot wait.
 pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<()> {
     let tw = state.tw.clone();
-    let served = serve(listener, router(state), shutdown_signal()).await;
+    let first = shutdown_signal();
+    let stopping = async move {
+        first.await;
+        // Listen for the second signal before announcing that it is heard.
+        let second = shutdown_signal();
+        eprintln!("stopping: finishing in-flight requests (signal again to exit at once)");
+        tokio::spawn(async move {
+            second.await;
+            eprintln!("second signal: exiting without waiting");
+            std::process::exit(130);
+        });
+    };
+    let served = serve(listener, router(state), stopping).await;
     tw.flush().await;
     // Closing the pool checkpoints SQLite's WAL into the database file.
     tw.store().close().await;
