@@ -3,6 +3,7 @@
 # get ticket, search (`status:open`, one page), add internal note — one call at a time.
 #
 #   benches/zenpy/run.sh                 # CALLS=2000 ROUNDS=2
+#   PEER_ARGS="--audit off" benches/zenpy/run.sh   # toolwire in-process without the audit log
 #
 # - sim: `toolwire sim` (release, HTTPS, rate limit off) in its own process;
 # - zenpy 2.0.57 (benches/zenpy/.venv, pinned in requirements.txt): `domain="zendesk.com:PORT"`
@@ -42,8 +43,8 @@ run_client() { # CLIENT -> RESULT lines, then the sim's request count for the ru
   sim_curl -X DELETE "https://admin.zendesk.com:$SIM_PORT/__sim/requests" >/dev/null
   case "$1" in
     zenpy) "$PY" "$HERE/bench.py" --client zenpy --sim-port "$SIM_PORT" --email "$EMAIL" --token "$TOKEN" --calls "$CALLS" --warmup "$WARM" ;;
-    toolwire) "$ROOT/target/release/peer_calls" --sim "127.0.0.1:$SIM_PORT" --ca "$WORK/ca.pem" --email "$EMAIL" --token "$TOKEN" --calls "$CALLS" --warmup "$WARM" ;;
-    toolwire-ct) "$ROOT/target/release/peer_calls" --sim "127.0.0.1:$SIM_PORT" --ca "$WORK/ca.pem" --email "$EMAIL" --token "$TOKEN" --calls "$CALLS" --warmup "$WARM" --flavor current | sed 's/client=toolwire/client=toolwire-ct/' ;;
+    toolwire) "$ROOT/target/release/peer_calls" --sim "127.0.0.1:$SIM_PORT" --ca "$WORK/ca.pem" --email "$EMAIL" --token "$TOKEN" --calls "$CALLS" --warmup "$WARM" ${PEER_ARGS:-} ;;
+    toolwire-ct) "$ROOT/target/release/peer_calls" --sim "127.0.0.1:$SIM_PORT" --ca "$WORK/ca.pem" --email "$EMAIL" --token "$TOKEN" --calls "$CALLS" --warmup "$WARM" --flavor current ${PEER_ARGS:-} | sed 's/client=toolwire/client=toolwire-ct/' ;;
     rest) "$PY" "$HERE/bench.py" --client rest --server "$(srv_url '')" --api-key "$TOOLWIRE_API_KEY" --server-pid "$SRV_PID" --calls "$CALLS" --warmup "$WARM" ;;
   esac
   n=$(sim_curl "https://admin.zendesk.com:$SIM_PORT/__sim/requests" | jq 'length')

@@ -10,7 +10,7 @@
 //!
 //! `cargo run --release -p toolwire-benches --bin peer_calls -- --sim 127.0.0.1:18443 --ca FILE
 //! --sub acme --email admin@acme.example.com --token TOKEN [--calls 2000] [--ticket 1]
-//! [--flavor multi|current] [--sync full|normal|off]`
+//! [--flavor multi|current] [--sync full|normal|off] [--audit full|failures|off]`
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -87,6 +87,11 @@ async fn run() {
         .connectors_dir(connectors_dir())
         .extra_root_pem(ca)
         .resolve_suffix("zendesk.com", sim)
+        .audit_log(
+            arg("audit", "full".to_string())
+                .parse()
+                .expect("--audit full|failures|off"),
+        )
         .build()
         .await
         .expect("toolwire");
