@@ -198,7 +198,13 @@ impl Store {
                     list.push_bind(*id);
                 }
                 query.push(")");
-                query.build_query_as().fetch_all(pool).await?
+                // Not kept in the statement cache: each list length would be another cached
+                // statement (hundreds of them, tens of MB), and this runs twice a second at most.
+                query
+                    .build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await?
             });
             out.extend(rows);
         }
