@@ -92,3 +92,23 @@ start_server() {
   done
   echo "server did not become ready:" >&2; cat "$WORK/server.log" >&2; exit 1
 }
+
+# connect_accounts N T -> connects user_0000000.. user_{N-1} through REST, round-robin over the
+# T tenants of $WORK/tenants.txt (credentials verified live against the sim, 8 in flight);
+# exits unless all N answered 200.
+connect_accounts() {
+  local n=$1 t=$2 t0 ok
+  t0=$(now_ns)
+  mapfile -t TEN <"$WORK/tenants.txt"
+  for i in $(seq 0 $((n - 1))); do
+    read -r sub email token <<<"${TEN[$((i % t))]}"
+    printf '{"connection_name":"zendesk","identifier":"user_%07d","config":{"subdomain":"%s"},"credentials":{"email":"%s","api_token":"%s"}}\n' \
+      "$i" "$sub" "$email" "$token"
+  done >"$WORK/accounts.jsonl"
+  # shellcheck disable=SC2016
+  xargs -P 8 -d '\n' -n 1 sh -c 'curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $TOOLWIRE_API_KEY" -H "content-type: application/json" -d "$1" "$0"' \
+    "$(srv_url /v1/connected_accounts)" <"$WORK/accounts.jsonl" >"$WORK/connect.codes"
+  ok=$(grep -c '^200$' "$WORK/connect.codes" || true)
+  echo "connected $ok/$n accounts over $t tenants in $((($(now_ns) - t0) / 1000000)) ms"
+  [ "$ok" = "$n" ] || { sort "$WORK/connect.codes" | uniq -c >&2; exit 1; }
+}

@@ -30,20 +30,7 @@ create_tenants "$TENANTS"
 start_server "$WORK/data"
 echo "server ready in ${SERVER_READY_MS} ms (empty data dir); RSS $(rss_kib "$SRV_PID") KiB"
 
-# Connect IDENTIFIERS accounts through REST (credentials verified live against the sim).
-t0=$(now_ns)
-mapfile -t TEN <"$WORK/tenants.txt"
-for i in $(seq 0 $((IDENTIFIERS - 1))); do
-  read -r sub email token <<<"${TEN[$((i % TENANTS))]}"
-  printf '{"connection_name":"zendesk","identifier":"user_%07d","config":{"subdomain":"%s"},"credentials":{"email":"%s","api_token":"%s"}}\n' \
-    "$i" "$sub" "$email" "$token"
-done >"$WORK/accounts.jsonl"
-# shellcheck disable=SC2016
-xargs -P 8 -d '\n' -n 1 sh -c 'curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $TOOLWIRE_API_KEY" -H "content-type: application/json" -d "$1" "$0"' \
-  "$(srv_url /v1/connected_accounts)" <"$WORK/accounts.jsonl" >"$WORK/connect.codes"
-ok=$(grep -c '^200$' "$WORK/connect.codes" || true)
-echo "connected $ok/$IDENTIFIERS accounts over $TENANTS tenants in $((($(now_ns) - t0) / 1000000)) ms"
-[ "$ok" = "$IDENTIFIERS" ] || { sort "$WORK/connect.codes" | uniq -c >&2; exit 1; }
+connect_accounts "$IDENTIFIERS" "$TENANTS"
 
 # One call by hand: the answer is the ticket.
 srv_curl -d '{"identifier":"user_0000000","tool_name":"zendesk_ticket_get","tool_input":{"ticket_id":1}}' \

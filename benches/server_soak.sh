@@ -26,18 +26,8 @@ start_sim
 create_tenants "$TENANTS"
 start_server "$WORK/data"
 
-mapfile -t TEN <"$WORK/tenants.txt"
-for i in $(seq 0 $((IDENTIFIERS - 1))); do
-  read -r sub email token <<<"${TEN[$((i % TENANTS))]}"
-  printf '{"connection_name":"zendesk","identifier":"user_%07d","config":{"subdomain":"%s"},"credentials":{"email":"%s","api_token":"%s"}}\n' \
-    "$i" "$sub" "$email" "$token"
-done >"$WORK/accounts.jsonl"
-# shellcheck disable=SC2016
-xargs -P 8 -d '\n' -n 1 sh -c 'curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $TOOLWIRE_API_KEY" -H "content-type: application/json" -d "$1" "$0"' \
-  "$(srv_url /v1/connected_accounts)" <"$WORK/accounts.jsonl" >"$WORK/connect.codes"
-ok=$(grep -c '^200$' "$WORK/connect.codes" || true)
-[ "$ok" = "$IDENTIFIERS" ] || { sort "$WORK/connect.codes" | uniq -c >&2; exit 1; }
-echo "connected $ok accounts over $TENANTS tenants; server RSS $(rss_kib "$SRV_PID") KiB"
+connect_accounts "$IDENTIFIERS" "$TENANTS"
+echo "server RSS $(rss_kib "$SRV_PID") KiB"
 
 # Faults for the whole run, on every tenant's API (not on the admin API).
 fault() {

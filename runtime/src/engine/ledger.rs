@@ -146,19 +146,17 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
                     .is_none_or(|w| (*at - *w).num_seconds() >= TOUCH_EVERY_S)
             })
             .collect();
-        if executions.is_empty() && touches.is_empty() {
-            for w in waiters {
-                let _ = w.send(());
+        // Nothing to write (audit off or failures only, last uses fresh): no transaction.
+        let nothing = executions.is_empty() && touches.is_empty();
+        if !nothing {
+            match store.record_usage(&executions, &touches).await {
+                Ok(()) => written.extend(touches),
+                Err(e) => tracing::warn!(
+                    code = e.code(),
+                    rows = executions.len(),
+                    "usage ledger write failed"
+                ),
             }
-            continue;
-        }
-        match store.record_usage(&executions, &touches).await {
-            Ok(()) => written.extend(touches),
-            Err(e) => tracing::warn!(
-                code = e.code(),
-                rows = executions.len(),
-                "usage ledger write failed"
-            ),
         }
         for w in waiters {
             let _ = w.send(());
