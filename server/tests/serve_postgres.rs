@@ -8,11 +8,10 @@ mod common;
 use std::path::Path;
 
 use secrecy::ExposeSecret as _;
-use serde_json::{Value, json};
+use serde_json::json;
 use toolwire_runtime::{MasterKey, Store};
 use toolwire_sim::Sim;
 
-use common::API_KEY;
 use common::process::ServerProcess;
 
 /// A fresh schema on the test server; the URL selects it through `search_path`.
@@ -28,17 +27,6 @@ async fn schema(server_url: &str) -> (String, String) {
     let sep = if server_url.contains('?') { "&" } else { "?" };
     let url = format!("{server_url}{sep}options=-c%20search_path%3D{name}");
     (name, url)
-}
-
-async fn post(base: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .bearer_auth(API_KEY)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    (r.status().as_u16(), r.json().await.expect("JSON body"))
 }
 
 /// A replica: its own data dir, the shared database and master key, `--audit-log failures`.
@@ -77,30 +65,18 @@ async fn serve_keeps_accounts_and_audit_in_postgres() {
 
     // Replica 1 connects the account and makes one good and one failing call.
     let first = replica(&sim, &dir.path().join("a"), &db_url, key).await;
-    let agent = sim.tenant("acme").unwrap().agent().unwrap().clone();
-    let (status, account) = post(
-        &first.base,
-        "/v1/connected_accounts",
-        json!({
-            "connection_name": "zendesk",
-            "identifier": "cust-1",
-            "config": {"subdomain": "acme"},
-            "credentials": {"email": agent.email, "api_token": agent.api_token},
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{account}");
+    first.connect(&sim, "cust-1", "acme").await;
     let call = |ticket: i64| json!({"identifier": "cust-1", "tool_name": "zendesk_ticket_get", "tool_input": {"ticket_id": ticket}});
-    let (status, ok) = post(&first.base, "/v1/execute_tool", call(1)).await;
+    let (status, ok) = first.post("/v1/execute_tool", call(1)).await;
     assert_eq!(status, 200, "{ok}");
     assert_eq!(ok["data"]["ticket"]["id"], 1);
-    let (status, missing) = post(&first.base, "/v1/execute_tool", call(999_999)).await;
+    let (status, missing) = first.post("/v1/execute_tool", call(999_999)).await;
     assert_eq!(status, 404, "{missing}");
     stop(first).await;
 
     // Replica 2 (its own data dir, same database and master key) serves the same account.
     let second = replica(&sim, &dir.path().join("b"), &db_url, key).await;
-    let (status, again) = post(&second.base, "/v1/execute_tool", call(1)).await;
+    let (status, again) = second.post("/v1/execute_tool", call(1)).await;
     assert_eq!(status, 200, "{again}");
     assert_eq!(again["data"]["ticket"]["id"], 1);
     stop(second).await;

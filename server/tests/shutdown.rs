@@ -18,20 +18,7 @@ async fn slow_server(latency_ms: u64) -> (Sim, ServerProcess, tempfile::TempDir)
     let sim = Sim::builder().seed(5).start().await.expect("sim starts");
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&sim, dir.path()).await;
-    let agent = sim.tenant("acme").unwrap().agent().unwrap().clone();
-    let connected = reqwest::Client::new()
-        .post(format!("{}/v1/connected_accounts", server.base))
-        .bearer_auth(API_KEY)
-        .json(&json!({
-            "connection_name": "zendesk",
-            "identifier": "acme",
-            "config": {"subdomain": "acme"},
-            "credentials": {"email": agent.email, "api_token": agent.api_token},
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(connected.status(), 200);
+    server.connect(&sim, "acme", "acme").await;
     let mut latency = FaultSpec::next(FaultKind::Latency { ms: latency_ms }, 0)
         .method("GET")
         .path_prefix("/api/v2/tickets/");

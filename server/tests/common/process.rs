@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use serde_json::{Value, json};
 use toolwire_sim::Sim;
 
 use super::API_KEY;
@@ -134,6 +135,35 @@ impl ServerProcess {
             self.proc_status_kib("RssAnon"),
             self.proc_status_kib("RssFile")
         )
+    }
+
+    /// `POST {path}` with the API key; status and JSON body.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(API_KEY)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        (r.status().as_u16(), r.json().await.expect("JSON body"))
+    }
+
+    /// Connects `identifier` to sim tenant `sub`'s first agent (verified live); panics unless 200.
+    pub async fn connect(&self, sim: &Sim, identifier: &str, sub: &str) {
+        let agent = sim.tenant(sub).unwrap().agent().unwrap().clone();
+        let (status, body) = self
+            .post(
+                "/v1/connected_accounts",
+                json!({
+                    "connection_name": "zendesk",
+                    "identifier": identifier,
+                    "config": {"subdomain": sub},
+                    "credentials": {"email": agent.email, "api_token": agent.api_token},
+                }),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
     }
 
     /// SIGTERM: what `kill`, systemd and Kubernetes send to stop a process.
