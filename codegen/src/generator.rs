@@ -8,16 +8,8 @@ use serde_json::Value;
 use toolwire_spec::ConnectorSpec;
 
 use crate::error::CodegenError;
+use crate::rust::SpecSource;
 use crate::schemas::SchemaFormat;
-
-/// Where generated code gets the spec text for `Tool::SPEC_SOURCE`.
-#[derive(Debug, Clone)]
-pub(crate) enum SpecSource {
-    /// `include_str!(path)`: the compiler embeds the file and rebuilds when it changes.
-    Include(PathBuf),
-    /// The text as a string literal (when no file path is known).
-    Text(String),
-}
 
 /// Generates Rust, tool JSON Schemas and docs from one connector spec.
 #[derive(Debug, Clone)]

@@ -6,12 +6,22 @@
 mod items;
 mod types;
 
+use std::path::PathBuf;
+
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use toolwire_spec::ConnectorSpec;
 
-use crate::generator::SpecSource;
 use crate::ir::Module;
+
+/// Where generated code gets the spec text for `Tool::SPEC_SOURCE`.
+#[derive(Debug, Clone)]
+pub(crate) enum SpecSource {
+    /// `include_str!(path)`: the compiler embeds the file and rebuilds when it changes.
+    Include(PathBuf),
+    /// The text as a string literal (when no file path is known).
+    Text(String),
+}
 
 /// The whole generated module.
 pub(crate) fn module(spec: &ConnectorSpec, module: &Module, source: &SpecSource) -> TokenStream {

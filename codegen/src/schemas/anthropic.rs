@@ -3,11 +3,13 @@
 use serde_json::{Value, json};
 use toolwire_spec::{ConnectorSpec, ToolSpec};
 
+use super::io::input_schema;
+
 /// One tool as an Anthropic tool object.
 pub fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
     json!({
         "name": tool.name,
         "description": tool.description,
-        "input_schema": super::input_schema(spec, tool),
+        "input_schema": input_schema(spec, tool),
     })
 }

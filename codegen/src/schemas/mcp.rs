@@ -3,6 +3,8 @@
 use serde_json::{Value, json};
 use toolwire_spec::{ConnectorSpec, ToolSpec};
 
+use super::io::{input_schema, output_schema};
+
 /// One tool as an MCP `Tool` object.
 pub fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
     let a = tool.annotations;
@@ -10,9 +12,9 @@ pub fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
         "name": tool.name,
         "title": tool.title,
         "description": tool.description,
-        "inputSchema": super::input_schema(spec, tool),
+        "inputSchema": input_schema(spec, tool),
     });
-    if let Some(output) = super::output_schema(spec, tool) {
+    if let Some(output) = output_schema(spec, tool) {
         out["outputSchema"] = output;
     }
     out["annotations"] = json!({

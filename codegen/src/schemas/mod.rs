@@ -1,12 +1,15 @@
 //! Tool definitions as JSON, in the forms agents consume: MCP ([`mcp`]), OpenAI function
 //! calling in strict mode ([`openai`], via [`strict`]) and Anthropic tool use ([`anthropic`]).
-//! Model references are inlined into `$defs` so each definition stands alone.
+//! Model references are inlined into `$defs` ([`io`]) so each definition stands alone.
 
 pub mod anthropic;
+pub mod io;
 pub mod mcp;
 pub mod notes;
 pub mod openai;
 pub mod strict;
+
+pub use io::{input_schema, output_schema};
 
 use std::fmt;
 use std::str::FromStr;
@@ -78,24 +81,4 @@ pub fn tool_schema(spec: &ConnectorSpec, tool: &ToolSpec, format: SchemaFormat) 
         SchemaFormat::OpenAi => openai::tool(spec, tool),
         SchemaFormat::Anthropic => anthropic::tool(spec, tool),
     }
-}
-
-/// The tool's input schema with models inlined.
-pub fn input_schema(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
-    spec.inline_models(&tool.input)
-}
-
-/// The tool's output schema with models inlined, when it describes an object (MCP requires
-/// an object at the root, so a bare `$ref` to a model becomes that model).
-pub fn output_schema(spec: &ConnectorSpec, tool: &ToolSpec) -> Option<Value> {
-    let output = tool.response.output.as_ref()?;
-    let model = output
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("$ref"))
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/models/"))
-        .and_then(|name| spec.models.get(name));
-    let schema = spec.inline_models(model.unwrap_or(output));
-    (schema.get("type").and_then(Value::as_str) == Some("object")).then_some(schema)
 }

@@ -4,6 +4,8 @@
 use serde_json::{Value, json};
 use toolwire_spec::{ConnectorSpec, ToolSpec};
 
+use super::io::input_schema;
+
 /// One tool as an OpenAI function tool.
 pub fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
     json!({
@@ -11,7 +13,7 @@ pub fn tool(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
         "function": {
             "name": tool.name,
             "description": tool.description,
-            "parameters": super::strict::strict(&super::input_schema(spec, tool)),
+            "parameters": super::strict::strict(&input_schema(spec, tool)),
             "strict": true,
         },
     })
