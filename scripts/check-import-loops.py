@@ -111,6 +111,20 @@ def pub_uses(text):
     return out
 
 
+def inline_mods(text):
+    """Spans of inline `mod x { .. }` blocks: [(start, end, name)] (braces counted roughly)."""
+    spans = []
+    for m in re.finditer(r"(?<![\w:])mod\s+(\w+)\s*\{", text):
+        depth, end = 0, len(text)
+        for j in range(m.end() - 1, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            if depth == 0:
+                end = j
+                break
+        spans.append((m.start(), end, m.group(1)))
+    return spans
+
+
 def edges_for(crate):
     src = os.path.join(crate, "src")
     mods = module_files(src)
@@ -118,21 +132,24 @@ def edges_for(crate):
     reexports = {m: pub_uses(strip_comments(open(p, encoding="utf-8").read())) for m, p in mods.items()}
     for mod, path in mods.items():
         text = strip_comments(open(path, encoding="utf-8").read())
-        # a file's own module path; for the file's inline `mod x { }` we ignore nesting
+        # a file's own module path, plus the names of inline `mod x { }` blocks a path sits in
+        # (so `use super::*` in `mod tests { }` names this file, not its parent)
+        spans = inline_mods(text)
         paths = []
         for m in re.finditer(r"(pub(\([^)]*\))?\s+)?use\s+([^;]+);", text):
             is_pub = bool(m.group(1))
             for p in expand_use(m.group(3)):
-                paths.append((p, is_pub))
+                paths.append((p, is_pub, m.start()))
         for m in re.finditer(r"(?<![\w:])((?:crate|super)(?:::\w+)+)", text):
-            paths.append((m.group(1), False))
+            paths.append((m.group(1), False, m.start()))
         # bare `child::item` paths name one of this module's own children
         children = {k[-1] for k in mods if len(k) == len(mod) + 1 and k[: len(mod)] == mod}
         for m in re.finditer(r"(?<![\w:])(\w+)((?:::\w+)+)", text):
             if m.group(1) in children and not text[max(0, m.start() - 4) : m.start()].endswith("mod "):
-                paths.append(("self::" + m.group(1) + m.group(2), False))
-        for p, is_pub in paths:
-            target = resolve(p, mod, mods, reexports)
+                paths.append(("self::" + m.group(1) + m.group(2), False, m.start()))
+        for p, is_pub, pos in paths:
+            here = mod + tuple(name for start, end, name in spans if start < pos < end)
+            target = resolve(p, here, mods, reexports)
             if target is None or target == mod:
                 continue
             if target[: len(mod)] == mod and len(target) > len(mod):
