@@ -79,8 +79,8 @@ srv_curl() { curl -s -H "Authorization: Bearer $TOOLWIRE_API_KEY" -H 'content-ty
 start_server() {
   local t0
   t0=$(now_ns)
-  "$BIN" serve --addr "127.0.0.1:$SRV_PORT" --data-dir "$1" --sim-ca "$WORK/ca.pem" \
-    --resolve-zendesk "127.0.0.1:$SIM_PORT" >"$WORK/server.log" 2>&1 &
+  "$BIN" serve --addr "127.0.0.1:$SRV_PORT" --data-dir "$1" --extra-ca "$WORK/ca.pem" \
+    --resolve "zendesk.com=127.0.0.1:$SIM_PORT" >"$WORK/server.log" 2>&1 &
   SRV_PID=$!
   for _ in $(seq 6000); do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "$(srv_url /readyz)")" = 200 ]; then

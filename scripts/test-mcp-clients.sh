@@ -44,7 +44,7 @@ export TOOLWIRE_MASTER_KEY="$("$bin" keys generate 2>/dev/null | tail -n1)"
 data="$work/data"
 echo "--> toolwire serve on 127.0.0.1:$serve_port"
 "$bin" serve --addr "127.0.0.1:$serve_port" --data-dir "$data" \
-  --sim-ca "$work/sim-ca.pem" --resolve-zendesk "127.0.0.1:$sim_port" >"$work/serve.log" 2>&1 &
+  --extra-ca "$work/sim-ca.pem" --resolve "zendesk.com=127.0.0.1:$sim_port" >"$work/serve.log" 2>&1 &
 pids+=($!)
 base="http://127.0.0.1:$serve_port"
 for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

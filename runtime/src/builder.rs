@@ -108,9 +108,10 @@ impl ToolwireBuilder {
         self
     }
 
-    /// Sends every host under `suffix` (e.g. `zendesk.com`) to `addr`; TLS still checks names.
+    /// Sends every host under `suffix` (e.g. `example.com`: the name itself and `*.example.com`)
+    /// to `addr`; TLS still checks names. Repeatable; the first matching suffix wins.
     pub fn resolve_suffix(mut self, suffix: impl Into<String>, addr: std::net::SocketAddr) -> Self {
-        self.http.resolve_suffix = Some((suffix.into(), addr));
+        self.http.resolve_suffixes.push((suffix.into(), addr));
         self
     }
 

@@ -43,7 +43,7 @@ async fn oauth_toolwire(sim: &Sim, store: Store) -> Toolwire {
 async fn consent(sim: &Sim, authorize_url: &str) -> (String, String) {
     let http = client(&HttpOptions {
         extra_roots_pem: vec![sim.ca_pem()],
-        resolve_suffix: Some(("zendesk.com".into(), sim.addr())),
+        resolve_suffixes: vec![("zendesk.com".into(), sim.addr())],
         ..Default::default()
     })
     .unwrap();

@@ -26,12 +26,9 @@ pub fn connectors_dir(dir: Option<&Path>) -> Result<PathBuf> {
         PathBuf::from("connectors"),
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../connectors"),
     ];
-    candidates
-        .into_iter()
-        .find(|p| p.join("zendesk.yaml").is_file() || p.is_dir())
-        .ok_or_else(|| {
-            ServerError::Usage("no connectors directory found; pass --connectors DIR".into())
-        })
+    candidates.into_iter().find(|p| p.is_dir()).ok_or_else(|| {
+        ServerError::Usage("no connectors directory found; pass --connectors DIR".into())
+    })
 }
 
 /// The master key from `TOOLWIRE_MASTER_KEY`, else `data_dir/master.key`, created on first
@@ -57,10 +54,10 @@ pub struct RuntimeOptions {
     pub data_dir: PathBuf,
     /// Connectors directory (see [`connectors_dir`]).
     pub connectors: Option<PathBuf>,
-    /// Extra trusted root (PEM text), e.g. the simulator's CA.
+    /// Extra trusted roots (PEM text, one or more certificates), e.g. a simulator's CA.
     pub extra_root_pem: Option<String>,
-    /// Send every `*.zendesk.com` host here (simulator).
-    pub resolve_zendesk: Option<SocketAddr>,
+    /// Send every host under a suffix (`(suffix, address)`, e.g. a simulator's); first match wins.
+    pub resolve: Vec<(String, SocketAddr)>,
     /// Public URL of the onboarding UI: reconnect links shown to agents are fresh magic links
     /// (`{base}/connect/{token}`, signed with the link secret, see [`crate::links`]).
     pub link_base: Option<String>,
@@ -130,12 +127,7 @@ pub async fn build_with(
     key: MasterKey,
     clients: &[OAuthClientConfig],
 ) -> Result<Toolwire> {
-    std::fs::create_dir_all(&opts.data_dir)
-        .map_err(|e| ServerError::io(format!("create {}", opts.data_dir.display()), e))?;
-    let store = match opts.database_url.as_deref() {
-        Some(url) => Store::connect(url).await?,
-        None => Store::sqlite(opts.data_dir.join("toolwire.db")).await?,
-    };
+    let store = open_store(&opts.data_dir, opts.database_url.as_deref()).await?;
     let mut b = Toolwire::builder()
         .store(store)
         .audit_log(opts.audit_log)
@@ -144,8 +136,8 @@ pub async fn build_with(
     if let Some(pem) = &opts.extra_root_pem {
         b = b.extra_root_pem(pem.clone());
     }
-    if let Some(addr) = opts.resolve_zendesk {
-        b = b.resolve_suffix("zendesk.com", addr);
+    for (suffix, addr) in &opts.resolve {
+        b = b.resolve_suffix(suffix.clone(), *addr);
     }
     for c in clients {
         b = b.oauth_client(&c.connection, &c.client_id, c.client_secret.clone());
@@ -157,4 +149,15 @@ pub async fn build_with(
         });
     }
     Ok(b.build().await?)
+}
+
+/// The store: `database_url` (`postgres://...` or `sqlite://PATH`) if given, else SQLite in
+/// `data_dir/toolwire.db` (the directory is created).
+pub async fn open_store(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| ServerError::io(format!("create {}", data_dir.display()), e))?;
+    Ok(match database_url {
+        Some(url) => Store::connect(url).await?,
+        None => Store::sqlite(data_dir.join("toolwire.db")).await?,
+    })
 }

@@ -24,7 +24,7 @@ impl Env {
         Env { sim, dir, ca }
     }
 
-    /// Runs `toolwire ARGS --data-dir .. --sim-ca .. --resolve-zendesk ..` (shared flags
+    /// Runs `toolwire ARGS --data-dir .. --extra-ca .. --resolve zendesk.com=..` (shared flags
     /// appended only for commands that take them), feeding `stdin`.
     async fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolwire"));
@@ -32,10 +32,10 @@ impl Env {
             .arg("--data-dir")
             .arg(self.dir.path().join("data"));
         if args[0] != "keys" {
-            cmd.arg("--sim-ca")
+            cmd.arg("--extra-ca")
                 .arg(&self.ca)
-                .arg("--resolve-zendesk")
-                .arg(self.sim.addr().to_string())
+                .arg("--resolve")
+                .arg(format!("zendesk.com={}", self.sim.addr()))
                 .arg("--connectors")
                 .arg(format!("{}/../connectors", env!("CARGO_MANIFEST_DIR")));
         }

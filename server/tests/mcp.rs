@@ -17,7 +17,7 @@ async fn connected(dir: &std::path::Path, sim: &Sim) -> toolwire_runtime::Toolwi
         data_dir: dir.to_path_buf(),
         connectors: Some(common::connectors()),
         extra_root_pem: Some(sim.ca_pem()),
-        resolve_zendesk: Some(sim.addr()),
+        resolve: vec![("zendesk.com".into(), sim.addr())],
         link_base: None,
         ..Default::default()
     };
@@ -93,9 +93,10 @@ async fn stdio_round_trip() {
         .arg(common::connectors())
         .arg("--data-dir")
         .arg(dir.path())
-        .arg("--sim-ca")
+        .arg("--extra-ca")
         .arg(&ca)
-        .args(["--resolve-zendesk", &sim.addr().to_string()])
+        .arg("--resolve")
+        .arg(format!("zendesk.com={}", sim.addr()))
         .env_remove("TOOLWIRE_MASTER_KEY")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

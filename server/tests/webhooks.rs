@@ -69,7 +69,7 @@ async fn runtime(dir: &std::path::Path, sim: &Sim) -> Toolwire {
         data_dir: dir.to_path_buf(),
         connectors: Some(common::connectors()),
         extra_root_pem: Some(sim.ca_pem()),
-        resolve_zendesk: Some(sim.addr()),
+        resolve: vec![("zendesk.com".into(), sim.addr())],
         link_base: None,
         ..Default::default()
     };

@@ -41,7 +41,7 @@ def settings() -> dict:
 
 def stdio_args(s: dict) -> list[str]:
     return ["mcp", "--identifier", s["TOOLWIRE_IDENTIFIER"], "--data-dir", s["TOOLWIRE_DATA_DIR"],
-            "--sim-ca", s["TOOLWIRE_SIM_CA"], "--resolve-zendesk", s["TOOLWIRE_SIM_ADDR"]]
+            "--extra-ca", s["TOOLWIRE_SIM_CA"], "--resolve", f"zendesk.com={s['TOOLWIRE_SIM_ADDR']}"]
 
 
 def stdio_server(s: dict):

@@ -77,7 +77,7 @@ async fn run() {
     };
     let client = toolwire_runtime::http::client(&HttpOptions {
         extra_roots_pem: vec![ca.clone()],
-        resolve_suffix: Some(("zendesk.com".into(), sim)),
+        resolve_suffixes: vec![("zendesk.com".into(), sim)],
         connect_timeout: None,
     })
     .unwrap();

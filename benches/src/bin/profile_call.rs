@@ -36,7 +36,7 @@ async fn main() {
         .unwrap();
     let client = toolwire_runtime::http::client(&HttpOptions {
         extra_roots_pem: vec![sim.ca_pem()],
-        resolve_suffix: Some(("zendesk.com".into(), sim.addr())),
+        resolve_suffixes: vec![("zendesk.com".into(), sim.addr())],
         connect_timeout: None,
     })
     .unwrap();

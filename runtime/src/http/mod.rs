@@ -1,5 +1,5 @@
 //! The one outbound HTTP client: rustls (ring) with the public web PKI plus optional extra
-//! roots, no redirects, timeouts, and an optional name override that sends every host under a
+//! roots, no redirects, timeouts, and optional name overrides that send every host under a
 //! suffix to one address (how tests and the demo reach the simulator through the production
 //! code path: same URLs, same TLS checks, different address).
 
@@ -20,8 +20,9 @@ pub use resolve::SuffixResolver;
 pub struct HttpOptions {
     /// Extra trusted root certificates (PEM), e.g. the simulator's test CA.
     pub extra_roots_pem: Vec<String>,
-    /// Send every host ending with `.0` to the address `.1` (TLS still checks the name).
-    pub resolve_suffix: Option<(String, SocketAddr)>,
+    /// Send every host under `.0` (the name itself or `*.{.0}`) to the address `.1` (TLS still
+    /// checks the name); the first matching rule wins.
+    pub resolve_suffixes: Vec<(String, SocketAddr)>,
     /// Connect timeout.
     pub connect_timeout: Option<Duration>,
 }
@@ -51,8 +52,14 @@ pub fn client(options: &HttpOptions) -> Result<reqwest::Client> {
         .connect_timeout(options.connect_timeout.unwrap_or(Duration::from_secs(10)))
         .pool_idle_timeout(Duration::from_secs(90))
         .user_agent(concat!("toolwire/", env!("CARGO_PKG_VERSION")));
-    if let Some((suffix, addr)) = &options.resolve_suffix {
-        builder = builder.dns_resolver(Arc::new(SuffixResolver::new(suffix.clone(), *addr)));
+    if !options.resolve_suffixes.is_empty() {
+        let resolver = options
+            .resolve_suffixes
+            .iter()
+            .fold(SuffixResolver::default(), |r, (suffix, addr)| {
+                r.with(suffix.clone(), *addr)
+            });
+        builder = builder.dns_resolver(Arc::new(resolver));
     }
     builder
         .build()

@@ -9,14 +9,14 @@ use clap::Subcommand;
 use serde_json::{Map, Value, json};
 use toolwire_runtime::{AccountFilter, AccountRecord, AccountStatus, Credentials};
 
-use super::store_args::{StoreArgs, print_table};
+use super::runtime_args::RuntimeArgs;
 use crate::error::{Result, ServerError};
 
 /// `toolwire accounts [--data-dir DIR ...] COMMAND`
 #[derive(Debug, clap::Args)]
 pub struct AccountsArgs {
     #[command(flatten)]
-    store: StoreArgs,
+    runtime: RuntimeArgs,
     #[command(subcommand)]
     command: AccountsCommand,
 }
@@ -137,8 +137,8 @@ pub struct CredentialArgs {
 
 /// Runs an `accounts` command.
 pub async fn run(args: AccountsArgs) -> Result<()> {
-    let (cmd, store) = (args.command, &args.store);
-    let tw = store.open().await?;
+    let (cmd, runtime) = (args.command, &args.runtime);
+    let tw = runtime.open().await?;
     let accounts = tw.accounts();
     match cmd {
         AccountsCommand::List {
@@ -333,7 +333,7 @@ pub async fn run(args: AccountsArgs) -> Result<()> {
                 return Err(toolwire_runtime::Error::UnknownConnection { name: connection }.into());
             }
             accounts.get_or_create(&connection, &identifier).await?;
-            let signer = crate::links::LinkSigner::load(&store.data_dir, &public_url)?;
+            let signer = crate::links::LinkSigner::load(runtime.data_dir(), &public_url)?;
             let link = signer.mint(
                 &connection,
                 &identifier,
@@ -463,4 +463,20 @@ fn show(a: &AccountRecord, json: bool) {
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// Prints rows as an aligned table (first row is the header).
+fn print_table(rows: &[Vec<String>]) {
+    let cols = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+    }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::store_args::StoreArgs;
+use super::runtime_args::RuntimeArgs;
 use crate::error::{Result, ServerError};
 
 /// `toolwire exec` options.
@@ -22,7 +22,7 @@ pub struct ExecArgs {
     #[arg(long)]
     pub connection: Option<String>,
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub runtime: RuntimeArgs,
 }
 
 /// Runs the tool and prints `{data, execution_id, has_more, next_cursor?}`.
@@ -40,7 +40,7 @@ pub async fn run(args: ExecArgs) -> Result<()> {
     if !input.is_object() {
         return Err(ServerError::Usage("--input must be a JSON object".into()));
     }
-    let tw = args.store.open().await?;
+    let tw = args.runtime.open().await?;
     let out = crate::metrics::instrument(
         &tw,
         "cli",

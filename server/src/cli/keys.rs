@@ -5,13 +5,13 @@
 //! progress on stderr — safe to interrupt, and running it again resumes.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 
 use clap::Subcommand;
 use secrecy::ExposeSecret as _;
 use serde_json::json;
 use toolwire_runtime::{MasterKey, Store, Vault};
 
+use super::runtime_args::StoreArgs;
 use crate::error::Result;
 use crate::setup;
 
@@ -37,12 +37,12 @@ pub enum KeysCommand {
     },
 }
 
-/// The data directory (the master key comes from TOOLWIRE_MASTER_KEY or DATA_DIR/master.key).
+/// The store (the master key comes from TOOLWIRE_MASTER_KEY or DATA_DIR/master.key).
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataDir {
-    /// Data directory (toolwire.db, master.key), as for `toolwire serve`.
-    #[arg(long, default_value = "data")]
-    pub data_dir: PathBuf,
+    /// `--data-dir` and `--database-url`, as for `toolwire serve`.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -126,8 +126,8 @@ pub async fn run(cmd: KeysCommand) -> Result<()> {
 }
 
 async fn open(data: &DataDir) -> Result<(Store, Vault)> {
-    let key = setup::master_key(&data.data_dir)?;
-    let store = Store::sqlite(data.data_dir.join("toolwire.db")).await?;
+    let key = setup::master_key(&data.store.data_dir)?;
+    let store = data.store.open_store().await?;
     let vault = Vault::open(&store, key).await?;
     Ok((store, vault))
 }

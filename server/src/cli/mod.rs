@@ -6,15 +6,16 @@ mod exec;
 mod import;
 mod keys;
 mod mcp;
+mod runtime_args;
 mod serve;
 mod spec;
-mod store_args;
 mod tools;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use runtime_args::{RuntimeArgs, StoreArgs};
 pub use serve::{ServeArgs, api_key};
 
 use crate::demo::DemoArgs;

@@ -1,9 +1,10 @@
 //! `toolwire serve`: the REST API on a data directory (master key, API key; the SQLite store,
 //! or PostgreSQL with `--database-url`).
 
-use std::net::{SocketAddr, ToSocketAddrs as _};
-use std::path::{Path, PathBuf};
+use std::net::SocketAddr;
+use std::path::Path;
 
+use super::runtime_args::RuntimeArgs;
 use crate::error::{Result, ServerError};
 use crate::rest::{self, ApiKeys, AppState};
 use crate::setup::{self, RuntimeOptions};
@@ -14,18 +15,9 @@ pub struct ServeArgs {
     /// Listen address.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Data directory: toolwire.db, master.key and api.key (when not given by env) live here.
-    #[arg(long, default_value = "data")]
-    pub data_dir: PathBuf,
-    /// Connectors directory (default: ./connectors, else the workspace's).
-    #[arg(long)]
-    pub connectors: Option<PathBuf>,
-    /// Trust this extra root CA (PEM file), e.g. the one `toolwire sim` writes.
-    #[arg(long)]
-    pub sim_ca: Option<PathBuf>,
-    /// Send every *.zendesk.com request to HOST:PORT (e.g. a running `toolwire sim`).
-    #[arg(long, value_name = "HOST:PORT")]
-    pub resolve_zendesk: Option<String>,
+    /// The store, connectors and outbound HTTPS options (shared with `mcp`, `accounts`, `exec`).
+    #[command(flatten)]
+    pub runtime: RuntimeArgs,
     /// POST every account status change here, signed with TOOLWIRE_WEBHOOK_SECRET
     /// (header `X-Toolwire-Signature: t=<unix>,v1=<hex hmac-sha256(secret, "<t>.<body>")>`),
     /// retried with backoff.
@@ -36,11 +28,6 @@ pub struct ServeArgs {
     /// from TOOLWIRE_OAUTH_<CONNECTION>_CLIENT_ID / _CLIENT_SECRET.
     #[arg(long, env = "TOOLWIRE_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
-    /// The store: `postgres://user@host/db` (for several replicas) or `sqlite://PATH`; default
-    /// the data directory's toolwire.db. The master key stays in the data directory (or
-    /// TOOLWIRE_MASTER_KEY), never in the database.
-    #[arg(long, env = "TOOLWIRE_DATABASE_URL", value_name = "URL")]
-    pub database_url: Option<String>,
     /// Which tool calls leave an audit row: full (default), failures or off. Last-use times,
     /// which drive inactivity warnings, are kept either way.
     #[arg(
@@ -62,26 +49,22 @@ pub async fn run(args: ServeArgs) -> Result<()> {
             crate::webhooks::WebhookConfig::new(url, secret.into())
         })
         .transpose()?;
-    let key = setup::master_key(&args.data_dir)?;
-    let extra_root_pem = read_ca(args.sim_ca.as_deref())?;
-    let resolve_zendesk = resolve(args.resolve_zendesk.as_deref())?;
+    let data_dir = args.runtime.data_dir().to_path_buf();
+    let base_opts = args.runtime.options()?;
+    let key = setup::master_key(&data_dir)?;
     let listener = rest::bind(args.addr).await?;
     let local = listener
         .local_addr()
         .map_err(|e| ServerError::io("local address", e))?;
     let opts = RuntimeOptions {
-        data_dir: args.data_dir.clone(),
-        connectors: args.connectors.clone(),
-        extra_root_pem,
-        resolve_zendesk,
         link_base: Some(
             args.public_url
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_string())
                 .unwrap_or_else(|| format!("http://{local}")),
         ),
-        database_url: args.database_url.clone(),
         audit_log: args.audit_log,
+        ..base_opts
     };
     let clients = setup::oauth_clients_from_env();
     let tw = setup::build_with(&opts, key, &clients).await?;
@@ -92,11 +75,11 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         );
         crate::webhooks::spawn(&tw, config)?;
     }
-    let keys = ApiKeys::default().with_key(&api_key(&args.data_dir)?);
+    let keys = ApiKeys::default().with_key(&api_key(&data_dir)?);
     let state = AppState::new(
         tw,
         keys,
-        &setup::connectors_dir(args.connectors.as_deref())?,
+        &setup::connectors_dir(opts.connectors.as_deref())?,
     )
     .with_ui(setup::ui_state(&opts, &clients)?);
     eprintln!(
@@ -122,26 +105,6 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         }
     );
     rest::serve_until_signal(listener, state).await
-}
-
-/// The PEM text of `--sim-ca`, if given.
-pub fn read_ca(path: Option<&Path>) -> Result<Option<String>> {
-    path.map(|p| {
-        std::fs::read_to_string(p).map_err(|e| ServerError::io(format!("read {}", p.display()), e))
-    })
-    .transpose()
-}
-
-/// `--resolve-zendesk HOST:PORT` as a socket address.
-pub fn resolve(host_port: Option<&str>) -> Result<Option<SocketAddr>> {
-    let Some(hp) = host_port else { return Ok(None) };
-    let mut addrs = hp
-        .to_socket_addrs()
-        .map_err(|e| ServerError::Usage(format!("--resolve-zendesk {hp}: {e}")))?;
-    addrs
-        .next()
-        .map(Some)
-        .ok_or_else(|| ServerError::Usage(format!("--resolve-zendesk {hp}: no address")))
 }
 
 /// The API key from `TOOLWIRE_API_KEY`, else `data_dir/api.key` (created, mode 0600, on first

@@ -66,7 +66,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         data_dir: args.data_dir.clone(),
         connectors: args.connectors.clone(),
         extra_root_pem: Some(sim.ca_pem()),
-        resolve_zendesk: Some(sim.addr()),
+        resolve: vec![("zendesk.com".into(), sim.addr())],
         link_base: Some(link_base.clone()),
         ..Default::default()
     };

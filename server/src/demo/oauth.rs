@@ -37,7 +37,7 @@ pub async fn connect(
     ));
     let http = client(&HttpOptions {
         extra_roots_pem: vec![sim.ca_pem()],
-        resolve_suffix: Some(("zendesk.com".into(), sim.addr())),
+        resolve_suffixes: vec![("zendesk.com".into(), sim.addr())],
         connect_timeout: None,
     })?;
     let fail = |what: &str| ServerError::Demo(format!("OAuth consent: {what}"));

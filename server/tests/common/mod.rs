@@ -40,7 +40,7 @@ impl Harness {
             data_dir: dir.path().to_path_buf(),
             connectors: Some(connectors()),
             extra_root_pem: Some(sim.ca_pem()),
-            resolve_zendesk: Some(sim.addr()),
+            resolve: vec![("zendesk.com".into(), sim.addr())],
             link_base: Some(format!("http://{addr}")),
             ..Default::default()
         };
