@@ -1,12 +1,13 @@
 //! OAuth endpoints (`/oauth/*`), as Zendesk serves them on `{sub}.zendesk.com`:
 //! the authorization-code flow with PKCE ([`authorize`]), the token endpoint ([`tokens`]),
-//! per-tenant clients ([`clients`]) and state ([`store`]). Access tokens issued here are
-//! bearer tokens in the tenant, so the API checks them (expiry, revocation, scopes) through
-//! the same resolver as admin-minted ones. Faults apply here too; rate limits and the IP
+//! per-tenant clients ([`clients`]), state ([`store`]) and issued token pairs ([`grants`]).
+//! Access tokens issued here are bearer tokens in the tenant, so the API checks them (expiry,
+//! revocation, scopes) through the same resolver as admin-minted ones. Faults apply here too; rate limits and the IP
 //! allowlist do not. Every request is logged with a secret-free label.
 
 pub mod authorize;
 pub mod clients;
+pub mod grants;
 pub mod pages;
 pub mod store;
 pub mod tokens;

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use super::Params;
 use super::authorize::pkce_token_ok;
 use super::clients::parse_scopes;
-use super::store::{Issued, issue, revoke_access, revoke_grant};
+use super::grants::{Issued, issue, revoke_access, revoke_grant};
 use crate::api::reply::Reply;
 use crate::tenants::Tenant;
 
