@@ -8,8 +8,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::clients::{parse_scopes, valid_scope};
+use super::pages;
+use super::params::{Params, html, redirect};
 use super::store::{AuthCode, CODE_TTL, CONSENT_TTL, Consent, random_hex};
-use super::{Params, html, pages, redirect};
 use crate::api::reply::Reply;
 use crate::tenants::Tenant;
 

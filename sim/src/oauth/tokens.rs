@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::Params;
 use super::authorize::pkce_token_ok;
 use super::clients::parse_scopes;
 use super::grants::{Issued, issue, revoke_access, revoke_grant};
+use super::params::Params;
 use crate::api::reply::Reply;
 use crate::tenants::Tenant;
 
