@@ -1,5 +1,6 @@
 //! The MCP server: tool list from codegen's MCP format, calls through the runtime, errors as
-//! `isError` results; plus a stdio round trip with the real binary.
+//! `isError` results; plus stdio round trips with the real binary (SQLite, and PostgreSQL with
+//! `--database-url`).
 
 mod common;
 
@@ -12,13 +13,20 @@ use toolwire_server::mcp::McpServer;
 use toolwire_server::setup::{self, RuntimeOptions};
 use toolwire_sim::Sim;
 
-async fn connected(dir: &std::path::Path, sim: &Sim) -> toolwire_runtime::Toolwire {
+/// A runtime on `dir` (its master key) and `database_url` (default SQLite in `dir`) with the
+/// sim's `acme` agent connected as identifier `acme`.
+async fn connected(
+    dir: &std::path::Path,
+    sim: &Sim,
+    database_url: Option<&str>,
+) -> toolwire_runtime::Toolwire {
     let opts = RuntimeOptions {
         data_dir: dir.to_path_buf(),
         connectors: Some(common::connectors()),
         extra_root_pem: Some(sim.ca_pem()),
         resolve: vec![("zendesk.com".into(), sim.addr())],
         link_base: None,
+        database_url: database_url.map(str::to_string),
         ..Default::default()
     };
     let tw = setup::build(&opts, setup::master_key(dir).unwrap())
@@ -47,7 +55,7 @@ async fn connected(dir: &std::path::Path, sim: &Sim) -> toolwire_runtime::Toolwi
 async fn tools_and_calls() {
     let sim = Sim::builder().seed(42).start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let tw = connected(dir.path(), &sim).await;
+    let tw = connected(dir.path(), &sim, None).await;
     let server = McpServer::new(tw, "acme", &common::connectors()).unwrap();
     assert_eq!(server.tools().len(), 14);
     let get = server
@@ -81,56 +89,129 @@ async fn tools_and_calls() {
     );
 }
 
+/// `toolwire mcp ARGS` as an MCP client starts it: JSON-RPC lines on stdin/stdout.
+struct StdioServer {
+    _child: tokio::process::Child,
+    stdin: tokio::process::ChildStdin,
+    lines: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+}
+
+impl StdioServer {
+    /// Starts `toolwire mcp --identifier acme` on `data_dir` with the sim's CA and address,
+    /// plus `extra` flags; then initializes the session.
+    async fn start(sim: &Sim, data_dir: &std::path::Path, extra: &[&str]) -> StdioServer {
+        let ca = data_dir.join("ca.pem");
+        std::fs::write(&ca, sim.ca_pem()).unwrap();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolwire"))
+            .args(["mcp", "--identifier", "acme", "--connectors"])
+            .arg(common::connectors())
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--extra-ca")
+            .arg(&ca)
+            .arg("--resolve")
+            .arg(format!("zendesk.com={}", sim.addr()))
+            .args(extra)
+            .env_remove("TOOLWIRE_MASTER_KEY")
+            .env_remove("TOOLWIRE_DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut server = StdioServer {
+            stdin: child.stdin.take().unwrap(),
+            lines: BufReader::new(child.stdout.take().unwrap()).lines(),
+            _child: child,
+        };
+        let init = server.request(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}})).await;
+        assert!(
+            init["result"]["capabilities"]["tools"].is_object(),
+            "{init}"
+        );
+        server
+            .send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+            .await;
+        server
+    }
+
+    async fn send(&mut self, msg: Value) {
+        self.stdin
+            .write_all(format!("{msg}\n").as_bytes())
+            .await
+            .unwrap();
+        self.stdin.flush().await.unwrap();
+    }
+
+    /// Sends a request and reads its answer (the next line).
+    async fn request(&mut self, msg: Value) -> Value {
+        self.send(msg).await;
+        let line = self.lines.next_line().await.unwrap();
+        serde_json::from_str(&line.expect("an answer, not end of output")).unwrap()
+    }
+
+    async fn call(&mut self, id: u64, tool: &str, arguments: Value) -> Value {
+        self.request(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}))
+            .await
+    }
+}
+
 #[tokio::test]
 async fn stdio_round_trip() {
     let sim = Sim::builder().seed(42).start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    drop(connected(dir.path(), &sim).await);
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, sim.ca_pem()).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolwire"))
-        .args(["mcp", "--identifier", "acme", "--connectors"])
-        .arg(common::connectors())
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("--extra-ca")
-        .arg(&ca)
-        .arg("--resolve")
-        .arg(format!("zendesk.com={}", sim.addr()))
-        .env_remove("TOOLWIRE_MASTER_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut send = async |msg: Value| {
-        stdin
-            .write_all(format!("{msg}\n").as_bytes())
-            .await
-            .unwrap();
-        stdin.flush().await.unwrap();
-    };
-    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}})).await;
-    let init: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
-    assert!(
-        init["result"]["capabilities"]["tools"].is_object(),
-        "{init}"
-    );
-    send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
-    send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).await;
-    let list: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
+    drop(connected(dir.path(), &sim, None).await);
+    let mut server = StdioServer::start(&sim, dir.path(), &[]).await;
+    let list = server
+        .request(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}))
+        .await;
     assert_eq!(
         list["result"]["tools"].as_array().map(Vec::len),
         Some(14),
         "{list}"
     );
-    send(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "zendesk_search_tickets", "arguments": {"query": "status:open"}}})).await;
-    let call: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
+    let call = server
+        .call(3, "zendesk_search_tickets", json!({"query": "status:open"}))
+        .await;
     assert_eq!(call["result"]["isError"], false, "{call}");
     assert!(
         call["result"]["structuredContent"]["results"].is_array(),
         "{call}"
     );
+}
+
+/// `toolwire mcp --database-url postgres://...`: the account connected by another process into
+/// PostgreSQL is served from there (this data directory has only the master key, and gets no
+/// SQLite file).
+#[tokio::test]
+async fn stdio_on_postgres() {
+    let Some(pg) = common::pg::PgSchema::create("stdio_on_postgres").await else {
+        return;
+    };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = Sim::builder().seed(42).start().await.unwrap();
+    let (app_dir, mcp_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let tw = connected(app_dir.path(), &sim, Some(&pg.url)).await;
+    tw.flush().await;
+    drop(tw);
+    std::fs::copy(
+        app_dir.path().join("master.key"),
+        mcp_dir.path().join("master.key"),
+    )
+    .unwrap();
+    let mut server = StdioServer::start(&sim, mcp_dir.path(), &["--database-url", &pg.url]).await;
+    let call = server
+        .call(2, "zendesk_ticket_get", json!({"ticket_id": 1}))
+        .await;
+    assert_eq!(call["result"]["isError"], false, "{call}");
+    assert_eq!(
+        call["result"]["structuredContent"]["ticket"]["id"], 1,
+        "{call}"
+    );
+    drop(server);
+    assert!(
+        !mcp_dir.path().join("toolwire.db").exists(),
+        "no SQLite file when a database URL is given"
+    );
+    pg.drop_schema().await;
 }

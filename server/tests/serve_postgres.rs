@@ -12,22 +12,8 @@ use serde_json::json;
 use toolwire_runtime::{MasterKey, Store};
 use toolwire_sim::Sim;
 
+use common::pg::PgSchema;
 use common::process::ServerProcess;
-
-/// A fresh schema on the test server; the URL selects it through `search_path`.
-async fn schema(server_url: &str) -> (String, String) {
-    let name = format!("t_serve_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(server_url)
-        .await
-        .expect("postgres reachable");
-    sqlx::query(&format!("CREATE SCHEMA {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let sep = if server_url.contains('?') { "&" } else { "?" };
-    let url = format!("{server_url}{sep}options=-c%20search_path%3D{name}");
-    (name, url)
-}
 
 /// A replica: its own data dir, the shared database and master key, `--audit-log failures`.
 async fn replica(sim: &Sim, dir: &Path, db_url: &str, master_key: &str) -> ServerProcess {
@@ -50,14 +36,11 @@ async fn stop(mut server: ServerProcess) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_keeps_accounts_and_audit_in_postgres() {
-    let Ok(server_url) = std::env::var("TOOLWIRE_TEST_POSTGRES_URL") else {
-        eprintln!(
-            "SKIPPED serve_keeps_accounts_and_audit_in_postgres (set TOOLWIRE_TEST_POSTGRES_URL)"
-        );
+    let Some(pg) = PgSchema::create("serve_keeps_accounts_and_audit_in_postgres").await else {
         return;
     };
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let (name, db_url) = schema(&server_url).await;
+    let db_url = pg.url.clone();
     let sim = Sim::builder().seed(3).start().await.expect("sim starts");
     let dir = tempfile::tempdir().unwrap();
     let key = MasterKey::generate().to_base64();
@@ -101,9 +84,5 @@ async fn serve_keeps_accounts_and_audit_in_postgres() {
             "no SQLite file when a database URL is given"
         );
     }
-    let admin = sqlx::PgPool::connect(&server_url).await.unwrap();
-    sqlx::query(&format!("DROP SCHEMA {name} CASCADE"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    pg.drop_schema().await;
 }
