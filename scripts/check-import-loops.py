@@ -144,7 +144,11 @@ def edges_for(crate):
             paths.append((m.group(1), False, m.start()))
         # bare `child::item` paths name one of this module's own children
         children = {k[-1] for k in mods if len(k) == len(mod) + 1 and k[: len(mod)] == mod}
+        # (a `pub use child::..` re-export was handled above and is not an edge)
+        reexport_spans = [(r.start(), r.end()) for r in re.finditer(r"pub(\([^)]*\))?\s+use\s+[^;]+;", text)]
         for m in re.finditer(r"(?<![\w:])(\w+)((?:::\w+)+)", text):
+            if any(a <= m.start() < b for a, b in reexport_spans):
+                continue
             if m.group(1) in children and not text[max(0, m.start() - 4) : m.start()].endswith("mod "):
                 paths.append(("self::" + m.group(1) + m.group(2), False, m.start()))
         for p, is_pub, pos in paths:

@@ -25,16 +25,15 @@ pub mod typed;
 pub mod validate;
 
 mod error;
+mod format;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use error::SpecError;
+pub use format::CONNECTOR_SCHEMA;
 pub use model::*;
 pub use typed::{Tool, fingerprint};
 
 use std::path::Path;
-
-/// The JSON Schema (draft 2020-12) of the spec format, as shipped in `connectors/`.
-pub const CONNECTOR_SCHEMA: &str = include_str!("../../connectors/connector.schema.json");
 
 /// Loads, checks and returns the spec in `path`; every problem found is in the error.
 pub fn load_file(path: impl AsRef<Path>) -> Result<ConnectorSpec, SpecError> {

@@ -14,17 +14,27 @@ fn format_schema() -> &'static (Value, jsonschema::Validator) {
     static SCHEMA: OnceLock<(Value, jsonschema::Validator)> = OnceLock::new();
     SCHEMA.get_or_init(|| {
         let schema: Value =
-            serde_json::from_str(crate::CONNECTOR_SCHEMA).expect("connector.schema.json is JSON");
+            serde_json::from_str(crate::format::CONNECTOR_SCHEMA).expect("connector.schema.json is JSON");
         let validator =
             jsonschema::draft202012::new(&schema).expect("connector.schema.json is a valid schema");
         (schema, validator)
     })
 }
 
+/// What the shape pass found.
+pub(super) struct Shape {
+    /// Every problem.
+    pub problems: Diagnostics,
+    /// The pointer of each unknown key (also among `problems`): the document without them may
+    /// still be checked for meaning.
+    pub unknown_keys: Vec<String>,
+}
+
 /// Checks the shape; returns every problem.
-pub(super) fn check(doc: &Document) -> Diagnostics {
+pub(super) fn check(doc: &Document) -> Shape {
     let (schema, validator) = format_schema();
     let mut out = Vec::new();
+    let mut unknown_keys = Vec::new();
     for error in validator.iter_errors(&doc.value) {
         let at = error.instance_path().as_str().to_string();
         let schema_path = error.schema_path().as_str().to_string();
@@ -33,9 +43,12 @@ pub(super) fn check(doc: &Document) -> Diagnostics {
                 for key in unexpected.iter().skip(1) {
                     let child = pointer::push(&at, key);
                     out.push(unknown_key(doc, schema, &schema_path, &child, key));
+                    unknown_keys.push(child);
                 }
                 let key = unexpected.first().map(String::as_str).unwrap_or("");
-                unknown_key(doc, schema, &schema_path, &pointer::push(&at, key), key)
+                let child = pointer::push(&at, key);
+                unknown_keys.push(child.clone());
+                unknown_key(doc, schema, &schema_path, &child, key)
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or("?");
@@ -76,7 +89,10 @@ pub(super) fn check(doc: &Document) -> Diagnostics {
         };
         out.push(diagnostic);
     }
-    Diagnostics(out)
+    Shape {
+        problems: Diagnostics(out),
+        unknown_keys,
+    }
 }
 
 fn unknown_key(
