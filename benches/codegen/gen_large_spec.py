@@ -88,6 +88,8 @@ def scalar_schema(schema):
         out = {"type": "string"}
         if isinstance(schema.get("enum"), list) and all(isinstance(e, str) for e in schema["enum"]):
             out["enum"] = schema["enum"]
+        else:
+            out["maxLength"] = 1000  # the loader requires a bound on free-text strings
         return out
     if t == "array":
         item = scalar_schema(schema.get("items"))
@@ -125,7 +127,7 @@ def tool(op, suffix):
             continue
         sch = scalar_schema(p.get("schema"))
         if p["in"] == "path":
-            sch = sch if sch and sch["type"] in ("integer", "string") else {"type": "string"}
+            sch = sch if sch and sch["type"] in ("integer", "string") else {"type": "string", "maxLength": 1000}
             if sch["type"] == "integer":
                 sch["minimum"] = 1
             required.append(key)
@@ -139,7 +141,7 @@ def tool(op, suffix):
     for pp in path_params:
         k = snake(pp)
         if k not in props:
-            props[k] = {"type": "string", "description": f"The {pp} path parameter."}
+            props[k] = {"type": "string", "maxLength": 1000, "description": f"The {pp} path parameter."}
             required.append(k)
             rel = rel.replace("{" + pp + "}", "{" + k + "}")
     request = {"method": method, "path": rel}

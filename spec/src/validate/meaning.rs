@@ -136,6 +136,8 @@ struct Checker<'a> {
     /// The index in the file of each tool in `spec.tools` (tools with shape errors are left out).
     tool_index: &'a [usize],
     out: Vec<Diagnostic>,
+    /// Models already checked for unbounded strings (reached from some tool's input).
+    bounded_models: HashSet<String>,
 }
 
 /// Checks meaning; returns every problem.
@@ -145,6 +147,7 @@ pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) 
         spec,
         tool_index,
         out: Vec::new(),
+        bounded_models: HashSet::new(),
     };
     c.config();
     c.auth();
@@ -153,6 +156,21 @@ pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) 
     c.models();
     c.tools();
     Diagnostics(c.out)
+}
+
+/// How a diagnostic names the input at `at`: `` `name` `` for a property, `in `name`` below one.
+fn input_label(at: &str) -> String {
+    let segments: Vec<&str> = at.split('/').collect();
+    let named = segments
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(i, _)| *i > 0 && segments[i - 1] == "properties");
+    match named {
+        Some((i, name)) if i + 1 == segments.len() => format!("`{name}`"),
+        Some((_, name)) => format!("in `{name}`"),
+        None => "here".to_string(),
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -671,6 +689,69 @@ impl<'a> Checker<'a> {
         self.model_refs(&input_at, &tool.input);
         self.keywords(&input_at, &tool.input);
         self.compiles(&input_at, &tool.input, "the input");
+        self.bounded_strings(&input_at, &tool.input);
+    }
+
+    /// Every string an input can carry declares `maxLength` (unless `enum` or `const` fixes
+    /// its values): an oversized value is then refused as bad input, naming the field, instead
+    /// of failing at (or on the way to) the vendor as if it were an outage. Models an input
+    /// references are checked where they are defined.
+    fn bounded_strings(&mut self, at: &str, schema: &Value) {
+        let Value::Object(map) = schema else { return };
+        let admits_string = match map.get("type") {
+            Some(Value::String(t)) => t == "string",
+            Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+            _ => false,
+        };
+        if admits_string
+            && !["maxLength", "enum", "const"]
+                .iter()
+                .any(|k| map.contains_key(*k))
+        {
+            self.err(
+                at,
+                format!("string input {} has no `maxLength`", input_label(at)),
+                "declare `maxLength:`, the most characters the API takes here (e.g. 255 for a name or an id, 1000 for search text, 65536 for a message body)",
+            );
+        }
+        for (key, sub) in map {
+            let child = crate::pointer::push(at, key);
+            match (key.as_str(), sub) {
+                (
+                    "properties" | "patternProperties" | "$defs" | "definitions",
+                    Value::Object(m),
+                ) => {
+                    for (name, s) in m {
+                        self.bounded_strings(&crate::pointer::push(&child, name), s);
+                    }
+                }
+                (
+                    "items"
+                    | "additionalProperties"
+                    | "unevaluatedProperties"
+                    | "unevaluatedItems"
+                    | "then"
+                    | "else",
+                    s @ Value::Object(_),
+                ) => self.bounded_strings(&child, s),
+                ("anyOf" | "oneOf" | "allOf" | "prefixItems", Value::Array(items)) => {
+                    for (i, s) in items.iter().enumerate() {
+                        self.bounded_strings(&crate::pointer::push_index(&child, i), s);
+                    }
+                }
+                ("$ref", Value::String(target)) => {
+                    let Some(name) = target.strip_prefix("#/models/") else {
+                        continue;
+                    };
+                    if let Some(model) = self.spec.models.get(name)
+                        && self.bounded_models.insert(name.to_string())
+                    {
+                        self.bounded_strings(&crate::pointer::push("/models", name), model);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn annotations(&mut self, at: &str, tool: &ToolSpec) {

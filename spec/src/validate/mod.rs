@@ -12,31 +12,59 @@ use crate::model::ConnectorSpec;
 
 /// Runs both passes; on success returns the typed spec.
 ///
-/// When the shape pass finds problems only inside some tools, the meaning pass still runs
-/// over everything else, so one run reports as much as possible.
+/// Shape problems do not stop the meaning pass: an unknown key is left out of the document it
+/// checks, a tool with any other shape problem is left out whole, and any other problem marks
+/// its node, under which the meaning pass then reports nothing (the shape problem says it
+/// already). The meaning pass runs whenever what remains reads as a spec, so one run reports
+/// as much as possible.
 pub fn validate(doc: &Document) -> Result<ConnectorSpec, Diagnostics> {
-    let mut problems = shape::check(doc);
-    let bad_tools = tools_with_problems(&problems);
-    let only_in_tools = problems.iter().all(|d| tool_index(&d.pointer).is_some());
-    if problems.is_empty() || only_in_tools {
-        let (value, kept) = without_tools(&doc.value, &bad_tools);
-        match serde_json::from_value::<ConnectorSpec>(value) {
-            Ok(spec) => {
-                problems.0.extend(meaning::check(doc, &spec, &kept).0);
-                if problems.is_empty() {
-                    return Ok(spec);
-                }
+    let shape = shape::check(doc);
+    let mut problems = shape.problems;
+    let mut value = doc.value.clone();
+    for key in &shape.unknown_keys {
+        crate::pointer::remove(&mut value, key);
+    }
+    let others: Vec<&str> = problems
+        .iter()
+        .map(|d| d.pointer.as_str())
+        .filter(|p| !shape.unknown_keys.iter().any(|k| k == p))
+        .collect();
+    let bad_tools: Vec<usize> = others.iter().filter_map(|p| tool_index(p)).collect();
+    let marked: Vec<String> = others
+        .iter()
+        .filter(|p| tool_index(p).is_none())
+        .map(|p| p.to_string())
+        .collect();
+    let (value, kept) = without_tools(value, &bad_tools);
+    match serde_json::from_value::<ConnectorSpec>(value) {
+        Ok(spec) => {
+            let meaning = meaning::check(doc, &spec, &kept);
+            problems.0.extend(
+                meaning
+                    .0
+                    .into_iter()
+                    .filter(|d| !marked.iter().any(|m| is_under(&d.pointer, m))),
+            );
+            if problems.is_empty() {
+                return Ok(spec);
             }
-            Err(e) if problems.is_empty() => problems.0.push(doc.diagnostic(
-                "",
-                format!("spec does not match the model: {e}"),
-                Some("this is a bug in toolwire: connector.schema.json accepted what the model rejects; please report it".into()),
-            )),
-            Err(_) => {}
         }
+        Err(e) if problems.is_empty() => problems.0.push(doc.diagnostic(
+            "",
+            format!("spec does not match the model: {e}"),
+            Some("this is a bug in toolwire: connector.schema.json accepted what the model rejects; please report it".into()),
+        )),
+        Err(_) => {}
     }
     problems.sort();
     Err(problems)
+}
+
+/// True when `pointer` is `node` or inside it.
+fn is_under(pointer: &str, node: &str) -> bool {
+    pointer
+        .strip_prefix(node)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn tool_index(pointer: &str) -> Option<usize> {
@@ -48,16 +76,8 @@ fn tool_index(pointer: &str) -> Option<usize> {
         .ok()
 }
 
-fn tools_with_problems(problems: &Diagnostics) -> Vec<usize> {
-    problems
-        .iter()
-        .filter_map(|d| tool_index(&d.pointer))
-        .collect()
-}
-
 /// The spec without the given tools, and the original index of each tool kept.
-fn without_tools(value: &serde_json::Value, drop: &[usize]) -> (serde_json::Value, Vec<usize>) {
-    let mut value = value.clone();
+fn without_tools(mut value: serde_json::Value, drop: &[usize]) -> (serde_json::Value, Vec<usize>) {
     let mut kept = Vec::new();
     if let Some(tools) = value
         .get_mut("tools")

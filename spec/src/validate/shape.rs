@@ -13,8 +13,8 @@ use crate::pointer;
 fn format_schema() -> &'static (Value, jsonschema::Validator) {
     static SCHEMA: OnceLock<(Value, jsonschema::Validator)> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let schema: Value =
-            serde_json::from_str(crate::format::CONNECTOR_SCHEMA).expect("connector.schema.json is JSON");
+        let schema: Value = serde_json::from_str(crate::format::CONNECTOR_SCHEMA)
+            .expect("connector.schema.json is JSON");
         let validator =
             jsonschema::draft202012::new(&schema).expect("connector.schema.json is a valid schema");
         (schema, validator)
