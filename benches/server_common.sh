@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${TOOLWIRE_BIN:-$ROOT/target/release/toolwire}
 SIM_PORT=${SIM_PORT:-18443}
 SRV_PORT=${SRV_PORT:-18080}
-export TOOLWIRE_API_KEY=${TOOLWIRE_API_KEY:-tw_bench_key_0123456789}
+export TOOLWIRE_API_KEY=${TOOLWIRE_API_KEY:-tw_bench_key_0123456789_abcdef}
 unset TOOLWIRE_MASTER_KEY # the data dir's master.key is used
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/toolwire-bench.XXXXXX")
 SIM_PID=""

@@ -15,7 +15,11 @@ use crate::vault::Credentials;
 
 use crate::toolwire::Toolwire;
 
+/// What an identifier error names as the operation.
+const ACCOUNT: &str = "connected account";
+
 /// Connected accounts: (connection, identifier) → config, encrypted credentials, status.
+/// Creating or crediting an account checks the identifier ([`crate::identifier`]).
 pub struct Accounts<'a> {
     pub(crate) tw: &'a Toolwire,
 }
@@ -33,6 +37,7 @@ impl Accounts<'_> {
 
     /// Returns the account, creating it as PENDING_AUTH when new (idempotent, race-free).
     pub async fn get_or_create(&self, connection: &str, identifier: &str) -> Result<AccountRecord> {
+        crate::identifier::check(identifier, ACCOUNT)?;
         self.connector(connection)?;
         Ok(self
             .tw
@@ -98,6 +103,7 @@ impl Accounts<'_> {
         scheme: Option<&str>,
         credentials: Credentials,
     ) -> Result<AccountRecord> {
+        crate::identifier::check(identifier, ACCOUNT)?;
         let connector = self.connector(connection)?.clone();
         let spec = &connector.spec;
         let (scheme_name, auth) = match scheme {

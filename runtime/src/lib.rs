@@ -25,6 +25,7 @@ mod engine;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod identifier;
 pub mod lifecycle;
 pub mod oauth;
 pub mod store;

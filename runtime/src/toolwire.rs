@@ -123,6 +123,7 @@ impl Toolwire {
         tool_name: &str,
         input: Value,
     ) -> Result<ToolOutput> {
+        crate::identifier::check(identifier, tool_name)?;
         self.engine
             .execute_tool(None, identifier, tool_name, input)
             .await
@@ -136,6 +137,7 @@ impl Toolwire {
         tool_name: &str,
         input: Value,
     ) -> Result<ToolOutput> {
+        crate::identifier::check(identifier, tool_name)?;
         self.engine
             .execute_tool(Some(connection), identifier, tool_name, input)
             .await

@@ -24,6 +24,7 @@ backend_tests!(
     delete_account_removes_everything_but_audit,
     executions_audit_log,
     migrations_are_idempotent,
+    one_time_tokens_are_spent_once,
 );
 
 fn config(subdomain: &str) -> serde_json::Map<String, serde_json::Value> {
@@ -544,17 +545,56 @@ async fn bad_urls_are_refused_without_echoing_them() {
     }
 }
 
-#[tokio::test]
-async fn one_time_tokens_are_spent_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = toolwire_runtime::Store::sqlite(dir.path().join("t.db"))
-        .await
-        .unwrap();
+async fn one_time_tokens_are_spent_once(db: &TestDb) {
+    let store = &db.store;
     let later = chrono::Utc::now() + chrono::Duration::minutes(5);
+    assert!(!store.token_spent("magic_link", "h1").await.unwrap());
     assert!(store.spend_token("magic_link", "h1", later).await.unwrap());
+    assert!(store.token_spent("magic_link", "h1").await.unwrap());
     assert!(
         !store.spend_token("magic_link", "h1", later).await.unwrap(),
         "second spend refused"
     );
     assert!(store.spend_token("magic_link", "h2", later).await.unwrap());
+    // Given back after a failed attempt: spendable once more.
+    assert!(store.unspend_token("magic_link", "h1").await.unwrap());
+    assert!(!store.token_spent("magic_link", "h1").await.unwrap());
+    assert!(store.spend_token("magic_link", "h1", later).await.unwrap());
+    // Many spenders at once (as several replicas would be): exactly one wins.
+    let wins =
+        futures::future::join_all((0..16).map(|_| store.spend_token("magic_link", "h3", later)))
+            .await
+            .into_iter()
+            .filter(|r| *r.as_ref().unwrap())
+            .count();
+    assert_eq!(wins, 1);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("toolwire.db");
+    let mode = |suffix: &str| {
+        std::fs::metadata(format!("{}{suffix}", path.display()))
+            .unwrap_or_else(|e| panic!("toolwire.db{suffix}: {e}"))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let store = Store::sqlite(&path).await.unwrap();
+    store.get_or_create_account("zendesk", "a").await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode(suffix), 0o600, "toolwire.db{suffix}");
+    }
+    store.close().await;
+    // A file left world-readable by an older version is tightened on open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = Store::sqlite(&path).await.unwrap();
+    store.get_or_create_account("zendesk", "b").await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode(suffix), 0o600, "toolwire.db{suffix} after reopen");
+    }
+    store.close().await;
 }

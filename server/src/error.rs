@@ -81,6 +81,23 @@ pub enum ServerError {
     /// A demo step did not go as the story expects.
     #[error("demo: {0}")]
     Demo(String),
+    /// Too many failed authentications from this client address (see [`crate::rest::throttle`]).
+    #[error(
+        "too many failed authentication attempts from this address; check the API key and try again in {retry_after_s} s"
+    )]
+    Throttled {
+        /// Seconds until the next attempt is accepted.
+        retry_after_s: u64,
+    },
+    /// An error answered below the handlers (the router's 405, an extractor's rejection, the
+    /// MCP transport's 406/413/415), turned into the JSON shape.
+    #[error("{message}")]
+    Http {
+        /// The status it was answered with.
+        status: StatusCode,
+        /// What it said.
+        message: String,
+    },
 }
 
 impl ServerError {
@@ -113,6 +130,17 @@ impl ServerError {
             ServerError::ImportFailed { .. } => "INVALID_IMPORT_ROWS",
             ServerError::Demo(_) => "DEMO_FAILED",
             ServerError::Link(e) => e.code(),
+            ServerError::Throttled { .. } => "AUTH_THROTTLED",
+            ServerError::Http { status, .. } => status_code(*status),
+        }
+    }
+
+    /// Seconds to wait before retrying, when known (also sent as `Retry-After`).
+    pub fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            ServerError::Runtime(e) => e.retry_after_s(),
+            ServerError::Throttled { retry_after_s } => Some(*retry_after_s),
+            _ => None,
         }
     }
 
@@ -129,8 +157,24 @@ impl ServerError {
             ServerError::Runtime(e) => runtime_status(e),
             ServerError::Link(e) => e.http_status(),
             ServerError::Store(e) => code_status(e.code()),
+            ServerError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ServerError::Http { status, .. } => *status,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+/// The stable code of an error answered below the handlers, by its status.
+fn status_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "UNAUTHORIZED",
+        StatusCode::NOT_FOUND => "NOT_FOUND",
+        StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
+        StatusCode::NOT_ACCEPTABLE => "NOT_ACCEPTABLE",
+        StatusCode::PAYLOAD_TOO_LARGE => "BODY_TOO_LARGE",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
+        s if s.is_server_error() => "INTERNAL",
+        _ => "INVALID_REQUEST",
     }
 }
 

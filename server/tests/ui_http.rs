@@ -337,7 +337,12 @@ async fn rest_magic_link_and_authorize_contracts() {
     )
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    let vendor = url::Url::parse(a.json()["url"].as_str().unwrap()).unwrap();
+    // A start link on this server, which sends the browser on to the vendor.
+    let start = a.json()["url"].as_str().unwrap().to_string();
+    assert!(start.starts_with(&ui.url("/oauth/start/")), "{start}");
+    let go = ui.get(&start, &[]).await;
+    assert_eq!(go.status, 303, "{}", go.body);
+    let vendor = url::Url::parse(go.header("location")).unwrap();
     assert_eq!(vendor.host_str(), Some("acme.zendesk.com"));
     let q: std::collections::HashMap<_, _> = vendor.query_pairs().into_owned().collect();
     assert_eq!(q["redirect_uri"], ui.url("/oauth/callback"));
@@ -508,34 +513,6 @@ async fn admin_page_needs_the_key_or_a_signed_session_and_shows_no_secrets() {
     assert!(out.set_cookie("tw_admin").unwrap().contains("Max-Age=0"));
 }
 
-/// Follows the sim's sign-in and consent pages like a browser; returns our callback URL.
-async fn consent(ui: &Ui, authorize_url: &str, email: &str, password: &str) -> String {
-    let page = Ui::answer(ui.vendor.get(authorize_url)).await;
-    assert_eq!(page.status, 200, "{}", page.body);
-    let sub = url::Url::parse(authorize_url).unwrap();
-    let origin = format!("https://{}", sub.host_str().unwrap());
-    let mut form = inputs(&page.body);
-    form.retain(|(n, _)| n != "email" && n != "password");
-    form.push(("email".into(), email.into()));
-    form.push(("password".into(), password.into()));
-    let consent = Ui::answer(
-        ui.vendor
-            .post(format!("{origin}/oauth/authorizations/new"))
-            .form(&form),
-    )
-    .await;
-    assert_eq!(consent.status, 200, "{}", consent.body);
-    let nonce = hidden(&consent.body, "nonce").expect("consent nonce");
-    let back = Ui::answer(
-        ui.vendor
-            .post(format!("{origin}/oauth/authorizations"))
-            .form(&[("nonce", nonce.as_str()), ("decision", "allow")]),
-    )
-    .await;
-    assert_eq!(back.status, 302, "{}", back.body);
-    back.header("location").to_string()
-}
-
 #[tokio::test]
 async fn oauth_from_the_magic_link_through_sim_consent_to_a_tool_call() {
     let ui = Ui::start().await;
@@ -560,19 +537,21 @@ async fn oauth_from_the_magic_link_through_sim_consent_to_a_tool_call() {
         vendor.starts_with("https://acme.zendesk.com/oauth/authorizations/new?"),
         "{vendor}"
     );
-    let link_cookie = go
-        .cookies()
-        .into_iter()
-        .find(|c| c.starts_with("tw_link="))
-        .unwrap();
+    // This browser's cookies: which link started the flow, and the binding to its state.
+    let browser = go.cookies();
+    assert!(
+        browser.iter().any(|c| c.starts_with("tw_link="))
+            && browser.iter().any(|c| c.starts_with("tw_oauth=")),
+        "{browser:?}"
+    );
 
     let agent = ui.agent("acme");
-    let callback = consent(&ui, &vendor, &agent.email, &agent.password).await;
+    let callback = ui.consent(&vendor, &agent.email, &agent.password).await;
     assert!(
         callback.starts_with(&ui.url("/oauth/callback?")),
         "{callback}"
     );
-    let done = ui.get(&callback, std::slice::from_ref(&link_cookie)).await;
+    let done = ui.get(&callback, &browser).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(
         done.body.contains(">ACTIVE<") && done.body.contains("Connect with Zendesk"),
@@ -581,8 +560,8 @@ async fn oauth_from_the_magic_link_through_sim_consent_to_a_tool_call() {
     );
     assert_eq!(ui.account("cust_oauth").await["auth_scheme"], "oauth2");
 
-    // Replayed callback: refused by the runtime (single-use state).
-    let replay = ui.get(&callback, &[]).await;
+    // Replayed callback, same browser: refused by the runtime (single-use state).
+    let replay = ui.get(&callback, &browser).await;
     assert_eq!(replay.status, 400, "{}", replay.body);
     assert!(replay.body.contains("OAUTH_STATE_INVALID"));
     // The link is spent.
@@ -636,11 +615,12 @@ async fn oauth_denied_or_broken_callbacks_show_errors() {
         "{}",
         a.body
     );
+    // A state this browser did not start is refused before anything is exchanged.
     let a = ui
         .get(&ui.url("/oauth/callback?state=forged&code=abc"), &[])
         .await;
-    assert_eq!(a.status, 400);
-    assert!(a.body.contains("OAUTH_STATE_INVALID"));
+    assert_eq!(a.status, 403);
+    assert!(a.body.contains("OAUTH_BROWSER_MISMATCH"), "{}", a.body);
     let a = ui.get(&ui.url("/oauth/callback"), &[]).await;
     assert_eq!(a.status, 400);
     assert_eq!(a.header("x-frame-options"), "DENY");

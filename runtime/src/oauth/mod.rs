@@ -225,6 +225,7 @@ impl OAuth<'_> {
         config: &Map<String, Value>,
         redirect_uri: &str,
     ) -> Result<AuthorizationRequest> {
+        crate::identifier::check(identifier, "OAuth authorization")?;
         let engine = self.engine;
         let (connector, scheme_name, scheme) = engine.oauth_scheme(connection, None)?;
         let AuthScheme::Oauth2AuthorizationCode {

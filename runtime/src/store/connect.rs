@@ -43,12 +43,15 @@ impl Store {
     }
 
     /// Opens (creating if missing) the SQLite database file at `path` with WAL,
-    /// `synchronous=FULL`, foreign keys and a busy timeout, and runs the migrations.
+    /// `synchronous=FULL`, foreign keys and a busy timeout, and runs the migrations. The file
+    /// and its `-wal` / `-shm` companions are readable by their owner only (0600), whatever
+    /// the umask.
     pub async fn sqlite(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Connect(e.into()))?;
         }
+        make_private(path).map_err(|e| StoreError::Connect(e.into()))?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -108,4 +111,34 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Creates the database file with mode 0600 before SQLite does (SQLite would make it 0644) and
+/// tightens an existing one and its companions. SQLite gives the `-wal`, `-shm` and `-journal`
+/// files it creates the database file's mode, so they follow.
+fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            match std::fs::metadata(&name) {
+                Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                    std::fs::set_permissions(&name, std::fs::Permissions::from_mode(0o600))?;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }

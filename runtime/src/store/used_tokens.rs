@@ -1,5 +1,7 @@
-//! One-time tokens (magic links, ...): spending one is atomic, so two requests racing with the
-//! same link cannot both succeed, across replicas too.
+//! One-time tokens (magic links, OAuth start links, admin sessions ended by a logout): the
+//! `used_tokens` table, keyed by the token's hash. Spending is one atomic insert on that unique
+//! key, so two requests racing with the same token cannot both succeed — across replicas
+//! sharing PostgreSQL too. A row lives until its token expires anyway.
 
 use chrono::{DateTime, Utc};
 
@@ -28,5 +30,31 @@ impl Store {
                 .rows_affected()
         });
         Ok(inserted == 1)
+    }
+
+    /// Whether the token (by hash) was spent.
+    pub async fn token_spent(&self, kind: &str, token_hash: &str) -> Result<bool, StoreError> {
+        let found: Option<String> = on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT kind FROM used_tokens WHERE token_hash = $1 AND kind = $2")
+                .bind(token_hash)
+                .bind(kind)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.is_some())
+    }
+
+    /// Gives a token back: an attempt that spent it first (to hold it while it worked) failed,
+    /// and the token may be tried again. `true` if it was spent.
+    pub async fn unspend_token(&self, kind: &str, token_hash: &str) -> Result<bool, StoreError> {
+        let deleted = on_pool!(self, |pool| {
+            sqlx::query("DELETE FROM used_tokens WHERE token_hash = $1 AND kind = $2")
+                .bind(token_hash)
+                .bind(kind)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(deleted == 1)
     }
 }

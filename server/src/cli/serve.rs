@@ -37,6 +37,9 @@ pub struct ServeArgs {
         value_name = "full|failures|off"
     )]
     pub audit_log: toolwire_runtime::AuditLog,
+    /// Accept an API key shorter than 24 characters (a throwaway local setup only).
+    #[arg(long, env = "TOOLWIRE_ALLOW_WEAK_API_KEY")]
+    pub allow_weak_api_key: bool,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM (in-flight requests finish, audit rows are flushed).
@@ -52,6 +55,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let data_dir = args.runtime.data_dir().to_path_buf();
     let base_opts = args.runtime.options()?;
     let key = setup::master_key(&data_dir)?;
+    let bearer_key = strong_enough(api_key(&data_dir)?, args.allow_weak_api_key)?;
     let listener = rest::bind(args.addr).await?;
     let local = listener
         .local_addr()
@@ -75,7 +79,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         );
         crate::webhooks::spawn(&tw, config)?;
     }
-    let keys = ApiKeys::default().with_key(&api_key(&data_dir)?);
+    let keys = ApiKeys::default().with_key(&bearer_key);
     let state = AppState::new(
         tw,
         keys,
@@ -129,6 +133,22 @@ pub fn api_key(data_dir: &Path) -> Result<String> {
         path.display()
     );
     Ok(k)
+}
+
+/// Refuses an API key shorter than [`MIN_KEY_LEN`](crate::rest::auth::MIN_KEY_LEN) characters
+/// unless `allow_weak` (`--allow-weak-api-key`): a short key is guessable, and it opens every
+/// account.
+pub fn strong_enough(key: String, allow_weak: bool) -> Result<String> {
+    let min = crate::rest::auth::MIN_KEY_LEN;
+    let len = key.chars().count();
+    if len < min && !allow_weak {
+        return Err(ServerError::Usage(format!(
+            "the API key (TOOLWIRE_API_KEY or api.key) is {len} characters; use at least {min} \
+             random ones (e.g. `openssl rand -base64 32`), or pass --allow-weak-api-key for a \
+             throwaway local setup"
+        )));
+    }
+    Ok(key)
 }
 
 fn write_private(path: &Path, text: &str) -> Result<()> {

@@ -5,9 +5,11 @@
 //!
 //! A token is `base64url(payload JSON) "." base64url(HMAC-SHA256(secret, "magic-link" ‖ payload))`;
 //! the payload names the connection, the identifier, the issue time (µs), the expiry and a
-//! random nonce. Single use: a link is void once its account's credentials change after the
-//! link was issued (checked before any attempt), and it is spent with
-//! [`Store::spend_token`](toolwire_runtime::Store::spend_token) when a save succeeds.
+//! random nonce. Single use, decided by the store: a save first spends the link with
+//! [`Store::spend_token`](toolwire_runtime::Store::spend_token) (one atomic insert on the
+//! token's id, so two attempts — on two replicas too — cannot both hold it) and gives it back
+//! only if the save fails; a spent link stays refused even after its account is deleted. A
+//! link is also void once its account's credentials change after it was issued.
 
 pub mod rest;
 mod secret;
@@ -52,6 +54,12 @@ pub enum LinkError {
     /// The server has no public URL / link secret (onboarding UI disabled).
     #[error("the onboarding UI is not enabled on this server (start it with `toolwire serve`)")]
     Disabled,
+    /// The OAuth callback came to a browser that did not start the authorization (no or a
+    /// wrong binding cookie: RFC 9700 §4.7); nothing was exchanged or saved.
+    #[error(
+        "this authorization was started in another browser (or its cookie was lost); nothing was saved. Open your link again in this browser and connect from there"
+    )]
+    OAuthBrowser,
 }
 
 impl LinkError {
@@ -63,6 +71,7 @@ impl LinkError {
             LinkError::Used => "LINK_USED",
             LinkError::Csrf => "CSRF_FAILED",
             LinkError::Disabled => "UI_DISABLED",
+            LinkError::OAuthBrowser => "OAUTH_BROWSER_MISMATCH",
         }
     }
 
@@ -72,7 +81,7 @@ impl LinkError {
         match self {
             LinkError::Invalid => StatusCode::BAD_REQUEST,
             LinkError::Expired | LinkError::Used => StatusCode::GONE,
-            LinkError::Csrf => StatusCode::FORBIDDEN,
+            LinkError::Csrf | LinkError::OAuthBrowser => StatusCode::FORBIDDEN,
             LinkError::Disabled => StatusCode::NOT_FOUND,
         }
     }

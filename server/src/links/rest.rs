@@ -2,7 +2,9 @@
 //! `POST /v1/connected_accounts/{connection_name}/{identifier}/magic_link` → `{url, expires_at}`
 //! (optional body `{"expires_in_s": 60..604800}`, default 30 min; creates the account as
 //! PENDING_AUTH if new) and `POST .../oauth/authorize` `{config, redirect_uri?}` → `{url,
-//! expires_at}` (the redirect URI defaults to the UI's `/oauth/callback`).
+//! expires_at}` (the redirect URI defaults to the UI's `/oauth/callback`; `url` is a single-use
+//! start link on this server that binds the flow to the browser opening it, see
+//! [`crate::ui::binding`]).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -54,11 +56,7 @@ pub async fn magic_link(
         Some(n) => chrono::Duration::seconds(n),
         None => DEFAULT_TTL,
     };
-    if ident.trim().is_empty() {
-        return Err(ServerError::InvalidRequest(
-            "identifier must not be empty".into(),
-        ));
-    }
+    // Checks the identifier (the runtime's one rule) before anything is minted.
     s.tw.accounts().get_or_create(&conn, &ident).await?;
     Ok(Json(ui.links.mint(&conn, &ident, ttl)))
 }
@@ -90,7 +88,11 @@ pub async fn oauth_authorize(
         s.tw.oauth()
             .start(&conn, &ident, &req.config, &redirect)
             .await?;
-    Ok(Json(started))
+    // The browser that opens the start link is the one the callback accepts.
+    Ok(Json(match &s.ui {
+        Some(ui) => crate::ui::binding::start_link(ui, started),
+        None => started,
+    }))
 }
 
 /// Parses a JSON body with the REST error contract; an empty body is `T::default()` when

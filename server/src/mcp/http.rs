@@ -10,8 +10,9 @@
 //!
 //! The identifier is read from this header on each request and handed to the tool call; it
 //! is never a tool argument, so a model cannot switch accounts. A missing or wrong key gets
-//! 401 `UNAUTHORIZED`, a missing/empty/oversized identifier 400 `MISSING_IDENTIFIER` (JSON
-//! error bodies, like the REST API). The API key already grants every identifier over REST,
+//! 401 `UNAUTHORIZED`, a missing or empty identifier 400 `MISSING_IDENTIFIER`, one breaking
+//! the identifier rule ([`toolwire_runtime::identifier`]: too long, control characters)
+//! 400 `INVALID_INPUT` (JSON error bodies, like the REST API). The API key already grants every identifier over REST,
 //! so the header adds no power; a host app that wants to give an agent one account only
 //! should run `toolwire mcp --identifier ID` (stdio) for it.
 //!
@@ -30,13 +31,11 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
 use super::McpServer;
 use crate::error::ServerError;
-use crate::rest::AppState;
+use crate::rest::throttle::ClientAddr;
+use crate::rest::{AppState, auth};
 
 /// The header that names the identifier an HTTP MCP request acts for.
 pub const IDENTIFIER_HEADER: &str = "x-toolwire-identifier";
-
-/// The longest accepted identifier (bytes).
-const MAX_IDENTIFIER: usize = 256;
 
 /// The authenticated identifier of one request (a request extension set by [`authorize`]).
 #[derive(Debug, Clone)]
@@ -81,28 +80,24 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 
 /// Middleware: a valid API key and an identifier header, else a JSON error.
 pub async fn authorize(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let key_ok = req
-        .headers()
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .is_some_and(|(_, token)| state.keys.verify(token.trim()));
-    if !key_ok {
-        return ServerError::Unauthorized.into_response();
+    let client = ClientAddr::of(req.extensions());
+    if let Err(e) = auth::check_key(&state, client, auth::bearer(req.headers())) {
+        return e.into_response();
     }
     let identifier = req
         .headers()
         .get(IDENTIFIER_HEADER)
-        .and_then(|v| v.to_str().ok())
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
         .map(str::trim)
-        .filter(|v| !v.is_empty() && v.len() <= MAX_IDENTIFIER)
+        .filter(|v| !v.is_empty())
         .map(str::to_string);
-    match identifier {
-        Some(id) => {
-            req.extensions_mut().insert(Identifier(id));
-            next.run(req).await
-        }
-        None => ServerError::MissingIdentifier.into_response(),
+    let Some(id) = identifier else {
+        return ServerError::MissingIdentifier.into_response();
+    };
+    // The same rule as every other surface (400 INVALID_INPUT naming `identifier`).
+    if let Err(e) = toolwire_runtime::identifier::check(&id, "MCP request") {
+        return ServerError::from(e).into_response();
     }
+    req.extensions_mut().insert(Identifier(id));
+    next.run(req).await
 }

@@ -80,11 +80,7 @@ pub async fn create(
     State(s): State<AppState>,
     JsonBody(req): JsonBody<CreateAccount>,
 ) -> Result<Json<AccountView>> {
-    if req.identifier.trim().is_empty() {
-        return Err(ServerError::InvalidRequest(
-            "identifier must not be empty".into(),
-        ));
-    }
+    // The identifier is checked by the runtime (`toolwire_runtime::identifier`).
     let accounts = s.tw.accounts();
     let record = match req.credentials {
         Some(creds) => {

@@ -9,7 +9,7 @@ use toolwire_runtime::ToolOutput;
 
 use super::AppState;
 use super::body::JsonBody;
-use crate::error::{Result, ServerError};
+use crate::error::Result;
 
 /// Request body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -37,11 +37,7 @@ pub async fn execute(
     State(s): State<AppState>,
     JsonBody(req): JsonBody<ExecuteTool>,
 ) -> Result<Json<ToolOutput>> {
-    if req.identifier.trim().is_empty() {
-        return Err(ServerError::InvalidRequest(
-            "identifier must not be empty".into(),
-        ));
-    }
+    // The identifier is checked by the runtime (`toolwire_runtime::identifier`).
     let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
     let out = crate::metrics::instrument(
         &s.tw,

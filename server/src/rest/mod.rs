@@ -17,6 +17,9 @@
 //! | `POST /v1/connected_accounts/{connection_name}/{identifier}/oauth/authorize` | start OAuth → `{url, expires_at}` |
 //! | `/connect/*`, `/oauth/callback`, `/admin` | the onboarding UI and admin page (see [`crate::ui`]) |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document of this API (no auth; see [`openapi`]) |
+//!
+//! Failed authentications are throttled per client address ([`throttle`]); every error,
+//! including the router's and the extractors' own, is the JSON shape (`errors.rs`).
 
 mod accounts;
 pub mod auth;
@@ -25,6 +28,7 @@ mod errors;
 mod execute;
 mod health;
 pub mod openapi;
+pub mod throttle;
 mod tools;
 
 use std::collections::HashMap;
@@ -53,6 +57,8 @@ pub struct AppState {
     pub spec_files: Arc<HashMap<String, PathBuf>>,
     /// The onboarding UI (links, pages); `None` disables it (see [`AppState::with_ui`]).
     pub ui: Option<Arc<crate::ui::UiState>>,
+    /// Failed authentications by client address.
+    pub throttle: Arc<throttle::AuthThrottle>,
 }
 
 impl AppState {
@@ -73,6 +79,7 @@ impl AppState {
             keys: Arc::new(keys),
             spec_files: Arc::new(spec_files),
             ui: None,
+            throttle: Arc::default(),
         }
     }
 
@@ -131,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v1", api)
         .merge(crate::ui::routes())
         .fallback(errors::not_found)
+        .layer(axum::middleware::map_response(errors::json_errors))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
@@ -142,16 +150,20 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
         .map_err(|e| ServerError::io(format!("bind {addr}"), e))
 }
 
-/// Serves `router` on `listener` until `shutdown` completes.
+/// Serves `router` on `listener` until `shutdown` completes (handlers see the client address,
+/// for [`throttle`]).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServerError::io("serve", e))
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|e| ServerError::io("serve", e))
 }
 
 /// Serves `state` on `listener` until SIGINT (Ctrl-C) or SIGTERM, lets in-flight requests

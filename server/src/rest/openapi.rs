@@ -45,6 +45,7 @@ use super::{accounts, execute, health, tools};
         ui::connect_show,
         ui::connect_submit,
         ui::oauth_callback,
+        ui::oauth_start,
         ui::admin,
         ui::admin_login,
         ui::admin_logout,
@@ -110,7 +111,10 @@ fn magic_link() {}
 /// `POST .../oauth/authorize` (documented here; served by [`crate::links::rest::oauth_authorize`]).
 #[utoipa::path(post, path = "/v1/connected_accounts/{connection_name}/{identifier}/oauth/authorize",
     tag = "accounts", security(("api_key" = [])),
-    description = "Starts an OAuth authorization code + PKCE flow: the URL to send the user to.",
+    description = "Starts an OAuth authorization code + PKCE flow: the URL to send the user to. \
+        With the onboarding UI on, `url` is a single-use start link on this server that binds \
+        the flow to the browser opening it, then redirects to the vendor: redirect your \
+        signed-in user's browser to it (never email it); the callback refuses other browsers.",
     params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk_oauth`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
     request_body(content = AuthorizeRequest),
@@ -300,8 +304,17 @@ mod ui {
     #[utoipa::path(get, path = "/oauth/callback", tag = "ui",
         params(("code" = Option<String>, Query, description = "Authorization code"),
             ("state" = Option<String>, Query, description = "The state issued with the authorization")),
-        responses((status = 200, description = "Result page (HTML)", content_type = "text/html", body = String)))]
+        responses((status = 200, description = "Result page (HTML)", content_type = "text/html", body = String),
+            (status = 403, description = "OAUTH_BROWSER_MISMATCH: not the browser that started the flow (HTML)", content_type = "text/html", body = String)))]
     pub fn oauth_callback() {}
+
+    /// The start link of `POST .../oauth/authorize`: binds the authorization to the browser
+    /// opening it (cookie) and redirects to the vendor. Single use.
+    #[utoipa::path(get, path = "/oauth/start/{ticket}", tag = "ui",
+        params(("ticket" = String, Path, description = "The signed start ticket")),
+        responses((status = 303, description = "Redirect to the vendor's authorize page"),
+            (status = 400, description = "Invalid, expired or used start link (HTML)", content_type = "text/html", body = String)))]
+    pub fn oauth_start() {}
 
     /// The admin page: accounts by status (never secrets); needs an admin session.
     #[utoipa::path(get, path = "/admin", tag = "ui",

@@ -1,22 +1,27 @@
 //! `GET /admin`: connected accounts grouped by status (the ones needing attention first),
 //! with last use and the reason of their status — never credentials. Access: the API key as
 //! `Authorization: Bearer`, or a session from `POST /admin/login` (the key typed once; the
-//! cookie then holds `base64url({exp, nonce}) "." HMAC(secret, "admin-session" ‖ that)` —
-//! HttpOnly, SameSite=Strict, 8 h — never the key).
+//! cookie then holds `base64url({exp}.{nonce}) "." HMAC(secret, "admin-session" ‖ that ‖
+//! sha256(the key))` — HttpOnly, SameSite=Strict, 8 h — never the key). A session ends at
+//! logout (its id is spent in the store, so every replica refuses it) and when the key it was
+//! opened with is no longer accepted (rotated). Wrong keys are throttled per client address.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, TimeZone as _, Utc};
 use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
 use toolwire_runtime::{AccountFilter, AccountRecord, AccountStatus};
 
 use super::csrf::{self, CookieSpec};
 use super::form::UiForm;
 use super::page::Page;
 use super::{PageError, UiState};
+use crate::error::ServerError;
 use crate::links::{b64, unb64};
-use crate::rest::AppState;
+use crate::rest::throttle::ClientAddr;
+use crate::rest::{AppState, auth};
 
 const SESSION: CookieSpec = CookieSpec {
     name: "tw_admin",
@@ -24,7 +29,9 @@ const SESSION: CookieSpec = CookieSpec {
     same_site: "Strict",
     max_age: 8 * 3600,
 };
-const PURPOSE: &str = "admin-session/v1";
+const PURPOSE: &str = "admin-session/v2";
+/// The `spend_token` kind of ended (logged-out) admin sessions.
+const ENDED_KIND: &str = "admin_session";
 const MAX_ACCOUNTS: usize = 2000;
 const ORDER: [AccountStatus; 6] = [
     AccountStatus::Revoked,
@@ -35,12 +42,29 @@ const ORDER: [AccountStatus; 6] = [
     AccountStatus::Disconnected,
 ];
 
+/// A valid admin session.
+struct Session {
+    /// The cookie value (what the logout form's CSRF token binds to).
+    value: String,
+    /// `hex(sha256(value))`: what a logout spends.
+    id: String,
+    expires_at: DateTime<Utc>,
+}
+
 /// `GET /admin`.
-pub async fn show(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     let ui = super::require(&s)?;
-    let session = session(&ui, &headers);
-    if session.is_none() && !bearer_ok(&s, &headers) {
-        return Ok(login_page(&ui, &headers, None).into_response());
+    let session = session(&s, &ui, &headers).await?;
+    if session.is_none() {
+        match auth::check_key(&s, client, auth::bearer(&headers)) {
+            Ok(()) => {}
+            Err(e @ ServerError::Throttled { .. }) => return Err(e.into()),
+            Err(_) => return Ok(login_page(&ui, &headers, None).into_response()),
+        }
     }
     let mut accounts = Vec::new();
     let mut token = None;
@@ -68,7 +92,7 @@ pub async fn show(State(s): State<AppState>, headers: HeaderMap) -> Result<Respo
                 .then(|| json!({"status": st.as_str(), "count": rows.len(), "accounts": rows}))
         })
         .collect();
-    let logout = session.map(|sess| json!({"csrf": csrf::token(&ui, &sess, "admin-logout")}));
+    let logout = session.map(|sess| json!({"csrf": csrf::token(&ui, &sess.value, "admin-logout")}));
     Ok(Page::render(
         "admin",
         &json!({"title": "Connected accounts", "total": accounts.len(), "truncated": truncated,
@@ -80,23 +104,29 @@ pub async fn show(State(s): State<AppState>, headers: HeaderMap) -> Result<Respo
 /// `POST /admin/login` (`api_key`, `csrf`).
 pub async fn login(
     State(s): State<AppState>,
+    client: ClientAddr,
     headers: HeaderMap,
     form: UiForm,
 ) -> Result<Response, PageError> {
     let ui = super::require(&s)?;
     csrf::check(&ui, &headers, &csrf::ADMIN, form.get("csrf"), "admin-login")?;
     let key = form.get("api_key").unwrap_or_default().trim();
-    if key.is_empty() || !s.keys.verify(key) {
+    let key_hash = match auth::check_key(&s, client, Some(key)) {
+        Ok(()) => s.keys.find(key),
+        Err(e @ ServerError::Throttled { .. }) => return Err(e.into()),
+        Err(_) => None,
+    };
+    let Some(key_hash) = key_hash else {
         return Ok(
             login_page(&ui, &headers, Some("That is not a valid API key."))
                 .status(StatusCode::UNAUTHORIZED)
                 .into_response(),
         );
-    }
+    };
     let exp = (Utc::now().timestamp() + SESSION.max_age).to_string();
     let nonce = b64(&rand::random::<[u8; 16]>());
     let body = b64(format!("{exp}.{nonce}").as_bytes());
-    let tag = b64(&ui.links.mac(PURPOSE, &[body.as_bytes()]));
+    let tag = b64(&ui.links.mac(PURPOSE, &[body.as_bytes(), &key_hash]));
     Ok(Page::redirect("/admin".into())
         .cookie(Some(csrf::set_cookie(
             &ui,
@@ -106,19 +136,24 @@ pub async fn login(
         .into_response())
 }
 
-/// `POST /admin/logout` (`csrf` bound to the session).
+/// `POST /admin/logout` (`csrf` bound to the session): ends the session on every replica.
 pub async fn logout(
     State(s): State<AppState>,
     headers: HeaderMap,
     form: UiForm,
 ) -> Result<Response, PageError> {
     let ui = super::require(&s)?;
-    let sess = session(&ui, &headers).ok_or(crate::links::LinkError::Csrf)?;
-    let expected = csrf::token(&ui, &sess, "admin-logout");
+    let sess = session(&s, &ui, &headers)
+        .await?
+        .ok_or(crate::links::LinkError::Csrf)?;
+    let expected = csrf::token(&ui, &sess.value, "admin-logout");
     let given = form.get("csrf").unwrap_or_default();
     if !constant_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(crate::links::LinkError::Csrf.into());
     }
+    s.tw.store()
+        .spend_token(ENDED_KIND, &sess.id, sess.expires_at)
+        .await?;
     let gone = CookieSpec {
         max_age: 0,
         ..SESSION
@@ -144,25 +179,41 @@ fn login_page(ui: &UiState, headers: &HeaderMap, error: Option<&str>) -> Page {
     .cookie(set)
 }
 
-/// The session cookie's value when it is valid and unexpired.
-fn session(ui: &UiState, headers: &HeaderMap) -> Option<String> {
-    let value = csrf::read_cookie(headers, SESSION.name)?;
+/// The request's session when it is valid, unexpired, opened with a key still accepted, and
+/// not logged out.
+async fn session(
+    s: &AppState,
+    ui: &UiState,
+    headers: &HeaderMap,
+) -> Result<Option<Session>, PageError> {
+    let Some(sess) = csrf::read_cookie(headers, SESSION.name).and_then(|v| open(s, ui, v)) else {
+        return Ok(None);
+    };
+    if s.tw.store().token_spent(ENDED_KIND, &sess.id).await? {
+        return Ok(None);
+    }
+    Ok(Some(sess))
+}
+
+fn open(s: &AppState, ui: &UiState, value: String) -> Option<Session> {
     let (body, tag) = value.split_once('.')?;
-    if !ui.links.verify(PURPOSE, &[body.as_bytes()], &unb64(tag)?) {
+    let tag = unb64(tag)?;
+    let key_still_accepted = s
+        .keys
+        .hashes()
+        .iter()
+        .any(|h| ui.links.verify(PURPOSE, &[body.as_bytes(), h], &tag));
+    if !key_still_accepted {
         return None;
     }
     let text = String::from_utf8(unb64(body)?).ok()?;
     let exp: i64 = text.split_once('.')?.0.parse().ok()?;
-    (Utc::now().timestamp() < exp).then_some(value)
-}
-
-fn bearer_ok(s: &AppState, headers: &HeaderMap) -> bool {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .is_some_and(|(_, k)| s.keys.verify(k.trim()))
+    let expires_at = Utc.timestamp_opt(exp, 0).single()?;
+    (Utc::now() < expires_at).then(|| Session {
+        id: hex::encode(Sha256::digest(value.as_bytes())),
+        value,
+        expires_at,
+    })
 }
 
 fn row(a: &AccountRecord) -> Value {

@@ -1,8 +1,9 @@
 //! `GET /connect/{token}` shows the connect page of a magic link; `POST` saves credentials
-//! (verified live by the runtime first) or starts OAuth. Order of checks on POST: link
-//! signature and expiry → CSRF → one attempt at a time per link → link not used → save →
-//! spend the link. A failed attempt keeps the link usable and shows the form again with the
-//! error and what was typed (never the secret fields).
+//! (verified live by the runtime first) or starts OAuth (binding the authorization to this
+//! browser, see [`binding`]). Order of checks on POST: link signature and expiry → CSRF → one
+//! attempt at a time per link → link not used → spend the link (the store's atomic insert) →
+//! save. A failed save gives the link back and shows the form again with the error and what
+//! was typed (never the secret fields).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +14,7 @@ use toolwire_spec::{AuthScheme, ConnectorSpec};
 
 use super::form::{FormError, FormView, Submission, UiForm};
 use super::page::Page;
-use super::{PageError, UiState, csrf, headers};
+use super::{PageError, UiState, binding, csrf, headers};
 use crate::error::ServerError;
 use crate::links::{LinkClaims, LinkError, SPEND_KIND};
 use crate::rest::AppState;
@@ -33,9 +34,7 @@ pub async fn show(
         s.tw.accounts()
             .get(&claims.connection, &claims.identifier)
             .await?;
-    if claims.used_by(account.as_ref()) {
-        return Err(LinkError::Used.into());
-    }
+    ensure_unused(&s, &claims, account.as_ref()).await?;
     let spec = spec(&s, &claims.connection)?;
     let (cookie, set) = csrf::ensure(&ui, &headers, &csrf::CONNECT);
     let view = FormView {
@@ -62,9 +61,7 @@ pub async fn submit(
     let _one_at_a_time = lock.lock().await;
     let (conn, ident) = (claims.connection.as_str(), claims.identifier.as_str());
     let account = s.tw.accounts().get(conn, ident).await?;
-    if claims.used_by(account.as_ref()) {
-        return Err(LinkError::Used.into());
-    }
+    ensure_unused(&s, &claims, account.as_ref()).await?;
     let spec = spec(&s, conn)?;
     let again = |values: Map<String, Value>, e: ServerError| {
         let view = FormView {
@@ -96,11 +93,27 @@ pub async fn submit(
             .start(conn, ident, &sub.config, &ui.links.callback_url())
             .await
         {
-            Ok(req) => Ok(Page::redirect(req.url)
-                .cookie(Some(link_cookie(&ui, &token)))
-                .into_response()),
+            Ok(req) => {
+                let bind = binding::cookie(&ui, &req).ok_or_else(|| {
+                    ServerError::from(toolwire_runtime::Error::Internal(
+                        "the authorize URL has no state".into(),
+                    ))
+                })?;
+                Ok(Page::redirect(req.url)
+                    .cookie(Some(link_cookie(&ui, &token)))
+                    .cookie(Some(bind))
+                    .into_response())
+            }
             Err(e) => Ok(again(sub.keep, e.into())),
         };
+    }
+    // The store decides: this attempt holds the link, or another one already spent it.
+    let store = s.tw.store();
+    if !store
+        .spend_token(SPEND_KIND, &claims.id, claims.expires_at)
+        .await?
+    {
+        return Err(LinkError::Used.into());
     }
     let credentials = Credentials::from_fields(sub.credentials);
     match s
@@ -109,16 +122,32 @@ pub async fn submit(
         .set_credentials(conn, ident, &sub.config, Some(&sub.scheme), credentials)
         .await
     {
-        Ok(record) => {
-            spend(&s, &claims).await;
-            Ok(done(spec, &record).into_response())
+        Ok(record) => Ok(done(spec, &record).into_response()),
+        Err(e) => {
+            // Failed: the link stays usable for another try.
+            if let Err(err) = store.unspend_token(SPEND_KIND, &claims.id).await {
+                tracing::warn!(error = %err, "could not give a magic link back after a failed save");
+            }
+            Ok(again(sub.keep, e.into()))
         }
-        Err(e) => Ok(again(sub.keep, e.into())),
     }
 }
 
-/// Marks the link spent (after a successful save); a `false` means another replica saved with
-/// the same link at the same moment — both saves were verified, so this is only logged.
+/// Refuses a link the store has as spent, or whose account got new credentials after the
+/// link was issued.
+async fn ensure_unused(
+    s: &AppState,
+    claims: &LinkClaims,
+    account: Option<&AccountRecord>,
+) -> Result<(), PageError> {
+    if claims.used_by(account) || s.tw.store().token_spent(SPEND_KIND, &claims.id).await? {
+        return Err(LinkError::Used.into());
+    }
+    Ok(())
+}
+
+/// Marks the link spent after an OAuth authorization it started succeeded; a `false` means
+/// the link was spent meanwhile (e.g. credentials saved from another tab) — only logged.
 pub async fn spend(s: &AppState, claims: &LinkClaims) {
     match s
         .tw

@@ -4,7 +4,8 @@
 //! | --- | --- |
 //! | `GET /connect/{token}` | the connect page of a magic link (config + credential fields from the spec, OAuth buttons) |
 //! | `POST /connect/{token}` | save credentials (verified live) or start OAuth (303 to the vendor) |
-//! | `GET /oauth/callback` | the vendor's redirect back (`state` + `code`, or `error`) |
+//! | `GET /oauth/callback` | the vendor's redirect back (`state` + `code`, or `error`); only in the browser that started the flow |
+//! | `GET /oauth/start/{ticket}` | the start link of `POST .../oauth/authorize`: binds the flow to this browser, 303 to the vendor |
 //! | `GET /admin` | accounts by status (bearer API key or session cookie), `POST /admin/login`, `POST /admin/logout` |
 //! | `GET /ui/style.css` | the one stylesheet |
 //!
@@ -12,6 +13,7 @@
 //! ([`csrf`]); links are checked by [`crate::links`].
 
 mod admin;
+pub mod binding;
 mod connect;
 mod csrf;
 mod form;
@@ -91,6 +93,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/connect/{token}", get(connect::show).post(connect::submit))
         .route("/oauth/callback", get(oauth::callback))
+        .route("/oauth/start/{ticket}", get(oauth::start))
         .route("/admin", get(admin::show))
         .route("/admin/login", post(admin::login))
         .route("/admin/logout", post(admin::logout))

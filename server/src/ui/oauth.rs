@@ -1,17 +1,22 @@
 //! `GET /oauth/callback`: where the vendor sends the browser back. With `state` + `code` it
+//! checks that this browser started the flow ([`binding`], before anything else), then
 //! completes the authorization ([`toolwire_runtime::oauth::OAuth::complete`]: single-use state,
 //! PKCE, live verify) and shows the account; with `error` it says what the vendor refused.
 //! When the flow started from a magic link (its `tw_link` cookie), that link is spent on
-//! success and offered as "try again" on failure.
+//! success and offered as "try again" on failure. `GET /oauth/start/{ticket}` is the start
+//! link handed out by `POST .../oauth/authorize`.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::connect::{LINK_COOKIE, done, spend};
-use super::{PageError, csrf};
+use super::page::Page;
+use super::{PageError, binding, csrf};
 use crate::error::ServerError;
+use crate::links::LinkError;
 use crate::rest::AppState;
 
 /// The callback's query.
@@ -59,6 +64,10 @@ pub async fn callback(
         ))
         .retry(retry));
     };
+    // Before the code is exchanged: only the browser that started the flow may finish it.
+    if !binding::matches(&ui, &headers, &state) {
+        return Err(PageError::from(LinkError::OAuthBrowser).retry(retry));
+    }
     let record = match s.tw.oauth().complete(&state, &code).await {
         Ok(r) => r,
         Err(e) => return Err(PageError::from(e).retry(retry)),
@@ -77,5 +86,31 @@ pub async fn callback(
         })?
         .spec;
     let clear = format!("{LINK_COOKIE}=; Path=/oauth/callback; Max-Age=0; HttpOnly; SameSite=Lax");
-    Ok(done(spec, &record).cookie(Some(clear)).into_response())
+    Ok(done(spec, &record)
+        .cookie(Some(clear))
+        .cookie(Some(binding::clear()))
+        .into_response())
+}
+
+/// `GET /oauth/start/{ticket}`: the start link of `POST .../oauth/authorize` — binds the
+/// authorization to this browser and sends it to the vendor. Works once.
+pub async fn start(
+    State(s): State<AppState>,
+    Path(ticket): Path<String>,
+) -> Result<Response, PageError> {
+    let ui = super::require(&s)?;
+    let refused = || PageError::from(toolwire_runtime::Error::OAuthState);
+    let start = binding::open_start(&ui, &ticket, Utc::now()).ok_or_else(refused)?;
+    if !s
+        .tw
+        .store()
+        .spend_token(binding::START_KIND, &start.id, start.request.expires_at)
+        .await?
+    {
+        return Err(refused());
+    }
+    let bind = binding::cookie(&ui, &start.request).ok_or_else(refused)?;
+    Ok(Page::redirect(start.request.url)
+        .cookie(Some(bind))
+        .into_response())
 }

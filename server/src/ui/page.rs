@@ -130,11 +130,14 @@ impl IntoResponse for PageError {
             ServerError::Link(LinkError::Expired) => "This link has expired",
             ServerError::Link(LinkError::Invalid) => "This link is not valid",
             ServerError::Link(LinkError::Csrf) => "Please reload the page",
+            ServerError::Link(LinkError::OAuthBrowser) => "Start again in this browser",
             ServerError::BodyTooLarge { .. } => "The form is too large",
+            ServerError::Throttled { .. } => "Too many attempts",
             _ if status.is_server_error() => "Something went wrong",
             _ => "We could not complete this",
         };
-        Page::render(
+        let retry_after = self.error.retry_after_s();
+        let mut res = Page::render(
             "error",
             &json!({
                 "title": title,
@@ -144,7 +147,11 @@ impl IntoResponse for PageError {
             }),
         )
         .status(status)
-        .into_response()
+        .into_response();
+        if let Some(v) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
     }
 }
 

@@ -14,7 +14,7 @@ use toolwire_server::rest::{self, ApiKeys, AppState};
 use toolwire_server::setup::{self, RuntimeOptions};
 use toolwire_sim::Sim;
 
-pub const API_KEY: &str = "tw_test_key_0123456789";
+pub const API_KEY: &str = "tw_test_key_0123456789_abcdef";
 
 pub struct Harness {
     pub sim: Sim,

@@ -212,6 +212,35 @@ impl Ui {
     pub fn agent(&self, sub: &str) -> toolwire_sim::AgentCredentials {
         self.sim.tenant(sub).unwrap().agent().unwrap().clone()
     }
+
+    /// Follows the sim's sign-in and consent pages like a browser (pressing Allow); returns
+    /// the callback URL the vendor redirects to.
+    pub async fn consent(&self, authorize_url: &str, email: &str, password: &str) -> String {
+        let page = Self::answer(self.vendor.get(authorize_url)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let sub = url::Url::parse(authorize_url).unwrap();
+        let origin = format!("https://{}", sub.host_str().unwrap());
+        let mut form = inputs(&page.body);
+        form.retain(|(n, _)| n != "email" && n != "password");
+        form.push(("email".into(), email.into()));
+        form.push(("password".into(), password.into()));
+        let consent = Self::answer(
+            self.vendor
+                .post(format!("{origin}/oauth/authorizations/new"))
+                .form(&form),
+        )
+        .await;
+        assert_eq!(consent.status, 200, "{}", consent.body);
+        let nonce = hidden(&consent.body, "nonce").expect("consent nonce");
+        let back = Self::answer(
+            self.vendor
+                .post(format!("{origin}/oauth/authorizations"))
+                .form(&[("nonce", nonce.as_str()), ("decision", "allow")]),
+        )
+        .await;
+        assert_eq!(back.status, 302, "{}", back.body);
+        back.header("location").to_string()
+    }
 }
 
 /// The `value` of `<input name="{name}" ...>` in `html` (attribute order free).
