@@ -163,3 +163,86 @@ async fn revoked_account_is_an_is_error_result_with_the_reconnect_link() {
         "reconnect link to this server in: {text}"
     );
 }
+
+#[tokio::test]
+async fn transport_errors_are_json_with_a_code() {
+    let h = Harness::start().await;
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}});
+    let send = |req: reqwest::RequestBuilder| async move {
+        let resp = req
+            .bearer_auth(API_KEY)
+            .header("X-Toolwire-Identifier", "acme")
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let text = resp.text().await.unwrap();
+        let body: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("JSON body, got {status} {ct}: {text}"));
+        (status, body)
+    };
+    let accept = "application/json, text/event-stream";
+    // Not JSON: 415.
+    let (status, body) = send(
+        h.http
+            .post(h.url("/mcp"))
+            .header("Accept", accept)
+            .header("Content-Type", "text/plain")
+            .body(init.to_string()),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (415, Some("UNSUPPORTED_MEDIA_TYPE")),
+        "{body}"
+    );
+    // Too large: 413.
+    let big = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"pad": "x".repeat(1024 * 1024 + 10)}});
+    let (status, body) = send(
+        h.http
+            .post(h.url("/mcp"))
+            .header("Accept", accept)
+            .json(&big),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("BODY_TOO_LARGE")),
+        "{body}"
+    );
+    // No acceptable response type: 406.
+    let (status, body) = send(
+        h.http
+            .post(h.url("/mcp"))
+            .header("Accept", "text/html")
+            .json(&init),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (406, Some("NOT_ACCEPTABLE")),
+        "{body}"
+    );
+    // An identifier header breaking the identifier rule: the runtime's INVALID_INPUT.
+    let resp = h
+        .http
+        .post(h.url("/mcp"))
+        .bearer_auth(API_KEY)
+        .header("Accept", accept)
+        .header("X-Toolwire-Identifier", "x".repeat(300))
+        .json(&init)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "INVALID_INPUT", "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "identifier", "{body}");
+}

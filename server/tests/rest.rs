@@ -313,3 +313,132 @@ async fn tool_catalog_in_each_format() {
         (404, Some("UNKNOWN_CONNECTION"))
     );
 }
+
+#[tokio::test]
+async fn every_error_is_the_json_shape_with_a_code() {
+    let h = Harness::start().await;
+    let is_json_error = |status: u16, body: &serde_json::Value, code: &str| {
+        assert_eq!(body["error"]["code"], code, "{status}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+    };
+    // A query string the extractor rejects (a number too large for the field).
+    let (status, body) = h
+        .send(
+            h.http
+                .get(h.url("/v1/connected_accounts?limit=99999999999")),
+        )
+        .await;
+    assert_eq!(status, 400);
+    is_json_error(status, &body, "INVALID_REQUEST");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("limit"),
+        "{body}"
+    );
+    // A path segment that is not UTF-8.
+    let (status, body) = h
+        .send(h.http.get(h.url("/v1/connected_accounts/zendesk/%FF%FE")))
+        .await;
+    assert_eq!(status, 400);
+    is_json_error(status, &body, "INVALID_REQUEST");
+    // A method the route does not have (the `Allow` header is kept).
+    let resp = h
+        .http
+        .delete(h.url("/v1/tools"))
+        .bearer_auth(common::API_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    assert!(resp.headers().get("allow").is_some());
+    let body: serde_json::Value = resp.json().await.expect("JSON body");
+    is_json_error(405, &body, "METHOD_NOT_ALLOWED");
+    // JSON bodies: not JSON, not an object, wrong field types, unknown fields, too large.
+    let create = h.url("/v1/connected_accounts");
+    for (body, status, code) in [
+        ("not json", 400, "INVALID_JSON"),
+        ("[1, 2]", 400, "INVALID_REQUEST"),
+        (
+            r#"{"connection_name": 1, "identifier": "a"}"#,
+            400,
+            "INVALID_REQUEST",
+        ),
+        (
+            r#"{"connection_name": "zendesk", "identifier": "a", "x": 1}"#,
+            400,
+            "INVALID_REQUEST",
+        ),
+        ("", 400, "INVALID_JSON"),
+    ] {
+        let (got, answer) = h
+            .send(
+                h.http
+                    .post(&create)
+                    .header("content-type", "application/json")
+                    .body(body),
+            )
+            .await;
+        assert_eq!(got, status, "{body}: {answer}");
+        is_json_error(got, &answer, code);
+    }
+    let (status, body) = h
+        .send(
+            h.http
+                .post(&create)
+                .header("content-type", "application/json")
+                .body(format!("\"{}\"", "x".repeat(2 * 1024 * 1024))),
+        )
+        .await;
+    assert_eq!(status, 413);
+    is_json_error(status, &body, "BODY_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn identifiers_follow_one_rule_on_rest() {
+    let h = Harness::start().await;
+    let huge = "u".repeat(900 * 1024);
+    for (identifier, why) in [
+        (huge.as_str(), "at most 256 bytes"),
+        ("a\0b", "control characters"),
+        ("line\nbreak", "control characters"),
+        (" padded ", "whitespace"),
+        ("", "empty"),
+    ] {
+        let (status, body) = h
+            .send(h.http.post(h.url("/v1/connected_accounts")).json(&json!({
+                "connection_name": "zendesk", "identifier": identifier})))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["error"]["code"], "INVALID_INPUT", "{body}");
+        assert_eq!(body["error"]["details"][0]["field"], "identifier", "{body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(why),
+            "{why}: {body}"
+        );
+        assert!(
+            body.to_string().len() < 2048,
+            "the identifier is not echoed"
+        );
+        // The same rule for credentials and tool calls.
+        let (status, body) = h
+            .send(h.http.post(h.url("/v1/execute_tool")).json(&json!({
+                "identifier": identifier, "tool_name": "zendesk_groups_list"})))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("INVALID_INPUT")),
+            "{body}"
+        );
+    }
+    let (_, list) = h.send(h.http.get(h.url("/v1/connected_accounts"))).await;
+    assert_eq!(list["connected_accounts"], json!([]), "nothing stored");
+    let (status, body) = h
+        .send(h.http.post(h.url("/v1/connected_accounts")).json(&json!({
+            "connection_name": "zendesk", "identifier": "u".repeat(256)})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
