@@ -216,6 +216,31 @@ async fn a_different_api_runs_through_the_same_engine() {
         .await
         .unwrap_err();
     assert_eq!(wrong.code(), "INVALID_CREDENTIALS");
+    for fields in [
+        [("access_token", "crm-token-1\r\nX-Injected: 1")],
+        [("key", "crm-key-1\n")],
+    ] {
+        let unsendable = tw
+            .accounts()
+            .set_credentials(
+                "acme_crm",
+                "u1",
+                &config,
+                None,
+                Credentials::from_fields(fields),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            unsendable.code(),
+            "INVALID_CREDENTIALS",
+            "a token that cannot be a header is the user's to fix, not an outage: {unsendable}"
+        );
+        assert!(
+            !unsendable.to_string().contains("X-Injected"),
+            "{unsendable}"
+        );
+    }
     let account = tw
         .accounts()
         .set_credentials(

@@ -137,17 +137,33 @@ fn compile_tool(
     index: usize,
     tool: &ToolSpec,
 ) -> Result<CompiledTool, String> {
-    let schema = spec.inline_models(&tool.input);
-    let validator = jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .map_err(|e| e.to_string())?;
-    let defaults = input::top_level_defaults(&tool.input);
     let parse_map = |m: &indexmap::IndexMap<String, String>| {
         m.iter()
             .map(|(k, v)| Ok((k.clone(), Template::parse(v).map_err(|e| e.message)?)))
             .collect::<Result<Vec<_>, String>>()
     };
+    let headers = parse_map(&tool.request.headers)?;
+    let mut header_inputs: Vec<(String, String)> = headers
+        .iter()
+        .flat_map(|(name, t)| {
+            t.vars()
+                .filter(|v| v.namespace == "input")
+                .map(move |v| (v.path[0].clone(), name.clone()))
+        })
+        .collect();
+    if let Some(idem) = &tool.request.idempotency
+        && let Some(input) = &idem.input
+    {
+        header_inputs.push((input.clone(), idem.header.clone()));
+    }
+    let schema = input::runtime_schema(spec.inline_models(&tool.input), &header_inputs);
+    let validator = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .with_keyword(input::INTEGER, input::whole_number)
+        .with_keyword(input::HEADER, input::header_value)
+        .build(&schema)
+        .map_err(|e| e.to_string())?;
+    let defaults = input::top_level_defaults(&tool.input);
     let parse_body = |b: &Option<Value>| {
         b.as_ref()
             .map(|b| BodyTemplate::parse(b).map_err(|(_, e)| e.message))
@@ -168,7 +184,7 @@ fn compile_tool(
         validator,
         defaults,
         query: parse_map(&tool.request.query)?,
-        headers: parse_map(&tool.request.headers)?,
+        headers,
         body: parse_body(&tool.request.body)?,
         steps,
     })

@@ -70,7 +70,9 @@ impl AuthTemplates {
                 render(username, creds, config)?,
                 Some(render(password, creds, config)?),
             ),
-            AuthTemplates::Bearer { token } => request.bearer_auth(render(token, creds, config)?),
+            AuthTemplates::Bearer { token } => {
+                request.bearer_auth(header_text(render(token, creds, config)?)?)
+            }
             AuthTemplates::ApiKey {
                 location,
                 name,
@@ -78,7 +80,7 @@ impl AuthTemplates {
             } => {
                 let value = render(value, creds, config)?;
                 match location {
-                    ApiKeyLocation::Header => request.header(name.as_str(), value),
+                    ApiKeyLocation::Header => request.header(name.as_str(), header_text(value)?),
                     ApiKeyLocation::Query => request.query(&[(name.as_str(), value.as_str())]),
                 }
             }
@@ -88,7 +90,7 @@ impl AuthTemplates {
                         message: "the OAuth connection has no access token; reconnect".into(),
                     }
                 })?;
-                request.bearer_auth(token)
+                request.bearer_auth(header_text(token.to_string())?)
             }
         })
     }
@@ -112,4 +114,16 @@ fn render(template: &Template, creds: &Credentials, config: &Map<String, Value>)
                 "the stored credentials are missing a field this auth scheme needs; re-enter them"
                     .into(),
         })
+}
+
+/// A credential that goes into a header as is must be a valid header value: a pasted token
+/// with a line break is the user's to fix (`INVALID_CREDENTIALS`), not a network failure.
+fn header_text(value: String) -> Result<String> {
+    if reqwest::header::HeaderValue::from_str(&value).is_ok() {
+        Ok(value)
+    } else {
+        Err(Error::InvalidCredentials {
+            message: "a stored credential contains a line break or another character that cannot be sent in an HTTP header; re-enter it without one".into(),
+        })
+    }
 }

@@ -86,6 +86,14 @@ pub(crate) async fn send(
         let last = attempt >= max_attempts;
         let response = match req.send().await {
             Ok(r) => r,
+            Err(e) if e.is_builder() => {
+                // Inputs and credentials are checked before they get here: this is a bug, and
+                // nothing was sent (the error text may quote the bad value, so it is not kept).
+                return Err(SendError::Transport(Error::Internal(format!(
+                    "the {} request could not be built; nothing was sent",
+                    ex.spec.connector
+                ))));
+            }
             Err(e) => {
                 if !last && (e.is_connect() || e.is_timeout() || e.is_request()) {
                     tokio::time::sleep(backoff(policy.base_delay_ms, policy.max_delay_ms, attempt))
