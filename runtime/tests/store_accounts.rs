@@ -20,6 +20,7 @@ backend_tests!(
     list_accounts_paginates_and_filters,
     store_credentials_compare_and_swap,
     set_status_records_history_only_on_change,
+    set_status_from_applies_only_from_the_expected_status,
     touch_last_used_never_goes_back,
     delete_account_removes_everything_but_audit,
     executions_audit_log,
@@ -308,6 +309,50 @@ async fn store_credentials_compare_and_swap(db: &TestDb) {
         .await
         .unwrap_err();
     assert_eq!(missing.code(), "ACCOUNT_NOT_FOUND");
+}
+
+async fn set_status_from_applies_only_from_the_expected_status(db: &TestDb) {
+    let store = &db.store;
+    let (a, _) = store
+        .get_or_create_account("zendesk", "guarded")
+        .await
+        .unwrap();
+    let fenced = StatusChange::new(AccountStatus::Restricted, "access_restricted", "Fenced.");
+    let restricted = store.set_status(a.id, &fenced).await.unwrap();
+    let back = StatusChange::new(AccountStatus::Active, "access_restored", "Works again.");
+    let wrong_reason = store
+        .set_status_from(a.id, (AccountStatus::Restricted, Some("other")), &back)
+        .await
+        .unwrap();
+    assert!(wrong_reason.is_none(), "another reason: nothing written");
+    let active = store
+        .set_status_from(
+            a.id,
+            (AccountStatus::Restricted, Some("access_restricted")),
+            &back,
+        )
+        .await
+        .unwrap()
+        .expect("applied");
+    assert_eq!(active.status, AccountStatus::Active);
+    assert_eq!(active.version, restricted.version + 1);
+    let again = store
+        .set_status_from(
+            a.id,
+            (AccountStatus::Restricted, Some("access_restricted")),
+            &back,
+        )
+        .await
+        .unwrap();
+    assert!(again.is_none(), "moved on: nothing written twice");
+    let history = store.status_history(a.id).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| h.reason.as_str())
+            .collect::<Vec<_>>(),
+        ["created", "access_restricted", "access_restored"]
+    );
 }
 
 async fn set_status_records_history_only_on_change(db: &TestDb) {

@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use super::Engine;
 use super::perform::{Call, CallError, output};
-use super::send::{Failure, upstream_error};
-use super::verify::{VerifyOutcome, probe};
+use super::send::Failure;
+use super::status::AfterFailure;
 use crate::connector::{CompiledTool, Connector};
 use crate::error::{Error, Result};
 use crate::oauth;
-use crate::store::{AccountRecord, AccountStatus, ExecutionRecord, StatusChange};
+use crate::store::{AccountRecord, AccountStatus, ExecutionRecord};
 
 /// The result of a tool call.
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +177,7 @@ impl Engine {
             idempotency_key,
         };
         let mut refreshed = false;
+        let mut may_retry = tool.retry_safe();
         let body = loop {
             match call.perform().await {
                 Ok(body) => break body,
@@ -192,11 +193,15 @@ impl Engine {
                     );
                 }
                 Err(CallError::Upstream(failure)) => {
-                    return Err((id, self.after_failure(&call, &failure).await));
+                    match self.after_failure(&call, &failure, may_retry).await {
+                        AfterFailure::RetryOnce => may_retry = false,
+                        AfterFailure::Fail(e) => return Err((id, e)),
+                    }
                 }
                 Err(CallError::Other(e)) => return Err((id, e)),
             }
         };
+        self.after_success(&account).await;
         Ok((account.id, output(tool, body, &call.input, execution_id)))
     }
 
@@ -246,158 +251,11 @@ impl Engine {
         Ok(cached)
     }
 
-    fn ensure_usable(&self, account: &AccountRecord) -> Result<()> {
+    pub(super) fn ensure_usable(&self, account: &AccountRecord) -> Result<()> {
         match account.status {
             AccountStatus::Active | AccountStatus::Restricted => Ok(()),
             _ => Err(self.not_active(account)),
         }
-    }
-
-    pub(crate) fn not_active(&self, account: &AccountRecord) -> Error {
-        let link = self.reconnect_url(&account.connection, &account.identifier);
-        let what = match account.status {
-            AccountStatus::PendingAuth => "has no credentials yet".to_string(),
-            AccountStatus::Revoked => {
-                "was revoked (its credentials were rotated or deactivated)".to_string()
-            }
-            AccountStatus::Expired => "expired (the authorization ended)".to_string(),
-            AccountStatus::Disconnected => "was disconnected".to_string(),
-            AccountStatus::Restricted => "is restricted".to_string(),
-            AccountStatus::Active => "is active".to_string(),
-        };
-        let ask = match &link {
-            Some(l) => format!("ask the user to reconnect at {l}"),
-            None => "ask the user to reconnect it".to_string(),
-        };
-        Error::AccountNotActive {
-            status: account.status,
-            message: format!(
-                "the {} connection for `{}` {what}; {ask}",
-                account.connection, account.identifier
-            ),
-            reconnect_url: link,
-        }
-    }
-
-    /// Applies the matched rule's account effect and builds the error.
-    async fn after_failure(&self, call: &Call<'_>, failure: &Failure) -> Error {
-        let effect = failure.rule.as_ref().map(|r| r.account).unwrap_or_default();
-        let effect = match effect {
-            AccountEffect::RefreshThenRetry if !call.scheme.is_oauth() => {
-                AccountEffect::VerifyThenRevoke
-            }
-            other => other,
-        };
-        let account = call.account;
-        let change = match effect {
-            AccountEffect::None => None,
-            AccountEffect::Restrict => Some(StatusChange::new(
-                AccountStatus::Restricted,
-                "missing_permission",
-                upstream_error(failure).to_string(),
-            )),
-            AccountEffect::RefreshThenRetry => Some(StatusChange::new(
-                AccountStatus::Expired,
-                "token_invalid",
-                "the OAuth access was rejected; the user must reconnect",
-            )),
-            AccountEffect::VerifyThenRevoke | AccountEffect::VerifyThenRestrict
-                if self.changed_since(account).await =>
-            {
-                None
-            }
-            AccountEffect::VerifyThenRevoke | AccountEffect::VerifyThenRestrict => {
-                let config = &account.config;
-                match probe(
-                    &self.client,
-                    &call.connector.spec,
-                    &call.target.base,
-                    call.auth,
-                    &call.creds,
-                    config,
-                )
-                .await
-                {
-                    VerifyOutcome::Rejected => Some(StatusChange::new(
-                        AccountStatus::Revoked,
-                        "credentials_rejected",
-                        "the credentials were rejected (token rotated, deactivated or deleted); re-enter them",
-                    )),
-                    VerifyOutcome::Restricted(vendor) => Some(StatusChange::new(
-                        AccountStatus::Restricted,
-                        "access_restricted",
-                        self.restricted_message(vendor.as_deref()),
-                    )),
-                    VerifyOutcome::Valid | VerifyOutcome::Unknown(_) => None,
-                }
-            }
-        };
-        if let Some(change) = change {
-            match self.set_status(account, &change).await {
-                Ok(updated)
-                    if matches!(
-                        updated.status,
-                        AccountStatus::Revoked | AccountStatus::Expired
-                    ) =>
-                {
-                    return self.not_active(&updated);
-                }
-                Ok(updated) if updated.status == AccountStatus::Restricted => {
-                    return Error::AccountNotActive {
-                        status: AccountStatus::Restricted,
-                        message: change.message.clone().unwrap_or_default(),
-                        reconnect_url: self.reconnect_url(&account.connection, &account.identifier),
-                    };
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(code = e.code(), "could not record a status change"),
-            }
-        }
-        upstream_error(failure)
-    }
-
-    /// True when the stored account moved on (new credentials or status) since `account` was
-    /// read: a failure seen with the old copy then says nothing about the account now.
-    async fn changed_since(&self, account: &AccountRecord) -> bool {
-        self.cache
-            .invalidate(&account.connection, &account.identifier);
-        match self.store.get_account_by_id(account.id).await {
-            Ok(Some(now)) => now.version != account.version,
-            _ => false,
-        }
-    }
-
-    pub(crate) fn restricted_message(&self, vendor: Option<&str>) -> String {
-        let ip = match &self.outbound_ip_hint {
-            Some(ip) => {
-                format!(" If the account uses an IP allowlist, allow toolwire's outbound IP {ip}.")
-            }
-            None => " If the account uses an IP allowlist, allow toolwire's outbound IP address."
-                .to_string(),
-        };
-        let vendor = vendor
-            .map(|v| format!(" The API said: {v}."))
-            .unwrap_or_default();
-        format!(
-            "the account refused access even to the credential check (IP allowlist or role).{ip}{vendor}"
-        )
-    }
-
-    pub(crate) async fn set_status(
-        &self,
-        account: &AccountRecord,
-        change: &StatusChange,
-    ) -> Result<AccountRecord> {
-        self.cache
-            .invalidate(&account.connection, &account.identifier);
-        let updated = self.store.set_status(account.id, change).await?;
-        // Again after the write: a call may have cached the old row in between.
-        self.cache
-            .invalidate(&account.connection, &account.identifier);
-        if updated.status != account.status || updated.status_reason != account.status_reason {
-            self.events.emit(account, &updated);
-        }
-        Ok(updated)
     }
 
     async fn audit(&self, record: ExecutionRecord) {

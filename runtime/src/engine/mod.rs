@@ -13,6 +13,7 @@ mod credentials;
 mod ledger;
 mod perform;
 mod send;
+mod status;
 mod verify;
 
 pub(crate) use auth::AuthTemplates;

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::rows::{AccountRow, HistoryRow, account_columns};
 use super::ts::{Ts, now};
-use super::{AccountRecord, StatusChange, StatusHistoryEntry, Store, StoreError};
+use super::{AccountRecord, AccountStatus, StatusChange, StatusHistoryEntry, Store, StoreError};
 
 /// The status of a row locked for update (see [`lock_account!`]).
 #[derive(sqlx::FromRow)]
@@ -62,10 +62,38 @@ impl Store {
         id: Uuid,
         change: &StatusChange,
     ) -> Result<AccountRecord, StoreError> {
+        self.transition(id, None, change)
+            .await?
+            .ok_or(StoreError::AccountNotFound { id })
+    }
+
+    /// Like [`Store::set_status`], but only while the account still has status `from.0` and
+    /// reason `from.1` (checked under the row lock): `None`, and nothing written, when it moved
+    /// on meanwhile.
+    pub async fn set_status_from(
+        &self,
+        id: Uuid,
+        from: (AccountStatus, Option<&str>),
+        change: &StatusChange,
+    ) -> Result<Option<AccountRecord>, StoreError> {
+        self.transition(id, Some(from), change).await
+    }
+
+    async fn transition(
+        &self,
+        id: Uuid,
+        from: Option<(AccountStatus, Option<&str>)>,
+        change: &StatusChange,
+    ) -> Result<Option<AccountRecord>, StoreError> {
         let at = Ts::new(now());
         let row: AccountRow = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let current = lock_account!(tx, id);
+            if let Some((status, reason)) = from
+                && (current.status != status.as_str() || current.status_reason.as_deref() != reason)
+            {
+                return Ok(None);
+            }
             let transition = current.status != change.status.as_str()
                 || current.status_reason.as_deref() != Some(change.reason.as_str());
             if transition {
@@ -90,7 +118,7 @@ impl Store {
             tx.commit().await?;
             row
         });
-        AccountRecord::try_from(row)
+        AccountRecord::try_from(row).map(Some)
     }
 
     /// The account's status history, oldest first.
