@@ -82,3 +82,77 @@ async fn typed_calls_run_the_same_engine() {
         "same engine, same data"
     );
 }
+
+/// The runtime loaded a spec that differs from the one the typed tools were compiled from (here
+/// only by a trailing comment): typed calls fail with SPEC_MISMATCH and send nothing; calls by
+/// name use the loaded spec.
+#[tokio::test]
+async fn typed_calls_are_refused_when_the_loaded_spec_differs() {
+    let sim = toolwire_sim::Sim::builder()
+        .seed(3)
+        .tickets_per_tenant(10)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("connectors");
+    std::fs::create_dir(&specs).unwrap();
+    let compiled = include_str!("../connectors/zendesk.yaml");
+    std::fs::write(
+        specs.join("zendesk.yaml"),
+        format!("{compiled}\n# edited after the build\n"),
+    )
+    .unwrap();
+    let tw = Toolwire::builder()
+        .store(Store::sqlite(dir.path().join("t.db")).await.unwrap())
+        .master_key(MasterKey::generate())
+        .connectors_dir(&specs)
+        .extra_root_pem(sim.ca_pem())
+        .resolve_suffix("zendesk.com", sim.addr())
+        .build()
+        .await
+        .unwrap();
+    let agent = sim.tenant("acme").unwrap().agent().unwrap().clone();
+    let config = serde_json::json!({"subdomain": "acme"})
+        .as_object()
+        .unwrap()
+        .clone();
+    tw.accounts()
+        .set_credentials(
+            "zendesk",
+            "u1",
+            &config,
+            None,
+            Credentials::from_fields([
+                ("email", agent.email.as_str()),
+                ("api_token", agent.api_token.as_str()),
+            ]),
+        )
+        .await
+        .unwrap();
+    let loaded = tw.connector("zendesk").unwrap();
+    assert_ne!(loaded.fingerprint, toolwire::fingerprint(compiled));
+    sim.clear_request_log();
+
+    let err = tw
+        .execute(
+            "u1",
+            zendesk::TicketGet {
+                ticket_id: 1,
+                include: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "SPEC_MISMATCH", "{err}");
+    assert!(sim.request_log().is_empty(), "nothing was sent");
+    let by_name = tw
+        .execute_tool(
+            "u1",
+            "zendesk_ticket_get",
+            serde_json::json!({"ticket_id": 1}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_name.data["ticket"]["id"], 1);
+}
