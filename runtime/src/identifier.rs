@@ -68,7 +68,7 @@ mod tests {
         }
         let long = "é".repeat(MAX_BYTES / 2 + 1);
         assert!(problem(&long).is_some_and(|p| p.contains("at most 256 bytes")));
-        let e = check("a\0", "zendesk_ticket_get").unwrap_err();
+        let e = check("a\0", "tickets_get").unwrap_err();
         assert_eq!(e.code(), "INVALID_INPUT");
         assert_eq!(e.details().unwrap()[0]["field"], "identifier");
     }
