@@ -65,6 +65,8 @@ pub struct RuntimeOptions {
     pub database_url: Option<String>,
     /// Which tool calls leave an audit row.
     pub audit_log: toolwire_runtime::AuditLog,
+    /// The outbound IP(s) named in RESTRICTED (IP allowlist) messages.
+    pub outbound_ip: Option<String>,
 }
 
 /// An OAuth client registered with a vendor, for one connection.
@@ -138,6 +140,9 @@ pub async fn build_with(
     }
     for (suffix, addr) in &opts.resolve {
         b = b.resolve_suffix(suffix.clone(), *addr);
+    }
+    if let Some(ip) = &opts.outbound_ip {
+        b = b.outbound_ip_hint(ip.clone());
     }
     for c in clients {
         b = b.oauth_client(&c.connection, &c.client_id, c.client_secret.clone());

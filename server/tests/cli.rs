@@ -37,6 +37,64 @@ fn spec_check_broken_spec_fails_with_locations() {
 }
 
 #[test]
+fn spec_check_reports_an_unknown_key_and_a_meaning_problem_together() {
+    let source = std::fs::read_to_string(workspace("connectors/zendesk.yaml")).unwrap();
+    let broken = source
+        .replacen(
+            "title: Zendesk Support\n",
+            "title: Zendesk Support\nbogus: 1\n",
+            1,
+        )
+        .replacen(
+            "path: \"/users/{user_id}.json\"",
+            "path: \"/users/{usr_id}.json\"",
+            1,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two_problems.yaml");
+    std::fs::write(&file, broken).unwrap();
+    let out = toolwire()
+        .args(["spec", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line_of = |needle: &str| {
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap()
+            + 1
+    };
+    for (line, message, hint) in [
+        (
+            line_of("bogus: 1"),
+            "unknown key `bogus`",
+            "hint: remove it",
+        ),
+        (
+            line_of("{usr_id}"),
+            "path parameter `{usr_id}` is not an input of `zendesk_user_get`",
+            "hint: add `usr_id`",
+        ),
+    ] {
+        let prefix = format!("{}:{line}:", file.display());
+        let found = stderr
+            .lines()
+            .position(|l| {
+                l.strip_prefix(&prefix)
+                    .and_then(|rest| rest.split_once(": "))
+                    .is_some_and(|(column, m)| column.parse::<u32>().is_ok() && m == message)
+            })
+            .unwrap_or_else(|| panic!("{prefix}<column>: {message}: {stderr}"));
+        let next = stderr.lines().nth(found + 1).unwrap_or_default();
+        assert!(next.trim_start().starts_with(hint), "{stderr}");
+    }
+}
+
+#[test]
 fn spec_check_good_spec_passes() {
     let out = toolwire()
         .args(["spec", "check", &workspace("connectors/zendesk.yaml")])

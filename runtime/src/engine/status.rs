@@ -254,6 +254,9 @@ impl Engine {
 
     pub(crate) fn restricted_message(&self, vendor: Option<&str>) -> String {
         let ip = match &self.outbound_ip_hint {
+            Some(ip) if ip.contains(',') => {
+                format!(" If the account uses an IP allowlist, allow toolwire's outbound IPs {ip}.")
+            }
             Some(ip) => {
                 format!(" If the account uses an IP allowlist, allow toolwire's outbound IP {ip}.")
             }

@@ -49,6 +49,17 @@ pub struct RuntimeArgs {
     /// zendesk.com=127.0.0.1:8443` for a running `toolwire sim`. Repeatable; the first match wins.
     #[arg(long, value_name = "SUFFIX=HOST:PORT", value_parser = parse_resolve, global = true)]
     pub resolve: Vec<(String, SocketAddr)>,
+    /// The address(es) this deployment calls upstream APIs from (IPs or CIDR ranges,
+    /// comma-separated), named in RESTRICTED messages so a customer knows what to add to an IP
+    /// allowlist.
+    #[arg(
+        long,
+        env = "TOOLWIRE_OUTBOUND_IP",
+        value_name = "IP[,IP...]",
+        value_parser = parse_outbound_ip,
+        global = true
+    )]
+    pub outbound_ip: Option<String>,
 }
 
 impl RuntimeArgs {
@@ -61,6 +72,7 @@ impl RuntimeArgs {
             extra_root_pem: read_cas(&self.extra_ca)?,
             resolve: self.resolve.clone(),
             database_url: self.store.database_url.clone(),
+            outbound_ip: self.outbound_ip.clone(),
             ..Default::default()
         })
     }
@@ -114,9 +126,57 @@ fn parse_resolve(s: &str) -> std::result::Result<(String, SocketAddr), String> {
     Ok((suffix.to_ascii_lowercase(), addr))
 }
 
+/// `--outbound-ip`: IP addresses or CIDR ranges, comma-separated; normalised to `a, b`.
+fn parse_outbound_ip(s: &str) -> std::result::Result<String, String> {
+    let items: Vec<String> = s
+        .split(',')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .map(|item| {
+            let (ip, prefix) = match item.split_once('/') {
+                Some((ip, prefix)) => (ip, Some(prefix)),
+                None => (item, None),
+            };
+            let ip: std::net::IpAddr = ip
+                .parse()
+                .map_err(|_| format!("`{item}` is not an IP address or CIDR range"))?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            match prefix.map(str::parse::<u8>) {
+                None => Ok(ip.to_string()),
+                Some(Ok(p)) if p <= max => Ok(format!("{ip}/{p}")),
+                Some(_) => Err(format!("`{item}`: the prefix length must be 0 to {max}")),
+            }
+        })
+        .collect::<std::result::Result<_, _>>()?;
+    if items.is_empty() {
+        return Err("give at least one IP address".into());
+    }
+    Ok(items.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_resolve;
+    use super::{parse_outbound_ip, parse_resolve};
+
+    #[test]
+    fn outbound_ips_parse_and_name_what_is_wrong() {
+        assert_eq!(parse_outbound_ip("203.0.113.7").unwrap(), "203.0.113.7");
+        assert_eq!(
+            parse_outbound_ip(" 203.0.113.0/28,2001:db8::1 ").unwrap(),
+            "203.0.113.0/28, 2001:db8::1"
+        );
+        assert!(
+            parse_outbound_ip("toolwire.example")
+                .unwrap_err()
+                .contains("toolwire.example")
+        );
+        assert!(
+            parse_outbound_ip("10.0.0.0/33")
+                .unwrap_err()
+                .contains("0 to 32")
+        );
+        assert!(parse_outbound_ip(" , ").is_err());
+    }
 
     #[test]
     fn resolve_rules_parse_and_name_what_is_wrong() {

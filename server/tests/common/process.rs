@@ -57,6 +57,7 @@ impl ServerProcess {
             .env_remove("TOOLWIRE_DATABASE_URL")
             .env_remove("TOOLWIRE_AUDIT_LOG")
             .env_remove("TOOLWIRE_PUBLIC_URL")
+            .env_remove("TOOLWIRE_OUTBOUND_IP")
             .env_remove("RUST_LOG")
             .args(args)
             .envs(envs.iter().copied())
