@@ -186,6 +186,8 @@ fn runtime_status(e: &toolwire_runtime::Error) -> StatusCode {
             ("CONFLICT", _) => StatusCode::CONFLICT,
             ("UPSTREAM_VALIDATION", _) => StatusCode::UNPROCESSABLE_ENTITY,
             ("FORBIDDEN", _) => StatusCode::FORBIDDEN,
+            // A 401 the verify probe did not confirm: the vendor's doing, not the account's.
+            ("UPSTREAM_AUTH_FAILED", _) => StatusCode::BAD_GATEWAY,
             (c, _) if c.starts_with("ACCOUNT_") => StatusCode::CONFLICT,
             (_, s) if s >= 500 => StatusCode::BAD_GATEWAY,
             _ => StatusCode::BAD_GATEWAY,
