@@ -108,28 +108,40 @@ pub async fn submit(
         };
     }
     // The store decides: this attempt holds the link, or another one already spent it.
-    let store = s.tw.store();
-    if !store
+    if !s
+        .tw
+        .store()
         .spend_token(SPEND_KIND, &claims.id, claims.expires_at)
         .await?
     {
         return Err(LinkError::Used.into());
     }
-    let credentials = Credentials::from_fields(sub.credentials);
-    match s
-        .tw
-        .accounts()
-        .set_credentials(conn, ident, &sub.config, Some(&sub.scheme), credentials)
-        .await
-    {
-        Ok(record) => Ok(done(spec, &record).into_response()),
-        Err(e) => {
-            // Failed: the link stays usable for another try.
-            if let Err(err) = store.unspend_token(SPEND_KIND, &claims.id).await {
+    // On a task of its own, so a browser that goes away mid-save cannot leave the link
+    // spent without a save: a failed save gives it back for another try.
+    let save = {
+        let (tw, link) = (s.tw.clone(), claims.id.clone());
+        let (conn, ident) = (conn.to_string(), ident.to_string());
+        let (config, scheme) = (sub.config.clone(), sub.scheme.clone());
+        let credentials = Credentials::from_fields(sub.credentials);
+        async move {
+            let saved = tw
+                .accounts()
+                .set_credentials(&conn, &ident, &config, Some(&scheme), credentials)
+                .await;
+            if saved.is_err()
+                && let Err(err) = tw.store().unspend_token(SPEND_KIND, &link).await
+            {
                 tracing::warn!(error = %err, "could not give a magic link back after a failed save");
             }
-            Ok(again(sub.keep, e.into()))
+            saved
         }
+    };
+    let saved = tokio::spawn(save).await.map_err(|e| {
+        ServerError::from(toolwire_runtime::Error::Internal(format!("save task: {e}")))
+    })?;
+    match saved {
+        Ok(record) => Ok(done(spec, &record).into_response()),
+        Err(e) => Ok(again(sub.keep, e.into())),
     }
 }
 
