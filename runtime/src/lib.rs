@@ -28,6 +28,7 @@ pub mod http;
 pub mod identifier;
 pub mod lifecycle;
 pub mod oauth;
+pub mod secret_file;
 pub mod store;
 mod toolwire;
 pub mod vault;

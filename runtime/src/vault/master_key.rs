@@ -1,9 +1,9 @@
 //! `MasterKey`: the 32-byte key-encryption key, from `TOOLWIRE_MASTER_KEY` (base64) or a key
-//! file (base64 text, mode 0600). It only wraps data keys; it never encrypts credentials.
+//! file (base64 text, mode 0600) — a [`SecretFile`], like the server's other secrets. It only
+//! wraps data keys; it never encrypts credentials.
 
 use std::fmt;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 use zeroize::Zeroizing;
 
 use super::VaultError;
+use crate::secret_file::{SecretFile, SecretFileError, SecretOrigin};
 
 /// The environment variable holding the base64 master key.
 pub const MASTER_KEY_ENV: &str = "TOOLWIRE_MASTER_KEY";
@@ -64,57 +65,26 @@ impl MasterKey {
 
     /// The key from `TOOLWIRE_MASTER_KEY`, or `None` if it is unset or empty.
     pub fn from_env() -> Result<Option<Self>, VaultError> {
-        match std::env::var(MASTER_KEY_ENV) {
-            Ok(value) => {
-                let value = Zeroizing::new(value);
-                if value.trim().is_empty() {
-                    Ok(None)
-                } else {
-                    Self::from_base64(&value).map(Some)
-                }
-            }
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(VaultError::InvalidMasterKey {
-                reason: "TOOLWIRE_MASTER_KEY is not valid UTF-8",
-            }),
-        }
+        crate::secret_file::env(MASTER_KEY_ENV)
+            .map_err(file_error)?
+            .map(|text| Self::from_base64(text.expose_secret()))
+            .transpose()
     }
 
     /// Reads a key file (base64 text).
     pub fn read_file(path: impl AsRef<Path>) -> Result<Self, VaultError> {
-        let path = path.as_ref();
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-            VaultError::KeyFile {
-                path: path.to_path_buf(),
-                op: "read",
-                source,
-            }
-        })?);
-        warn_if_readable_by_others(path);
-        Self::from_base64(&text)
+        let text = Self::secret_file(path.as_ref())
+            .read()
+            .map_err(file_error)?;
+        Self::from_base64(text.expose_secret())
     }
 
     /// Writes the key as base64 to a new file with permissions 0600 (owner read/write only).
     /// Refuses to overwrite an existing file: losing a master key loses every credential.
     pub fn write_file(&self, path: impl AsRef<Path>) -> Result<(), VaultError> {
-        let path = path.as_ref();
-        let io_err = |source| VaultError::KeyFile {
-            path: path.to_path_buf(),
-            op: "write",
-            source,
-        };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(io_err)?;
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path).map_err(io_err)?;
-        let mut text = Zeroizing::new(self.to_base64().expose_secret().to_owned());
-        text.push('\n');
-        file.write_all(text.as_bytes()).map_err(io_err)?;
-        file.sync_all().map_err(io_err)
+        Self::secret_file(path.as_ref())
+            .create(&self.to_base64())
+            .map_err(file_error)
     }
 
     /// The key from `TOOLWIRE_MASTER_KEY` if set, else from `key_file`.
@@ -131,15 +101,18 @@ impl MasterKey {
     /// Like [`load`](Self::load), but generates and writes `key_file` if neither the variable
     /// nor the file exists (first start of a local deployment). Returns whether it generated.
     pub fn load_or_generate(key_file: &Path) -> Result<(Self, bool), VaultError> {
-        if let Some(key) = Self::from_env()? {
-            return Ok((key, false));
-        }
-        if key_file.exists() {
-            return Self::read_file(key_file).map(|key| (key, false));
-        }
-        let key = Self::generate();
-        key.write_file(key_file)?;
-        Ok((key, true))
+        let (text, origin) = Self::secret_file(key_file)
+            .load_or_create(|| Self::generate().to_base64())
+            .map_err(file_error)?;
+        Ok((
+            Self::from_base64(text.expose_secret())?,
+            origin == SecretOrigin::Created,
+        ))
+    }
+
+    /// `TOOLWIRE_MASTER_KEY`, else `path` (the data directory's one routine for secrets).
+    fn secret_file(path: &Path) -> SecretFile {
+        SecretFile::new(MASTER_KEY_ENV, path)
     }
 
     pub(crate) fn expose(&self) -> &[u8; MASTER_KEY_LEN] {
@@ -147,16 +120,11 @@ impl MasterKey {
     }
 }
 
-#[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
-    use std::os::unix::fs::PermissionsExt as _;
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        let path: PathBuf = path.to_path_buf();
-        tracing::warn!(path = %path.display(), "master key file is accessible by group or others; chmod 600 it");
+fn file_error(e: SecretFileError) -> VaultError {
+    match e {
+        SecretFileError::Io { path, op, source } => VaultError::KeyFile { path, op, source },
+        SecretFileError::NotUnicode { .. } => VaultError::InvalidMasterKey {
+            reason: "TOOLWIRE_MASTER_KEY is not valid UTF-8",
+        },
     }
 }
-
-#[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &Path) {}
