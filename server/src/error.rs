@@ -234,6 +234,18 @@ impl From<crate::links::LinkError> for ServerError {
     }
 }
 
+impl From<toolwire_runtime::secret_file::SecretFileError> for ServerError {
+    fn from(e: toolwire_runtime::secret_file::SecretFileError) -> Self {
+        use toolwire_runtime::secret_file::SecretFileError as E;
+        match e {
+            E::Io { path, op, source } => {
+                ServerError::io(format!("{op} {}", path.display()), source)
+            }
+            other => ServerError::Usage(other.to_string()),
+        }
+    }
+}
+
 impl From<toolwire_sim::SimError> for ServerError {
     fn from(e: toolwire_sim::SimError) -> Self {
         ServerError::Sim(Box::new(e))

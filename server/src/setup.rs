@@ -1,10 +1,12 @@
 //! Turns command-line options into a running [`Toolwire`]: finds the connectors directory,
-//! loads (or creates) the master key, opens the store (SQLite in the data directory, or the
-//! database URL given).
+//! loads (or creates) the master key and the API key, opens the store (SQLite in the data
+//! directory, or the database URL given).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use secrecy::ExposeSecret as _;
+use toolwire_runtime::secret_file::{SecretFile, SecretOrigin};
 use toolwire_runtime::{MasterKey, Store, Toolwire};
 
 use crate::error::{Result, ServerError};
@@ -45,6 +47,21 @@ pub fn master_key(data_dir: &Path) -> Result<MasterKey> {
         );
     }
     Ok(key)
+}
+
+/// The API key from `TOOLWIRE_API_KEY`, else `data_dir/api.key` (created, mode 0600, on first
+/// start; its path is announced on stderr, the key itself never printed).
+pub fn api_key(data_dir: &Path) -> Result<String> {
+    let file = SecretFile::new("TOOLWIRE_API_KEY", data_dir.join("api.key"));
+    let (key, origin) = file.load_or_create(|| crate::rest::ApiKeys::generate_key().into())?;
+    if origin == SecretOrigin::Created {
+        eprintln!(
+            "generated an API key in {} (use: -H \"Authorization: Bearer $(cat {})\")",
+            file.path().display(),
+            file.path().display()
+        );
+    }
+    Ok(key.expose_secret().to_string())
 }
 
 /// Options for [`build`].

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use runtime_args::{RuntimeArgs, StoreArgs};
-pub use serve::{ServeArgs, api_key};
+pub use serve::ServeArgs;
 
 use crate::demo::DemoArgs;
 

@@ -2,7 +2,6 @@
 //! or PostgreSQL with `--database-url`).
 
 use std::net::SocketAddr;
-use std::path::Path;
 
 use super::runtime_args::RuntimeArgs;
 use crate::error::{Result, ServerError};
@@ -55,7 +54,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let data_dir = args.runtime.data_dir().to_path_buf();
     let base_opts = args.runtime.options()?;
     let key = setup::master_key(&data_dir)?;
-    let bearer_key = strong_enough(api_key(&data_dir)?, args.allow_weak_api_key)?;
+    let bearer_key = strong_enough(setup::api_key(&data_dir)?, args.allow_weak_api_key)?;
     let listener = rest::bind(args.addr).await?;
     let local = listener
         .local_addr()
@@ -111,30 +110,6 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     rest::serve_until_signal(listener, state).await
 }
 
-/// The API key from `TOOLWIRE_API_KEY`, else `data_dir/api.key` (created, mode 0600, on first
-/// start; its path is announced on stderr, the key itself never printed).
-pub fn api_key(data_dir: &Path) -> Result<String> {
-    if let Ok(k) = std::env::var("TOOLWIRE_API_KEY")
-        && !k.trim().is_empty()
-    {
-        return Ok(k.trim().to_string());
-    }
-    let path = data_dir.join("api.key");
-    if path.exists() {
-        let k = std::fs::read_to_string(&path)
-            .map_err(|e| ServerError::io(format!("read {}", path.display()), e))?;
-        return Ok(k.trim().to_string());
-    }
-    let k = ApiKeys::generate_key();
-    write_private(&path, &format!("{k}\n"))?;
-    eprintln!(
-        "generated an API key in {} (use: -H \"Authorization: Bearer $(cat {})\")",
-        path.display(),
-        path.display()
-    );
-    Ok(k)
-}
-
 /// Refuses an API key shorter than [`MIN_KEY_LEN`](crate::rest::auth::MIN_KEY_LEN) characters
 /// unless `allow_weak` (`--allow-weak-api-key`): a short key is guessable, and it opens every
 /// account.
@@ -149,17 +124,4 @@ pub fn strong_enough(key: String, allow_weak: bool) -> Result<String> {
         )));
     }
     Ok(key)
-}
-
-fn write_private(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write as _;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts
-        .open(path)
-        .map_err(|e| ServerError::io(format!("create {}", path.display()), e))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| ServerError::io(format!("write {}", path.display()), e))
 }

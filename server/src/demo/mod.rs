@@ -88,7 +88,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         sim.shutdown().await;
         return Ok(());
     };
-    let api_key = crate::cli::api_key(&args.data_dir)?;
+    let api_key = setup::api_key(&args.data_dir)?;
     let state = AppState::new(
         tw,
         ApiKeys::default().with_key(&api_key),

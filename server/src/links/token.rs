@@ -1,12 +1,15 @@
 //! The magic-link token format: `base64url(payload) "." base64url(mac)`, where the payload is
-//! a small JSON object (connection, identifier, issue time in µs, expiry in s, nonce).
+//! a small JSON object (connection, identifier, issue time in µs, expiry in s, nonce);
+//! [`LinkSigner::mint`] makes one, [`LinkSigner::open`] checks one.
 
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use toolwire_runtime::AccountRecord;
 
-use super::{LinkError, LinkSigner, b64, unb64};
+use super::b64::{b64, unb64};
+use super::error::LinkError;
+use super::signer::LinkSigner;
 
 const PURPOSE: &str = "magic-link/v1";
 /// Tokens longer than this are refused before any parsing.
@@ -58,7 +61,24 @@ struct Payload {
     n: String,
 }
 
-pub(super) fn mint(
+impl LinkSigner {
+    /// A new link for (connection, identifier) valid for `ttl`.
+    pub fn mint(&self, connection: &str, identifier: &str, ttl: Duration) -> MagicLink {
+        mint(self, connection, identifier, Utc::now(), ttl)
+    }
+
+    /// Checks a token's signature and expiry (not whether it was used: see [`LinkClaims::used_by`]).
+    pub fn open(&self, token: &str) -> Result<LinkClaims, LinkError> {
+        open(self, token, Utc::now())
+    }
+
+    /// Opens a token as of `now` (tests).
+    pub fn open_at(&self, token: &str, now: DateTime<Utc>) -> Result<LinkClaims, LinkError> {
+        open(self, token, now)
+    }
+}
+
+fn mint(
     signer: &LinkSigner,
     connection: &str,
     identifier: &str,
@@ -87,11 +107,7 @@ pub(super) fn mint(
     }
 }
 
-pub(super) fn open(
-    signer: &LinkSigner,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<LinkClaims, LinkError> {
+fn open(signer: &LinkSigner, token: &str, now: DateTime<Utc>) -> Result<LinkClaims, LinkError> {
     if token.len() > MAX_TOKEN {
         return Err(LinkError::Invalid);
     }
