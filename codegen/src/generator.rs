@@ -41,6 +41,17 @@ impl Generator {
         })
     }
 
+    /// A spec already loaded and checked (e.g. a running toolwire's connector, so tool schemas
+    /// and docs describe exactly what it runs). Its text is not known: generated Rust needs the
+    /// file named with [`Generator::with_include_path`], else its `SPEC_SOURCE` is a
+    /// `compile_error!` saying so.
+    pub fn from_spec(spec: ConnectorSpec) -> Self {
+        Generator {
+            spec,
+            source: SpecSource::Unknown,
+        }
+    }
+
     /// Embeds the spec in generated Rust with `include_str!(path)` (use an absolute path, or
     /// one relative to the file the code is included into).
     pub fn with_include_path(mut self, path: impl Into<PathBuf>) -> Self {

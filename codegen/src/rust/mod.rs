@@ -21,6 +21,8 @@ pub(crate) enum SpecSource {
     Include(PathBuf),
     /// The text as a string literal (when no file path is known).
     Text(String),
+    /// Neither (a spec given already loaded): generated code does not compile, and says why.
+    Unknown,
 }
 
 /// The whole generated module.
@@ -34,6 +36,9 @@ pub(crate) fn module(spec: &ConnectorSpec, module: &Module, source: &SpecSource)
             quote!(include_str!(#path))
         }
         SpecSource::Text(text) => quote!(#text),
+        SpecSource::Unknown => quote!(compile_error!(
+            "toolwire-codegen: this spec was given already loaded, without its text; name its file with Generator::with_include_path"
+        )),
     };
     let tool_names = module.tools.iter().map(|t| &t.name);
     let structs = module.structs.iter().map(|s| items::structure(s, module));
