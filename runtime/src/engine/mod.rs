@@ -3,7 +3,8 @@
 //! `execute_tool` → find tool → validate input (before any I/O) → load account (must be usable;
 //! REVOKED/EXPIRED make no network call) → decrypt credentials → route (base URL from validated
 //! config) → build request from the spec → send (safe retries) → classify errors → account
-//! status effects (verify probe on 401/403) → select output and next cursor.
+//! status effects (verify probe on 401/403; a 401 the probe does not confirm is retried once
+//! when safe; a success lifts an IP-allowlist RESTRICTED) → select output and next cursor.
 
 mod auth;
 mod budget;
