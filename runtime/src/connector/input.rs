@@ -1,5 +1,6 @@
-//! Tool input checking before any I/O: every bad field named with what was expected;
-//! then the schema's top-level defaults filled in.
+//! Tool input checking before any I/O ([`InputCheck`], compiled once per tool when the
+//! connector loads): every bad field named with what was expected; then the schema's top-level
+//! defaults filled in.
 //!
 //! Beyond JSON Schema, two checks ride on the same validator as custom keywords that
 //! [`runtime_schema`] adds to the runtime's copy of each input schema (never to the spec, nor
@@ -13,18 +14,52 @@
 use jsonschema::{Keyword, ValidationError, paths::Location};
 use serde_json::{Map, Value};
 
-use super::CompiledTool;
 use crate::error::{Error, FieldProblem, Result};
 
 /// The custom keyword marking integer-only schemas.
-pub(super) const INTEGER: &str = "x-toolwire-integer";
+const INTEGER: &str = "x-toolwire-integer";
 /// The custom keyword marking inputs sent in a header (its value names the header).
-pub(super) const HEADER: &str = "x-toolwire-header";
+const HEADER: &str = "x-toolwire-header";
 
 /// Keys whose values are data, not schemas: never rewritten.
 const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "examples"];
 
-pub(super) fn top_level_defaults(schema: &Value) -> Vec<(String, Value)> {
+/// A tool's input validator and the defaults it fills in.
+#[derive(Debug)]
+pub(crate) struct InputCheck {
+    validator: jsonschema::Validator,
+    defaults: Vec<(String, Value)>,
+}
+
+impl InputCheck {
+    /// Compiles the check of a tool's input: `inlined` is its schema with models inlined,
+    /// `declared` the schema as the spec wrote it (for defaults), `headers` the inputs sent in a
+    /// header (input name, header name).
+    pub(super) fn new(
+        inlined: Value,
+        declared: &Value,
+        headers: &[(String, String)],
+    ) -> std::result::Result<Self, String> {
+        let schema = runtime_schema(inlined, headers);
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .with_keyword(INTEGER, whole_number)
+            .with_keyword(HEADER, header_value)
+            .build(&schema)
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            validator,
+            defaults: top_level_defaults(declared),
+        })
+    }
+
+    /// Validates `input` of tool `name` (every problem named) and applies schema defaults.
+    pub(crate) fn prepare(&self, name: &str, input: Value) -> Result<Value> {
+        prepare(self, name, input)
+    }
+}
+
+fn top_level_defaults(schema: &Value) -> Vec<(String, Value)> {
     schema
         .get("properties")
         .and_then(Value::as_object)
@@ -40,7 +75,7 @@ pub(super) fn top_level_defaults(schema: &Value) -> Vec<(String, Value)> {
 /// The schema the runtime validates with: `schema` (models already inlined) with [`INTEGER`]
 /// on every integer-only schema and [`HEADER`] on each top-level property sent in a header
 /// (`headers`: input name, header name).
-pub(super) fn runtime_schema(mut schema: Value, headers: &[(String, String)]) -> Value {
+fn runtime_schema(mut schema: Value, headers: &[(String, String)]) -> Value {
     mark_integers(&mut schema);
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         for (input, header) in headers {
@@ -130,7 +165,7 @@ impl<'i> Keyword<'i> for WholeNumber {
     }
 }
 
-pub(super) fn whole_number<'a>(
+fn whole_number<'a>(
     parent: &'a Map<String, Value>,
     _value: &'a Value,
     _path: Location,
@@ -185,7 +220,7 @@ impl<'i> Keyword<'i> for HeaderSafe {
     }
 }
 
-pub(super) fn header_value<'a>(
+fn header_value<'a>(
     _parent: &'a Map<String, Value>,
     value: &'a Value,
     _path: Location,
@@ -195,7 +230,7 @@ pub(super) fn header_value<'a>(
     }))
 }
 
-pub(super) fn prepare(tool: &CompiledTool, name: &str, input: Value) -> Result<Value> {
+fn prepare(tool: &InputCheck, name: &str, input: Value) -> Result<Value> {
     let mut input = match input {
         Value::Null => Value::Object(Default::default()),
         other => other,

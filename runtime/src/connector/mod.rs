@@ -1,10 +1,12 @@
-//! Connectors prepared for execution: each spec's templates parsed, regexes and input
-//! validators compiled once at load, so a call does no parsing.
+//! Connectors prepared for execution: each spec's templates (requests and auth schemes)
+//! parsed, regexes and input validators compiled once at load, so a call does no parsing.
 
+mod auth;
 mod config;
 mod input;
 pub(crate) mod route;
 
+pub(crate) use auth::AuthTemplates;
 pub use config::normalize_config;
 pub use route::Route;
 
@@ -16,6 +18,7 @@ use toolwire_spec::template::{BodyTemplate, Template};
 use toolwire_spec::{ConnectorSpec, ToolSpec};
 
 use crate::error::{Error, Result};
+use input::InputCheck;
 
 /// A loaded, ready-to-run connector.
 #[derive(Debug)]
@@ -27,7 +30,7 @@ pub struct Connector {
     pub(crate) route: Route,
     pub(crate) config_patterns: Vec<(String, regex::Regex)>,
     pub(crate) tools: HashMap<String, Arc<CompiledTool>>,
-    pub(crate) auth: HashMap<String, crate::engine::AuthTemplates>,
+    pub(crate) auth: HashMap<String, AuthTemplates>,
 }
 
 /// A tool ready to run.
@@ -35,8 +38,7 @@ pub struct Connector {
 pub struct CompiledTool {
     /// Index in `spec.tools`.
     pub index: usize,
-    pub(crate) validator: jsonschema::Validator,
-    pub(crate) defaults: Vec<(String, Value)>,
+    pub(crate) input: InputCheck,
     pub(crate) query: Vec<(String, Template)>,
     pub(crate) headers: Vec<(String, Template)>,
     pub(crate) body: Option<BodyTemplate>,
@@ -80,7 +82,7 @@ impl Connector {
             .map(|(name, scheme)| {
                 Ok((
                     name.clone(),
-                    crate::engine::AuthTemplates::new(scheme).map_err(|e| internal("auth", e))?,
+                    AuthTemplates::new(scheme).map_err(|e| internal("auth", e))?,
                 ))
             })
             .collect::<Result<_>>()?;
@@ -107,7 +109,7 @@ impl Connector {
     }
 
     /// A scheme's parsed templates.
-    pub(crate) fn auth_templates(&self, scheme: &str) -> Result<&crate::engine::AuthTemplates> {
+    pub(crate) fn auth_templates(&self, scheme: &str) -> Result<&AuthTemplates> {
         self.auth
             .get(scheme)
             .ok_or_else(|| Error::Internal(format!("unknown auth scheme `{scheme}`")))
@@ -156,14 +158,7 @@ fn compile_tool(
     {
         header_inputs.push((input.clone(), idem.header.clone()));
     }
-    let schema = input::runtime_schema(spec.inline_models(&tool.input), &header_inputs);
-    let validator = jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .with_keyword(input::INTEGER, input::whole_number)
-        .with_keyword(input::HEADER, input::header_value)
-        .build(&schema)
-        .map_err(|e| e.to_string())?;
-    let defaults = input::top_level_defaults(&tool.input);
+    let input = InputCheck::new(spec.inline_models(&tool.input), &tool.input, &header_inputs)?;
     let parse_body = |b: &Option<Value>| {
         b.as_ref()
             .map(|b| BodyTemplate::parse(b).map_err(|(_, e)| e.message))
@@ -181,8 +176,7 @@ fn compile_tool(
         .collect::<Result<_, String>>()?;
     Ok(CompiledTool {
         index,
-        validator,
-        defaults,
+        input,
         query: parse_map(&tool.request.query)?,
         headers,
         body: parse_body(&tool.request.body)?,
@@ -193,6 +187,6 @@ fn compile_tool(
 impl CompiledTool {
     /// Validates `input` (every problem named) and applies schema defaults.
     pub fn prepare_input(&self, tool: &str, input: Value) -> Result<Value> {
-        input::prepare(self, tool, input)
+        self.input.prepare(tool, input)
     }
 }

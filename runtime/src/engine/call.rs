@@ -3,33 +3,19 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde::Serialize;
 use serde_json::Value;
 use toolwire_spec::{AccountEffect, ToolSpec};
 use uuid::Uuid;
 
 use super::Engine;
-use super::perform::{Call, CallError, output};
+use super::output::{ToolOutput, output};
+use super::perform::{Call, CallError};
 use super::send::Failure;
 use super::status::AfterFailure;
 use crate::connector::{CompiledTool, Connector};
 use crate::error::{Error, Result};
 use crate::oauth;
 use crate::store::{AccountRecord, AccountStatus, ExecutionRecord};
-
-/// The result of a tool call.
-#[derive(Debug, Clone, Serialize)]
-pub struct ToolOutput {
-    /// The selected response data.
-    pub data: Value,
-    /// Unique id of this execution (also in the audit log).
-    pub execution_id: Uuid,
-    /// Pass back as the tool's page/cursor input to get the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-    /// Whether more pages exist.
-    pub has_more: bool,
-}
 
 impl Engine {
     /// Runs `tool_name` for `identifier`.

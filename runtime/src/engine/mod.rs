@@ -6,23 +6,22 @@
 //! status effects (verify probe on 401/403; a 401 the probe does not confirm is retried once
 //! when safe; a success lifts an IP-allowlist RESTRICTED) → select output and next cursor.
 
-mod auth;
 mod budget;
 mod cache;
 mod call;
 mod credentials;
 mod ledger;
+mod output;
 mod perform;
 mod send;
 mod status;
 mod verify;
 
-pub(crate) use auth::AuthTemplates;
 pub(crate) use budget::Budgets;
 pub(crate) use cache::{AccountCache, Cached};
-pub use call::ToolOutput;
 pub use ledger::AuditLog;
 pub(crate) use ledger::Ledger;
+pub use output::ToolOutput;
 pub(crate) use verify::{VerifyOutcome, probe};
 
 use std::collections::HashMap;

@@ -1,15 +1,13 @@
-//! The HTTP side of one call: the main request built from the spec, declared write
-//! strategies (quirks), and the output with its next cursor.
+//! The HTTP side of one call: the main request built from the spec and declared write
+//! strategies (quirks). The answer becomes a [`ToolOutput`](super::ToolOutput) in `output.rs`.
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 use toolwire_spec::template::{VarRef, lookup_path};
-use toolwire_spec::{AuthScheme, HttpMethod, Pagination, Quirk, ToolSpec};
-use uuid::Uuid;
+use toolwire_spec::{AuthScheme, HttpMethod, Quirk, ToolSpec};
 
 use super::Engine;
-use super::call::ToolOutput;
 use super::send::{Exchange, Failure, SendError, config_value, render_pairs, send};
 use crate::connector::{CompiledTool, Connector, route::render_path};
 use crate::error::{Error, Result};
@@ -24,7 +22,7 @@ pub(crate) struct Call<'a> {
     pub(crate) compiled: &'a CompiledTool,
     pub(crate) account: &'a AccountRecord,
     pub(crate) scheme: &'a AuthScheme,
-    pub(crate) auth: &'a super::AuthTemplates,
+    pub(crate) auth: &'a crate::connector::AuthTemplates,
     pub(crate) creds: Arc<Credentials>,
     pub(crate) target: Arc<super::cache::Target>,
     pub(crate) input: Value,
@@ -226,48 +224,5 @@ impl Call<'_> {
             }
         }
         Ok(result.unwrap_or(Value::Null))
-    }
-}
-
-pub(crate) fn output(
-    tool: &ToolSpec,
-    mut body: Value,
-    input: &Value,
-    execution_id: Uuid,
-) -> ToolOutput {
-    let (next_cursor, has_more) = match &tool.pagination {
-        Pagination::None => (None, false),
-        Pagination::Offset {
-            page_input, next, ..
-        } => {
-            let more = body.pointer(next).is_some_and(|v| !v.is_null());
-            let page = input.get(page_input).and_then(Value::as_u64).unwrap_or(1);
-            (more.then(|| (page + 1).to_string()), more)
-        }
-        Pagination::Cursor {
-            next_cursor,
-            has_more,
-            ..
-        } => {
-            let cursor = body
-                .pointer(next_cursor)
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let more = match has_more {
-                Some(p) => body.pointer(p).and_then(Value::as_bool).unwrap_or(false),
-                None => cursor.is_some(),
-            };
-            (if more { cursor } else { None }, more)
-        }
-    };
-    let data = match &tool.response.select {
-        Some(sel) => sel.take_from(&mut body),
-        None => body,
-    };
-    ToolOutput {
-        data,
-        execution_id,
-        next_cursor,
-        has_more,
     }
 }

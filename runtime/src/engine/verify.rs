@@ -30,7 +30,7 @@ pub(crate) async fn probe(
     client: &reqwest::Client,
     spec: &ConnectorSpec,
     base_url: &str,
-    auth: &super::AuthTemplates,
+    auth: &crate::connector::AuthTemplates,
     creds: &Credentials,
     config: &Map<String, Value>,
 ) -> VerifyOutcome {

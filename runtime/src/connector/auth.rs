@@ -1,6 +1,7 @@
-//! Attaches an account's credentials to a request, as its auth scheme says. Credentials go
-//! only into headers (or the query parameter an `api_key` scheme names), never into logs.
-//! Scheme templates are parsed once, when the connector loads ([`AuthTemplates`]).
+//! A connector's auth schemes with their templates parsed once, when the connector loads
+//! ([`AuthTemplates`]), and how they attach an account's credentials to a request (the engine
+//! calls [`AuthTemplates::apply`] for each attempt). Credentials go only into headers (or the
+//! query parameter an `api_key` scheme names), never into logs.
 
 use serde_json::{Map, Value};
 use toolwire_spec::template::{Template, VarRef, lookup_path};
