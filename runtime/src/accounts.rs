@@ -6,14 +6,12 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::connector::Connector;
-use crate::engine::{VerifyOutcome, probe};
+use crate::engine::{Engine, VerifyOutcome, probe};
 use crate::error::{Error, Result};
 use crate::store::{
     AccountFilter, AccountPage, AccountRecord, AccountStatus, StatusChange, StatusHistoryEntry,
 };
 use crate::vault::Credentials;
-
-use crate::toolwire::Toolwire;
 
 /// What an identifier error names as the operation.
 const ACCOUNT: &str = "connected account";
@@ -21,13 +19,18 @@ const ACCOUNT: &str = "connected account";
 /// Connected accounts: (connection, identifier) → config, encrypted credentials, status.
 /// Creating or crediting an account checks the identifier ([`crate::identifier`]).
 pub struct Accounts<'a> {
-    pub(crate) tw: &'a Toolwire,
+    engine: &'a Arc<Engine>,
+}
+
+impl<'a> Accounts<'a> {
+    pub(crate) fn new(engine: &'a Arc<Engine>) -> Self {
+        Self { engine }
+    }
 }
 
 impl Accounts<'_> {
     fn connector(&self, connection: &str) -> Result<&Arc<Connector>> {
-        self.tw
-            .engine
+        self.engine
             .connectors
             .get(connection)
             .ok_or_else(|| Error::UnknownConnection {
@@ -40,7 +43,6 @@ impl Accounts<'_> {
         crate::identifier::check(identifier, ACCOUNT)?;
         self.connector(connection)?;
         Ok(self
-            .tw
             .engine
             .store
             .get_or_create_account(connection, identifier)
@@ -51,7 +53,6 @@ impl Accounts<'_> {
     /// The account, if any.
     pub async fn get(&self, connection: &str, identifier: &str) -> Result<Option<AccountRecord>> {
         Ok(self
-            .tw
             .engine
             .store
             .get_account(connection, identifier)
@@ -66,7 +67,6 @@ impl Accounts<'_> {
         limit: u32,
     ) -> Result<AccountPage> {
         Ok(self
-            .tw
             .engine
             .store
             .list_accounts(filter, page_token, limit)
@@ -80,7 +80,7 @@ impl Accounts<'_> {
         identifier: &str,
     ) -> Result<Vec<StatusHistoryEntry>> {
         let account = self.require(connection, identifier).await?;
-        Ok(self.tw.engine.store.status_history(account.id).await?)
+        Ok(self.engine.store.status_history(account.id).await?)
     }
 
     async fn require(&self, connection: &str, identifier: &str) -> Result<AccountRecord> {
@@ -170,7 +170,7 @@ impl Accounts<'_> {
         let config = connector.normalize_config(config)?;
         let base = connector.route.base_url(&config)?;
         match probe(
-            &self.tw.engine.client,
+            &self.engine.client,
             spec,
             &base,
             connector.auth_templates(&scheme_name)?,
@@ -193,7 +193,7 @@ impl Accounts<'_> {
             }
             VerifyOutcome::Restricted(vendor) => {
                 return Err(Error::InvalidCredentials {
-                    message: self.tw.engine.restricted_message(vendor.as_deref()),
+                    message: self.engine.restricted_message(vendor.as_deref()),
                 });
             }
             VerifyOutcome::Unknown(Error::Upstream { status: 404, .. }) => {
@@ -207,8 +207,7 @@ impl Accounts<'_> {
             }
             VerifyOutcome::Unknown(e) => return Err(e),
         }
-        self.tw
-            .engine
+        self.engine
             .save_credentials(
                 connection,
                 identifier,
@@ -227,8 +226,7 @@ impl Accounts<'_> {
     /// Marks the account DISCONNECTED and deletes its credentials' use (keeps history).
     pub async fn disconnect(&self, connection: &str, identifier: &str) -> Result<AccountRecord> {
         let account = self.require(connection, identifier).await?;
-        self.tw
-            .engine
+        self.engine
             .set_status(
                 &account,
                 &StatusChange::new(
@@ -244,9 +242,9 @@ impl Accounts<'_> {
     pub async fn delete(&self, connection: &str, identifier: &str) -> Result<bool> {
         match self.get(connection, identifier).await? {
             Some(a) => {
-                self.tw.engine.cache.invalidate(connection, identifier);
-                let deleted = self.tw.engine.store.delete_account(a.id).await?;
-                self.tw.engine.cache.invalidate(connection, identifier);
+                self.engine.cache.invalidate(connection, identifier);
+                let deleted = self.engine.store.delete_account(a.id).await?;
+                self.engine.cache.invalidate(connection, identifier);
                 Ok(deleted)
             }
             None => Ok(false),

@@ -1,4 +1,7 @@
-//! [`ToolwireBuilder`]: store, master key, connectors, HTTP options, OAuth clients.
+//! [`ToolwireBuilder`]: store, master key, connectors, HTTP options, OAuth clients; it opens
+//! the vault, loads the connectors and assembles the engine. `build()`, which wraps the engine
+//! in a [`Toolwire`](crate::Toolwire), is written beside `Toolwire` (the facade knows the
+//! builder, not the other way round).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,9 +15,7 @@ use crate::http::HttpOptions;
 use crate::store::Store;
 use crate::vault::{MasterKey, Vault};
 
-use crate::toolwire::Toolwire;
-
-/// Configures a [`Toolwire`].
+/// Configures a [`Toolwire`](crate::Toolwire).
 #[derive(Default)]
 pub struct ToolwireBuilder {
     store: Option<Store>,
@@ -130,8 +131,9 @@ impl ToolwireBuilder {
         self
     }
 
-    /// Opens the vault (a wrong master key is refused here) and loads the connectors.
-    pub async fn build(self) -> Result<Toolwire> {
+    /// Opens the vault (a wrong master key is refused here), loads the connectors and
+    /// assembles the engine.
+    pub(crate) async fn engine(self) -> Result<Engine> {
         let store = self
             .store
             .ok_or_else(|| Error::Internal("a store is required".into()))?;
@@ -165,7 +167,7 @@ impl ToolwireBuilder {
                 .unwrap_or(std::time::Duration::from_secs(1)),
         ));
         cache.start_confirming(store.clone());
-        let engine = Engine {
+        Ok(Engine {
             client: crate::http::client(&self.http)?,
             connectors: map,
             tool_owner,
@@ -180,9 +182,6 @@ impl ToolwireBuilder {
             refresh_locks: Default::default(),
             budgets: crate::engine::Budgets::new(self.tenant_concurrency.unwrap_or(32)),
             cache,
-        };
-        Ok(Toolwire {
-            engine: Arc::new(engine),
         })
     }
 }

@@ -1,25 +1,38 @@
 //! The public entry point: [`Toolwire`] — loaded connectors, the store, the vault and the
-//! HTTP client — and tool calls (dynamic by name, or typed from generated code).
+//! HTTP client — and tool calls (dynamic by name, or typed from generated code). The facade
+//! sits on top: it builds the engine with [`ToolwireBuilder`] and hands out the handles
+//! ([`Accounts`], [`OAuth`]), each holding the engine, never the facade.
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::accounts::Accounts;
+use crate::builder::ToolwireBuilder;
 use crate::connector::Connector;
 use crate::engine::{Engine, ToolOutput};
 use crate::error::{Error, Result};
 use crate::events::StatusEvent;
-use crate::store::{AccountFilter, AccountRecord, AccountStatus, StatusChange, Store};
+use crate::lifecycle::{self, SweepReport};
+use crate::oauth_flow::OAuth;
+use crate::store::{AccountRecord, Store};
 use crate::vault::Vault;
-
-pub use crate::accounts::Accounts;
-pub use crate::builder::ToolwireBuilder;
 
 /// A running toolwire: loaded connectors, the store, the vault and the HTTP client.
 #[derive(Clone)]
 pub struct Toolwire {
-    pub(crate) engine: Arc<Engine>,
+    engine: Arc<Engine>,
+}
+
+impl ToolwireBuilder {
+    /// Opens the vault (a wrong master key is refused here) and loads the connectors.
+    pub async fn build(self) -> Result<Toolwire> {
+        Ok(Toolwire {
+            engine: Arc::new(self.engine().await?),
+        })
+    }
 }
 
 impl Toolwire {
@@ -58,61 +71,26 @@ impl Toolwire {
         self.engine.events.subscribe()
     }
 
-    pub(crate) async fn set_status_internal(
-        &self,
-        account: &AccountRecord,
-        change: &StatusChange,
-    ) -> Result<AccountRecord> {
-        self.engine.set_status(account, change).await
-    }
-
     /// The OAuth API (authorization code + PKCE).
-    pub fn oauth(&self) -> crate::oauth::OAuth<'_> {
-        crate::oauth::OAuth {
-            engine: &self.engine,
-        }
+    pub fn oauth(&self) -> OAuth<'_> {
+        OAuth::new(&self.engine)
     }
 
     /// Accounts still on an auth scheme the vendor is retiring (e.g. Zendesk API tokens),
     /// with the sunset date: the list of customers to move to OAuth.
     pub async fn accounts_needing_migration(&self) -> Result<Vec<(AccountRecord, String)>> {
-        let mut out = Vec::new();
-        for connector in self.engine.connectors.values() {
-            for (name, scheme) in &connector.spec.auth {
-                let Some(sunset) = scheme.sunset() else {
-                    continue;
-                };
-                let filter = AccountFilter {
-                    connection: Some(connector.spec.connector.clone()),
-                    status: None,
-                    auth_scheme: Some(name.clone()),
-                };
-                let mut token = None;
-                loop {
-                    let page = self
-                        .engine
-                        .store
-                        .list_accounts(&filter, token.as_deref(), 500)
-                        .await?;
-                    out.extend(
-                        page.accounts
-                            .into_iter()
-                            .filter(|a| a.status != AccountStatus::Disconnected)
-                            .map(|a| (a, sunset.to_string())),
-                    );
-                    match page.next_page_token {
-                        Some(t) => token = Some(t),
-                        None => break,
-                    }
-                }
-            }
-        }
-        Ok(out)
+        lifecycle::needing_migration(&self.engine).await
+    }
+
+    /// Warns about ACTIVE accounts nearing the vendor's inactivity deactivation (as of `now`);
+    /// see [`lifecycle`](crate::lifecycle).
+    pub async fn sweep_inactivity(&self, now: DateTime<Utc>) -> Result<SweepReport> {
+        lifecycle::sweep_inactivity(&self.engine, now).await
     }
 
     /// The connected-accounts API.
     pub fn accounts(&self) -> Accounts<'_> {
-        Accounts { tw: self }
+        Accounts::new(&self.engine)
     }
 
     /// Runs a tool by name with JSON input (the dynamic path). The tool's connector is the

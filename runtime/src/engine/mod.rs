@@ -13,6 +13,7 @@ mod credentials;
 mod ledger;
 mod output;
 mod perform;
+mod refresh;
 mod send;
 mod status;
 mod verify;
