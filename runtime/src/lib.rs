@@ -37,7 +37,7 @@ pub mod vault;
 pub use accounts::Accounts;
 pub use builder::ToolwireBuilder;
 pub use engine::{AuditLog, LinkBuilder, ToolOutput};
-pub use error::{Error, FieldProblem, Result};
+pub use error::{Error, ErrorKind, FieldProblem, Result};
 pub use events::StatusEvent;
 pub use oauth_flow::OAuth;
 pub use store::{AccountFilter, AccountRecord, AccountStatus, Store};

@@ -76,6 +76,7 @@ async fn a_401_the_probe_does_not_confirm_is_not_reported_as_revoked() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "UPSTREAM_AUTH_FAILED", "{err}");
+    assert_eq!(err.kind(), toolwire_runtime::ErrorKind::UpstreamAuthFailed);
     assert!(
         err.to_string().contains("status is unchanged") && err.reconnect_url().is_none(),
         "{err}"

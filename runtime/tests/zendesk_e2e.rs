@@ -6,6 +6,7 @@ mod e2e;
 
 use serde_json::{Value, json};
 use toolwire_runtime::AccountStatus;
+use toolwire_runtime::error::{ErrorKind, UpstreamErrorCode};
 use toolwire_sim::{FaultKind, FaultSpec};
 
 #[tokio::test]
@@ -429,6 +430,11 @@ async fn non_idempotent_writes_are_never_retried_and_429_waits() {
         .unwrap_err();
     assert_eq!(err.code(), "RATE_LIMITED");
     assert_eq!(
+        err.kind(),
+        ErrorKind::Upstream(UpstreamErrorCode::RateLimited),
+        "the rule's code stays typed"
+    );
+    assert_eq!(
         err.retry_after_s(),
         Some(120),
         "beyond the cap: fail fast with retry_after_s"
@@ -449,6 +455,7 @@ async fn every_call_is_audited_and_marks_last_use() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "NOT_FOUND");
+    assert_eq!(err.kind(), ErrorKind::Upstream(UpstreamErrorCode::NotFound));
     env.tw.flush().await;
     let account = env
         .tw
@@ -544,6 +551,10 @@ async fn a_rate_limited_tenant_fails_fast_without_calling_and_others_carry_on() 
         .await
         .unwrap_err();
     assert_eq!(second.code(), "RATE_LIMITED");
+    assert_eq!(
+        second.kind(),
+        ErrorKind::Upstream(UpstreamErrorCode::RateLimited)
+    );
     assert!(
         second
             .retry_after_s()

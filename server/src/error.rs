@@ -1,7 +1,9 @@
 //! The server crate's one error type: every failure of a CLI command or REST request, each
-//! with a stable `code()` and the HTTP status the REST API answers with.
+//! with a stable `code()` and the HTTP status the REST API answers with (runtime errors by
+//! their typed [`ErrorKind`], every kind mapped; the codes are passed through unchanged).
 
 use axum::http::StatusCode;
+use toolwire_runtime::error::{ErrorKind, UpstreamErrorCode};
 
 /// Everything that can go wrong in the `toolwire` binary.
 #[derive(Debug, thiserror::Error)]
@@ -154,12 +156,19 @@ impl ServerError {
             ServerError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
-            ServerError::Runtime(e) => runtime_status(e),
+            ServerError::Runtime(e) => kind_status(e.kind()),
             ServerError::Link(e) => e.http_status(),
-            ServerError::Store(e) => code_status(e.code()),
+            ServerError::Store(e) => kind_status(e.kind()),
             ServerError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             ServerError::Http { status, .. } => *status,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
+            ServerError::Spec(_)
+            | ServerError::Sim(_)
+            | ServerError::Vault(_)
+            | ServerError::Io { .. }
+            | ServerError::Codegen(_)
+            | ServerError::SpecCheck { .. }
+            | ServerError::ImportFailed { .. }
+            | ServerError::Demo(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -178,41 +187,41 @@ fn status_code(status: StatusCode) -> &'static str {
     }
 }
 
-fn runtime_status(e: &toolwire_runtime::Error) -> StatusCode {
-    if let toolwire_runtime::Error::Upstream { status, code, .. } = e {
-        return match (*code, *status) {
-            ("RATE_LIMITED", _) => StatusCode::TOO_MANY_REQUESTS,
-            ("NOT_FOUND", _) => StatusCode::NOT_FOUND,
-            ("CONFLICT", _) => StatusCode::CONFLICT,
-            ("UPSTREAM_VALIDATION", _) => StatusCode::UNPROCESSABLE_ENTITY,
-            ("FORBIDDEN", _) => StatusCode::FORBIDDEN,
-            // A 401 the verify probe did not confirm: the vendor's doing, not the account's.
-            ("UPSTREAM_AUTH_FAILED", _) => StatusCode::BAD_GATEWAY,
-            (c, _) if c.starts_with("ACCOUNT_") => StatusCode::CONFLICT,
-            (_, s) if s >= 500 => StatusCode::BAD_GATEWAY,
-            _ => StatusCode::BAD_GATEWAY,
-        };
+/// The HTTP status of a runtime, store or vault error, by its kind (every kind mapped).
+fn kind_status(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::InvalidInput | ErrorKind::Authorization => StatusCode::BAD_REQUEST,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::AccountUnusable | ErrorKind::Conflict | ErrorKind::SpecMismatch => {
+            StatusCode::CONFLICT
+        }
+        ErrorKind::Upstream(code) => upstream_status(code),
+        // A 401 the verify probe did not confirm: the vendor's doing, not the account's.
+        ErrorKind::UpstreamAuthFailed | ErrorKind::OutcomeUnknown => StatusCode::BAD_GATEWAY,
+        ErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorKind::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::ScopeNotGranted
+        | ErrorKind::SpecInvalid
+        | ErrorKind::Vault
+        | ErrorKind::Store
+        | ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
-    code_status(e.code())
 }
 
-fn code_status(code: &str) -> StatusCode {
+/// The HTTP status of an upstream error, by the code its spec rule gave it.
+fn upstream_status(code: UpstreamErrorCode) -> StatusCode {
     match code {
-        "INVALID_INPUT" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "INVALID_PAGE_TOKEN" => {
-            StatusCode::BAD_REQUEST
-        }
-        "OAUTH_STATE_INVALID" | "OAUTH_FAILED" => StatusCode::BAD_REQUEST,
-        "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "ACCOUNT_NOT_FOUND" | "NOT_FOUND" => {
-            StatusCode::NOT_FOUND
-        }
-        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        "TIMEOUT" => StatusCode::GATEWAY_TIMEOUT,
-        "UPSTREAM_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-        "OUTCOME_UNKNOWN" => StatusCode::BAD_GATEWAY,
-        "STORE_VERSION_CONFLICT" | "STORE_CONFLICT" | "SPEC_MISMATCH" => StatusCode::CONFLICT,
-        c if c.starts_with("ACCOUNT_") => StatusCode::CONFLICT,
-        c if c.starts_with("UPSTREAM_") => StatusCode::BAD_GATEWAY,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+        UpstreamErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        UpstreamErrorCode::NotFound => StatusCode::NOT_FOUND,
+        UpstreamErrorCode::Conflict
+        | UpstreamErrorCode::AccountRevoked
+        | UpstreamErrorCode::AccountExpired
+        | UpstreamErrorCode::AccountRestricted => StatusCode::CONFLICT,
+        UpstreamErrorCode::UpstreamValidation => StatusCode::UNPROCESSABLE_ENTITY,
+        UpstreamErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        UpstreamErrorCode::UpstreamBadRequest
+        | UpstreamErrorCode::UpstreamUnavailable
+        | UpstreamErrorCode::UpstreamError => StatusCode::BAD_GATEWAY,
     }
 }
 

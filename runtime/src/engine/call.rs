@@ -71,7 +71,9 @@ impl Engine {
             },
             error_code: outcome.err().map(|e| e.code().to_string()),
             http_status: match outcome {
-                Err(Error::Upstream { status, .. }) => Some(*status),
+                Err(Error::Upstream { status, .. } | Error::UpstreamAuthFailed { status, .. }) => {
+                    Some(*status)
+                }
                 _ => None,
             },
             latency_ms: started.elapsed().as_millis() as u64,

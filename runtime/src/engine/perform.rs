@@ -99,7 +99,7 @@ impl Call<'_> {
         let budget = &self.target.budget;
         if let Some(wait) = budget.blocked_for() {
             return Err(CallError::Other(Error::Upstream {
-                code: "RATE_LIMITED",
+                code: toolwire_spec::UpstreamErrorCode::RateLimited,
                 status: 429,
                 message: format!(
                     "{} asked this account to slow down; nothing was sent. Try again in {wait} s.",

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rand::Rng;
 use reqwest::Method;
 use serde_json::{Map, Value};
-use toolwire_spec::{ConnectorSpec, ErrorRule, HttpMethod, RetryKind};
+use toolwire_spec::{ConnectorSpec, ErrorRule, HttpMethod, RetryKind, UpstreamErrorCode};
 
 use crate::error::{Error, Result};
 
@@ -216,9 +216,9 @@ fn transport_error(ex: &Exchange<'_>, e: &reqwest::Error) -> Error {
 pub(crate) fn upstream_error(failure: &Failure) -> Error {
     let Some(rule) = &failure.rule else {
         let code = if failure.status >= 500 {
-            "UPSTREAM_UNAVAILABLE"
+            UpstreamErrorCode::UpstreamUnavailable
         } else {
-            "UPSTREAM_ERROR"
+            UpstreamErrorCode::UpstreamError
         };
         return Error::Upstream {
             code,
@@ -243,7 +243,7 @@ pub(crate) fn upstream_error(failure: &Failure) -> Error {
         .and_then(|p| failure.body.as_ref()?.pointer(p))
         .cloned();
     Error::Upstream {
-        code: rule.code.as_str(),
+        code: rule.code,
         status: failure.status,
         message,
         details,

@@ -20,9 +20,6 @@ use crate::store::{AccountRecord, AccountStatus, StatusChange};
 /// IP allowlist): any later success shows the fence is gone.
 pub(crate) const ACCESS_RESTRICTED: &str = "access_restricted";
 
-/// The code of a 401 the verify probe did not confirm.
-pub(crate) const UPSTREAM_AUTH_FAILED: &str = "UPSTREAM_AUTH_FAILED";
-
 /// What the call does after a failed attempt.
 pub(super) enum AfterFailure {
     /// Send it again, once (the credentials were confirmed and repeating it is safe).
@@ -194,15 +191,12 @@ impl Engine {
             .and_then(serde_json::Value::as_str)
             .map(|v| format!(" The API said: {v}."))
             .unwrap_or_default();
-        Error::Upstream {
-            code: UPSTREAM_AUTH_FAILED,
+        Error::UpstreamAuthFailed {
             status: failure.status,
             message: format!(
                 "{title} refused the credentials for this call (HTTP {}), but {why}; the account's status is unchanged and the refused request did nothing. Try the call again; if this keeps happening, check the account's permissions in {title}.{vendor}",
                 failure.status
             ),
-            details: None,
-            retry_after_s: None,
         }
     }
 

@@ -1,9 +1,12 @@
-//! `StoreError`: every failure of the account store, with a stable machine `code()`.
+//! `StoreError`: every failure of the account store, with a stable machine `code()` and its
+//! typed `kind()`.
 //!
 //! Messages never contain secrets: no credentials, no ciphertext, no database URL (a URL may
 //! carry a password), only ids, codes and fixed explanations.
 
 use uuid::Uuid;
+
+use crate::error::ErrorKind;
 
 /// An error from the [`Store`](super::Store).
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +84,21 @@ impl StoreError {
             Self::KeyNotFound { .. } => "VAULT_KEY_NOT_FOUND",
             Self::InvalidPageToken => "INVALID_PAGE_TOKEN",
             Self::Corrupt { .. } => "STORE_CORRUPT",
+        }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidUrl { .. }
+            | Self::Connect(_)
+            | Self::Migrate(_)
+            | Self::Database(_)
+            | Self::Corrupt { .. } => ErrorKind::Store,
+            Self::AccountNotFound { .. } => ErrorKind::NotFound,
+            Self::VersionConflict { .. } | Self::Conflict { .. } => ErrorKind::Conflict,
+            Self::KeyNotFound { .. } => ErrorKind::Vault,
+            Self::InvalidPageToken => ErrorKind::InvalidInput,
         }
     }
 }

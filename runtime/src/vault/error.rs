@@ -1,10 +1,12 @@
-//! `VaultError`: every failure of the credential vault, with a stable machine `code()`.
+//! `VaultError`: every failure of the credential vault, with a stable machine `code()` and its
+//! typed `kind()`.
 //!
 //! Messages never contain key material, plaintext, ciphertext or serde error text (which can
 //! quote input); only key ids, paths and fixed explanations.
 
 use std::path::PathBuf;
 
+use crate::error::ErrorKind;
 use crate::store::StoreError;
 
 /// An error from the [`Vault`](super::Vault) or [`MasterKey`](super::MasterKey).
@@ -108,6 +110,27 @@ impl VaultError {
             Self::InvalidCredentials { .. } => "INVALID_CREDENTIALS",
             Self::Encrypt => "VAULT_ENCRYPT_FAILED",
             Self::Store(err) => err.code(),
+        }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::MasterKeyMissing
+            | Self::InvalidMasterKey { .. }
+            | Self::KeyFile { .. }
+            | Self::WrongMasterKey
+            | Self::CorruptDataKey { .. }
+            | Self::NoPrimaryKey
+            | Self::UnknownKey { .. }
+            | Self::MalformedEnvelope { .. }
+            | Self::UnsupportedEnvelopeVersion { .. }
+            | Self::DecryptFailed
+            | Self::Encrypt => ErrorKind::Vault,
+            // Credentials given (or stored) that are not a JSON object: the credentials'
+            // problem (`INVALID_CREDENTIALS`), like credentials that do not fit the scheme.
+            Self::InvalidCredentials { .. } => ErrorKind::InvalidInput,
+            Self::Store(err) => err.kind(),
         }
     }
 }

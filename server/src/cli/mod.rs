@@ -14,10 +14,12 @@ mod tools;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use toolwire_runtime::error::{ErrorKind, UpstreamErrorCode};
 
 pub use runtime_args::{RuntimeArgs, StoreArgs};
 pub use serve::ServeArgs;
 
+use crate::ServerError;
 use crate::demo::DemoArgs;
 
 /// toolwire — let AI agents act on your users' SaaS accounts, safely.
@@ -111,18 +113,18 @@ pub fn main(cli: Cli) -> ExitCode {
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(crate::ServerError::Spec(e)) => {
+        Err(e @ ServerError::Spec(_)) => {
             eprintln!("{e}");
-            ExitCode::from(exit_code("SPEC_INVALID"))
+            ExitCode::from(exit_code(&e))
         }
         Err(e) => {
             eprintln!("error [{}]: {e}", e.code());
-            if let crate::ServerError::Runtime(r) = &e
+            if let ServerError::Runtime(r) = &e
                 && let Some(url) = r.reconnect_url()
             {
                 eprintln!("reconnect at: {url}");
             }
-            ExitCode::from(exit_code(e.code()))
+            ExitCode::from(exit_code(&e))
         }
     }
 }
@@ -140,17 +142,65 @@ Exit codes:
      was lost (OUTCOME_UNKNOWN: check before repeating it)
   7  vault: missing or wrong master key, undecryptable credentials";
 
-/// The exit code for an error code (see [`EXIT_CODES`]).
-pub fn exit_code(code: &str) -> u8 {
-    match code {
-        "USAGE" | "SPEC_INVALID" | "INVALID_JSON" | "INVALID_REQUEST" => 2,
-        "ACCOUNT_NOT_FOUND" | "UNKNOWN_TOOL" | "UNKNOWN_CONNECTION" | "NOT_FOUND" => 3,
-        c if c.starts_with("INVALID_") || c == "UPSTREAM_VALIDATION" => 4,
-        c if c.starts_with("ACCOUNT_") => 5,
-        "RATE_LIMITED" | "TIMEOUT" | "FORBIDDEN" | "CONFLICT" | "OUTCOME_UNKNOWN" => 6,
-        c if c.starts_with("UPSTREAM_") => 6,
-        c if c.starts_with("VAULT_") || c.starts_with("MASTER_KEY") || c == "WRONG_MASTER_KEY" => 7,
-        _ => 1,
+/// The exit code for an error (see [`EXIT_CODES`]); runtime, store and vault errors by their
+/// typed kind, every kind mapped.
+pub fn exit_code(e: &ServerError) -> u8 {
+    match e {
+        ServerError::Runtime(e) => kind_exit(e.kind()),
+        ServerError::Vault(e) => kind_exit(e.kind()),
+        ServerError::Store(e) => kind_exit(e.kind()),
+        ServerError::Spec(_)
+        | ServerError::SpecCheck { .. }
+        | ServerError::Usage(_)
+        | ServerError::InvalidJson(_)
+        | ServerError::InvalidRequest(_) => 2,
+        ServerError::NotFound(_) => 3,
+        ServerError::ImportFailed { .. } => 4,
+        ServerError::Sim(_)
+        | ServerError::Io { .. }
+        | ServerError::BodyTooLarge { .. }
+        | ServerError::Unauthorized
+        | ServerError::MissingIdentifier
+        | ServerError::Codegen(_)
+        | ServerError::Link(_)
+        | ServerError::Demo(_)
+        | ServerError::Throttled { .. }
+        // Answered below the REST handlers (router, extractors), never a command's outcome.
+        | ServerError::Http { .. } => 1,
+    }
+}
+
+/// The exit code for a runtime error's kind.
+fn kind_exit(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::SpecInvalid => 2,
+        ErrorKind::NotFound => 3,
+        ErrorKind::InvalidInput => 4,
+        ErrorKind::AccountUnusable => 5,
+        ErrorKind::Upstream(code) => match code {
+            UpstreamErrorCode::NotFound => 3,
+            UpstreamErrorCode::UpstreamValidation => 4,
+            UpstreamErrorCode::AccountRevoked
+            | UpstreamErrorCode::AccountExpired
+            | UpstreamErrorCode::AccountRestricted => 5,
+            UpstreamErrorCode::RateLimited
+            | UpstreamErrorCode::Forbidden
+            | UpstreamErrorCode::Conflict
+            | UpstreamErrorCode::UpstreamBadRequest
+            | UpstreamErrorCode::UpstreamUnavailable
+            | UpstreamErrorCode::UpstreamError => 6,
+        },
+        ErrorKind::UpstreamAuthFailed
+        | ErrorKind::Timeout
+        | ErrorKind::Unreachable
+        | ErrorKind::OutcomeUnknown => 6,
+        ErrorKind::Vault => 7,
+        ErrorKind::Authorization
+        | ErrorKind::ScopeNotGranted
+        | ErrorKind::Conflict
+        | ErrorKind::SpecMismatch
+        | ErrorKind::Store
+        | ErrorKind::Internal => 1,
     }
 }
 

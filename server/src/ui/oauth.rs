@@ -1,6 +1,6 @@
 //! `GET /oauth/callback`: where the vendor sends the browser back. With `state` + `code` it
 //! checks that this browser started the flow ([`binding`], before anything else), then
-//! completes the authorization ([`toolwire_runtime::oauth::OAuth::complete`]: single-use state,
+//! completes the authorization ([`toolwire_runtime::OAuth::complete`]: single-use state,
 //! PKCE, live verify) and shows the account; with `error` it says what the vendor refused.
 //! When the flow started from a magic link (its `tw_link` cookie), that link is spent on
 //! success and offered as "try again" on failure. `GET /oauth/start/{ticket}` is the start

@@ -6,6 +6,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use toolwire_runtime::error::{ErrorKind, UpstreamErrorCode};
 
 use super::templates;
 use crate::error::ServerError;
@@ -155,8 +156,40 @@ impl IntoResponse for PageError {
     }
 }
 
+/// Whether a runtime failure is the vendor's API failing or unreachable (its message is shown)
+/// rather than ours; every kind is decided here.
 fn is_upstream(e: &ServerError) -> bool {
-    matches!(e, ServerError::Runtime(r) if matches!(r.code(), "UPSTREAM_UNAVAILABLE" | "TIMEOUT") || r.code().starts_with("UPSTREAM_"))
+    let ServerError::Runtime(r) = e else {
+        return false;
+    };
+    match r.kind() {
+        ErrorKind::Upstream(code) => match code {
+            UpstreamErrorCode::UpstreamValidation
+            | UpstreamErrorCode::UpstreamBadRequest
+            | UpstreamErrorCode::UpstreamUnavailable
+            | UpstreamErrorCode::UpstreamError => true,
+            UpstreamErrorCode::AccountRevoked
+            | UpstreamErrorCode::AccountExpired
+            | UpstreamErrorCode::AccountRestricted
+            | UpstreamErrorCode::Forbidden
+            | UpstreamErrorCode::NotFound
+            | UpstreamErrorCode::Conflict
+            | UpstreamErrorCode::RateLimited => false,
+        },
+        ErrorKind::UpstreamAuthFailed | ErrorKind::Timeout | ErrorKind::Unreachable => true,
+        ErrorKind::InvalidInput
+        | ErrorKind::NotFound
+        | ErrorKind::AccountUnusable
+        | ErrorKind::Authorization
+        | ErrorKind::ScopeNotGranted
+        | ErrorKind::Conflict
+        | ErrorKind::SpecMismatch
+        | ErrorKind::SpecInvalid
+        | ErrorKind::OutcomeUnknown
+        | ErrorKind::Vault
+        | ErrorKind::Store
+        | ErrorKind::Internal => false,
+    }
 }
 
 /// `GET /ui/style.css`.
