@@ -1,5 +1,8 @@
-//! The connected-accounts API: get-or-create, credentials (verified live before ACTIVE),
-//! listing, history, disconnect and delete.
+//! The connected-accounts handle ([`Accounts`], over the engine): get-or-create, credentials
+//! (verified live before ACTIVE, or imported when verified elsewhere), listing, history,
+//! disconnect and delete. The checks on credentials themselves are in `fit.rs`.
+
+mod fit;
 
 use std::sync::Arc;
 
@@ -92,6 +95,26 @@ impl Accounts<'_> {
             })
     }
 
+    /// The checks every way of storing credentials makes before anything is sealed: the
+    /// identifier rule, the connection, the scheme the credentials fill (all its fields, no
+    /// others), and the config normalised, validated and routable. Returns the connector, the
+    /// scheme's name, the normalised config and its base URL.
+    fn check_credentials(
+        &self,
+        connection: &str,
+        identifier: &str,
+        config: &Map<String, Value>,
+        scheme: Option<&str>,
+        credentials: &Credentials,
+    ) -> Result<(Arc<Connector>, String, Map<String, Value>, String)> {
+        crate::identifier::check(identifier, ACCOUNT)?;
+        let connector = self.connector(connection)?.clone();
+        let scheme_name = fit::scheme_of(&connector.spec, scheme, credentials)?;
+        let config = connector.normalize_config(config)?;
+        let base = connector.route.base_url(&config)?;
+        Ok((connector, scheme_name, config, base))
+    }
+
     /// Sets (or replaces) credentials: config is normalised and validated, the credentials are
     /// verified live with the spec's probe, and only then sealed and stored; the account
     /// becomes ACTIVE. `scheme` defaults to the scheme whose fields the credentials fill.
@@ -103,72 +126,9 @@ impl Accounts<'_> {
         scheme: Option<&str>,
         credentials: Credentials,
     ) -> Result<AccountRecord> {
-        crate::identifier::check(identifier, ACCOUNT)?;
-        let connector = self.connector(connection)?.clone();
+        let (connector, scheme_name, config, base) =
+            self.check_credentials(connection, identifier, config, scheme, &credentials)?;
         let spec = &connector.spec;
-        let (scheme_name, auth) = match scheme {
-            Some(name) => (
-                name.to_string(),
-                spec.auth
-                    .get(name)
-                    .ok_or_else(|| Error::InvalidCredentials {
-                        message: format!("{} has no auth scheme `{name}`", spec.title),
-                    })?,
-            ),
-            None => spec
-                .auth
-                .iter()
-                .find(|(_, s)| {
-                    s.fields()
-                        .is_some_and(|f| f.keys().all(|k| credentials.has_field(k)))
-                })
-                .map(|(n, s)| (n.clone(), s))
-                .ok_or_else(|| Error::InvalidCredentials {
-                    message: missing_fields_message(spec, &credentials),
-                })?,
-        };
-        if let Some(fields) = auth.fields() {
-            let missing: Vec<&str> = fields
-                .keys()
-                .filter(|k| {
-                    credentials
-                        .expose_field(k)
-                        .is_none_or(|v| v.trim().is_empty())
-                })
-                .map(String::as_str)
-                .collect();
-            let unknown: Vec<&str> = credentials
-                .field_names()
-                .filter(|k| !fields.contains_key(*k))
-                .collect();
-            if !missing.is_empty() || !unknown.is_empty() {
-                let mut parts = vec![];
-                if !missing.is_empty() {
-                    parts.push(format!("missing: {}", missing.join(", ")));
-                }
-                if !unknown.is_empty() {
-                    parts.push(format!(
-                        "not fields of {}: {}",
-                        auth.title(),
-                        unknown.join(", ")
-                    ));
-                }
-                return Err(Error::InvalidCredentials {
-                    message: format!("credentials for {}: {}", auth.title(), parts.join("; ")),
-                });
-            }
-            for (name, field) in fields {
-                if field.format.as_deref() == Some("email")
-                    && !credentials.expose_field(name).is_some_and(looks_like_email)
-                {
-                    return Err(Error::InvalidCredentials {
-                        message: format!("{} must be an email address", field.title),
-                    });
-                }
-            }
-        }
-        let config = connector.normalize_config(config)?;
-        let base = connector.route.base_url(&config)?;
         match probe(
             &self.engine.client,
             spec,
@@ -223,6 +183,38 @@ impl Accounts<'_> {
             .await
     }
 
+    /// Imports credentials verified elsewhere, e.g. by a migration from another system: the
+    /// same checks as [`set_credentials`](Self::set_credentials) (identifier rule, scheme and
+    /// its fields, config normalised and validated), then sealed and stored, and the account is
+    /// ACTIVE — but no live probe runs. The first call that fails verifies them (a rejection
+    /// the probe confirms makes the account REVOKED, as for any account). Use
+    /// `set_credentials` for credentials a user just typed.
+    pub async fn import_credentials(
+        &self,
+        connection: &str,
+        identifier: &str,
+        config: &Map<String, Value>,
+        scheme: Option<&str>,
+        credentials: Credentials,
+    ) -> Result<AccountRecord> {
+        let (_, scheme_name, config, _) =
+            self.check_credentials(connection, identifier, config, scheme, &credentials)?;
+        self.engine
+            .save_credentials(
+                connection,
+                identifier,
+                &scheme_name,
+                config,
+                &credentials,
+                StatusChange::new(
+                    AccountStatus::Active,
+                    "credentials_imported",
+                    "credentials imported (verified elsewhere; not checked live)",
+                ),
+            )
+            .await
+    }
+
     /// Marks the account DISCONNECTED and deletes its credentials' use (keeps history).
     pub async fn disconnect(&self, connection: &str, identifier: &str) -> Result<AccountRecord> {
         let account = self.require(connection, identifier).await?;
@@ -250,31 +242,4 @@ impl Accounts<'_> {
             None => Ok(false),
         }
     }
-}
-
-fn looks_like_email(s: &str) -> bool {
-    let s = s.trim();
-    matches!(s.split_once('@'), Some((user, domain)) if !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !s.contains(char::is_whitespace))
-}
-
-fn missing_fields_message(spec: &toolwire_spec::ConnectorSpec, creds: &Credentials) -> String {
-    let schemes: Vec<String> = spec
-        .auth
-        .iter()
-        .filter_map(|(name, s)| {
-            s.fields().map(|f| {
-                format!(
-                    "{name} ({})",
-                    f.keys().cloned().collect::<Vec<_>>().join(", ")
-                )
-            })
-        })
-        .collect();
-    let given: Vec<&str> = creds.field_names().collect();
-    format!(
-        "the credentials ({}) fit no auth scheme of {}; expected one of: {}",
-        given.join(", "),
-        spec.title,
-        schemes.join("; ")
-    )
 }

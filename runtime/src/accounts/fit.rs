@@ -1,0 +1,106 @@
+//! Which auth scheme credentials are for, and whether they fill it: every field of the scheme
+//! present and non-blank, no field it does not have, email fields shaped like an address.
+//! Pure checks on the spec, before anything is sealed or sent.
+
+use toolwire_spec::ConnectorSpec;
+
+use crate::error::{Error, Result};
+use crate::vault::Credentials;
+
+/// The scheme `credentials` are for (`scheme`, or the one whose fields they fill), checked:
+/// returns its name, or `INVALID_CREDENTIALS` naming what is missing or unknown.
+pub(super) fn scheme_of(
+    spec: &ConnectorSpec,
+    scheme: Option<&str>,
+    credentials: &Credentials,
+) -> Result<String> {
+    let (scheme_name, auth) = match scheme {
+        Some(name) => (
+            name.to_string(),
+            spec.auth
+                .get(name)
+                .ok_or_else(|| Error::InvalidCredentials {
+                    message: format!("{} has no auth scheme `{name}`", spec.title),
+                })?,
+        ),
+        None => spec
+            .auth
+            .iter()
+            .find(|(_, s)| {
+                s.fields()
+                    .is_some_and(|f| f.keys().all(|k| credentials.has_field(k)))
+            })
+            .map(|(n, s)| (n.clone(), s))
+            .ok_or_else(|| Error::InvalidCredentials {
+                message: missing_fields_message(spec, credentials),
+            })?,
+    };
+    if let Some(fields) = auth.fields() {
+        let missing: Vec<&str> = fields
+            .keys()
+            .filter(|k| {
+                credentials
+                    .expose_field(k)
+                    .is_none_or(|v| v.trim().is_empty())
+            })
+            .map(String::as_str)
+            .collect();
+        let unknown: Vec<&str> = credentials
+            .field_names()
+            .filter(|k| !fields.contains_key(*k))
+            .collect();
+        if !missing.is_empty() || !unknown.is_empty() {
+            let mut parts = vec![];
+            if !missing.is_empty() {
+                parts.push(format!("missing: {}", missing.join(", ")));
+            }
+            if !unknown.is_empty() {
+                parts.push(format!(
+                    "not fields of {}: {}",
+                    auth.title(),
+                    unknown.join(", ")
+                ));
+            }
+            return Err(Error::InvalidCredentials {
+                message: format!("credentials for {}: {}", auth.title(), parts.join("; ")),
+            });
+        }
+        for (name, field) in fields {
+            if field.format.as_deref() == Some("email")
+                && !credentials.expose_field(name).is_some_and(looks_like_email)
+            {
+                return Err(Error::InvalidCredentials {
+                    message: format!("{} must be an email address", field.title),
+                });
+            }
+        }
+    }
+    Ok(scheme_name)
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let s = s.trim();
+    matches!(s.split_once('@'), Some((user, domain)) if !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !s.contains(char::is_whitespace))
+}
+
+fn missing_fields_message(spec: &toolwire_spec::ConnectorSpec, creds: &Credentials) -> String {
+    let schemes: Vec<String> = spec
+        .auth
+        .iter()
+        .filter_map(|(name, s)| {
+            s.fields().map(|f| {
+                format!(
+                    "{name} ({})",
+                    f.keys().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
+        })
+        .collect();
+    let given: Vec<&str> = creds.field_names().collect();
+    format!(
+        "the credentials ({}) fit no auth scheme of {}; expected one of: {}",
+        given.join(", "),
+        spec.title,
+        schemes.join("; ")
+    )
+}
