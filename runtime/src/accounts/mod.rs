@@ -19,6 +19,17 @@ use crate::vault::Credentials;
 /// What an identifier error names as the operation.
 const ACCOUNT: &str = "connected account";
 
+/// Credentials' connection, scheme and config, checked (see `Accounts::check_credentials`).
+struct Checked {
+    connector: Arc<Connector>,
+    /// The auth scheme's name.
+    scheme: String,
+    /// The config, normalised.
+    config: Map<String, Value>,
+    /// The account's base URL.
+    base: String,
+}
+
 /// Connected accounts: (connection, identifier) → config, encrypted credentials, status.
 /// Creating or crediting an account checks the identifier ([`crate::identifier`]).
 pub struct Accounts<'a> {
@@ -97,8 +108,7 @@ impl Accounts<'_> {
 
     /// The checks every way of storing credentials makes before anything is sealed: the
     /// identifier rule, the connection, the scheme the credentials fill (all its fields, no
-    /// others), and the config normalised, validated and routable. Returns the connector, the
-    /// scheme's name, the normalised config and its base URL.
+    /// others), and the config normalised, validated and routable.
     fn check_credentials(
         &self,
         connection: &str,
@@ -106,13 +116,18 @@ impl Accounts<'_> {
         config: &Map<String, Value>,
         scheme: Option<&str>,
         credentials: &Credentials,
-    ) -> Result<(Arc<Connector>, String, Map<String, Value>, String)> {
+    ) -> Result<Checked> {
         crate::identifier::check(identifier, ACCOUNT)?;
         let connector = self.connector(connection)?.clone();
-        let scheme_name = fit::scheme_of(&connector.spec, scheme, credentials)?;
+        let scheme = fit::scheme_of(&connector.spec, scheme, credentials)?;
         let config = connector.normalize_config(config)?;
         let base = connector.route.base_url(&config)?;
-        Ok((connector, scheme_name, config, base))
+        Ok(Checked {
+            connector,
+            scheme,
+            config,
+            base,
+        })
     }
 
     /// Sets (or replaces) credentials: config is normalised and validated, the credentials are
@@ -126,8 +141,12 @@ impl Accounts<'_> {
         scheme: Option<&str>,
         credentials: Credentials,
     ) -> Result<AccountRecord> {
-        let (connector, scheme_name, config, base) =
-            self.check_credentials(connection, identifier, config, scheme, &credentials)?;
+        let Checked {
+            connector,
+            scheme: scheme_name,
+            config,
+            base,
+        } = self.check_credentials(connection, identifier, config, scheme, &credentials)?;
         let spec = &connector.spec;
         match probe(
             &self.engine.client,
@@ -197,14 +216,14 @@ impl Accounts<'_> {
         scheme: Option<&str>,
         credentials: Credentials,
     ) -> Result<AccountRecord> {
-        let (_, scheme_name, config, _) =
+        let checked =
             self.check_credentials(connection, identifier, config, scheme, &credentials)?;
         self.engine
             .save_credentials(
                 connection,
                 identifier,
-                &scheme_name,
-                config,
+                &checked.scheme,
+                checked.config,
                 &credentials,
                 StatusChange::new(
                     AccountStatus::Active,
