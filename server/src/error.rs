@@ -83,7 +83,7 @@ pub enum ServerError {
     /// A demo step did not go as the story expects.
     #[error("demo: {0}")]
     Demo(String),
-    /// Too many failed authentications from this client address (see [`crate::rest::throttle`]).
+    /// Too many failed authentications from this client address (see [`crate::web::throttle`]).
     #[error(
         "too many failed authentication attempts from this address; check the API key and try again in {retry_after_s} s"
     )]

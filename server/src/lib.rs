@@ -1,10 +1,13 @@
-//! `toolwire-server`: everything behind the `toolwire` binary — the CLI ([`cli`]), the REST
-//! API ([`rest`]), the self-contained demo ([`demo`]) and the glue that builds a
-//! [`toolwire_runtime::Toolwire`] from command-line options ([`setup`]), the MCP server
-//! ([`mcp`], stdio and streamable HTTP), Prometheus metrics ([`metrics`]) and signed
-//! status-change webhooks ([`webhooks`]), magic links ([`links`]) and the onboarding UI
-//! ([`ui`]).
+//! `toolwire-server`: everything behind the `toolwire` binary — the CLI ([`cli`]), the
+//! self-contained demo ([`demo`]) and the glue that builds a [`toolwire_runtime::Toolwire`]
+//! from command-line options ([`setup`]); the app shell ([`app`]: state, router, serving,
+//! the OpenAPI document) and the surfaces it puts together — the REST API ([`rest`]), the MCP
+//! server ([`mcp`], stdio and streamable HTTP), Prometheus metrics ([`metrics`]), magic links
+//! ([`links`]) and the onboarding UI ([`ui`]) — over the HTTP vocabulary they share ([`web`])
+//! and the tool catalog of the loaded connectors ([`catalog`]); signed status-change webhooks
+//! ([`webhooks`]).
 
+pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod demo;
@@ -15,6 +18,7 @@ pub mod metrics;
 pub mod rest;
 pub mod setup;
 pub mod ui;
+pub mod web;
 pub mod webhooks;
 
 pub use error::{Result, ServerError};

@@ -53,7 +53,7 @@ pub fn master_key(data_dir: &Path) -> Result<MasterKey> {
 /// start; its path is announced on stderr, the key itself never printed).
 pub fn api_key(data_dir: &Path) -> Result<String> {
     let file = SecretFile::new("TOOLWIRE_API_KEY", data_dir.join("api.key"));
-    let (key, origin) = file.load_or_create(|| crate::rest::ApiKeys::generate_key().into())?;
+    let (key, origin) = file.load_or_create(|| crate::web::ApiKeys::generate_key().into())?;
     if origin == SecretOrigin::Created {
         eprintln!(
             "generated an API key in {} (use: -H \"Authorization: Bearer $(cat {})\")",

@@ -56,7 +56,7 @@ async fn tools_and_calls() {
     let sim = Sim::builder().seed(42).start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let tw = connected(dir.path(), &sim, None).await;
-    let server = McpServer::new(tw, "acme", &common::connectors()).unwrap();
+    let server = McpServer::new(tw, "acme").unwrap();
     assert_eq!(server.tools().len(), 14);
     let get = server
         .tools()

@@ -4,7 +4,6 @@
 use super::runtime_args::RuntimeArgs;
 use crate::error::Result;
 use crate::mcp::McpServer;
-use crate::setup;
 
 /// `toolwire mcp` options.
 #[derive(Debug, Clone, clap::Args)]
@@ -20,7 +19,6 @@ pub struct McpArgs {
 /// Serves MCP on stdio until the client disconnects.
 pub async fn run(args: McpArgs) -> Result<()> {
     let tw = args.runtime.open().await?;
-    let dir = setup::connectors_dir(args.runtime.connectors.as_deref())?;
     let mut connected = false;
     for name in tw
         .connectors()
@@ -35,7 +33,7 @@ pub async fn run(args: McpArgs) -> Result<()> {
             args.identifier
         );
     }
-    let served = McpServer::new(tw.clone(), args.identifier, &dir)?
+    let served = McpServer::new(tw.clone(), args.identifier)?
         .serve_stdio()
         .await;
     // The client hung up: write the audit rows of its last calls before exiting.

@@ -4,9 +4,10 @@
 use std::net::SocketAddr;
 
 use super::runtime_args::RuntimeArgs;
+use crate::app::{self, AppState};
 use crate::error::{Result, ServerError};
-use crate::rest::{self, ApiKeys, AppState};
 use crate::setup::{self, RuntimeOptions};
+use crate::web::ApiKeys;
 
 /// `toolwire serve` options.
 #[derive(Debug, Clone, clap::Args)]
@@ -55,7 +56,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let base_opts = args.runtime.options()?;
     let key = setup::master_key(&data_dir)?;
     let bearer_key = strong_enough(setup::api_key(&data_dir)?, args.allow_weak_api_key)?;
-    let listener = rest::bind(args.addr).await?;
+    let listener = app::bind(args.addr).await?;
     let local = listener
         .local_addr()
         .map_err(|e| ServerError::io("local address", e))?;
@@ -79,12 +80,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         crate::webhooks::spawn(&tw, config)?;
     }
     let keys = ApiKeys::default().with_key(&bearer_key);
-    let state = AppState::new(
-        tw,
-        keys,
-        &setup::connectors_dir(opts.connectors.as_deref())?,
-    )
-    .with_ui(setup::ui_state(&opts, &clients)?);
+    let state = AppState::new(tw, keys).with_ui(setup::ui_state(&opts, &clients)?);
     eprintln!(
         "toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)"
     );
@@ -107,14 +103,14 @@ pub async fn run(args: ServeArgs) -> Result<()> {
             )
         }
     );
-    rest::serve_until_signal(listener, state).await
+    app::serve_until_signal(listener, state).await
 }
 
-/// Refuses an API key shorter than [`MIN_KEY_LEN`](crate::rest::auth::MIN_KEY_LEN) characters
+/// Refuses an API key shorter than [`MIN_KEY_LEN`](crate::web::auth::MIN_KEY_LEN) characters
 /// unless `allow_weak` (`--allow-weak-api-key`): a short key is guessable, and it opens every
 /// account.
 pub fn strong_enough(key: String, allow_weak: bool) -> Result<String> {
-    let min = crate::rest::auth::MIN_KEY_LEN;
+    let min = crate::web::auth::MIN_KEY_LEN;
     let len = key.chars().count();
     if len < min && !allow_weak {
         return Err(ServerError::Usage(format!(

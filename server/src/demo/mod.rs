@@ -12,9 +12,10 @@ use std::path::PathBuf;
 
 use toolwire_sim::Sim;
 
+use crate::app::{self, AppState};
 use crate::error::{Result, ServerError};
-use crate::rest::{self, ApiKeys, AppState};
 use crate::setup::{self, RuntimeOptions};
+use crate::web::ApiKeys;
 
 /// `toolwire demo` options.
 #[derive(Debug, Clone, clap::Args)]
@@ -52,7 +53,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let listener = if args.once {
         None
     } else {
-        Some(rest::bind(args.addr).await?)
+        Some(app::bind(args.addr).await?)
     };
     let link_base = match &listener {
         Some(l) => format!(
@@ -89,12 +90,8 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         return Ok(());
     };
     let api_key = setup::api_key(&args.data_dir)?;
-    let state = AppState::new(
-        tw,
-        ApiKeys::default().with_key(&api_key),
-        &setup::connectors_dir(args.connectors.as_deref())?,
-    )
-    .with_ui(setup::ui_state(&opts, &clients)?);
+    let state = AppState::new(tw, ApiKeys::default().with_key(&api_key))
+        .with_ui(setup::ui_state(&opts, &clients)?);
     print::header("Onboarding: a new customer gets a magic link (signed, single use, 30 min)");
     state
         .tw
@@ -126,7 +123,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     println!(
         "  curl {auth} -H 'content-type: application/json' -d '{{\"identifier\":\"acme\",\"tool_name\":\"zendesk_search_tickets\",\"tool_input\":{{\"query\":\"status:open\"}}}}' {link_base}/v1/execute_tool"
     );
-    rest::serve_until_signal(listener, state).await?;
+    app::serve_until_signal(listener, state).await?;
     sim.shutdown().await;
     Ok(())
 }

@@ -15,12 +15,13 @@ const PURPOSE: &str = "magic-link/v1";
 /// Tokens longer than this are refused before any parsing.
 const MAX_TOKEN: usize = 4096;
 
-/// A freshly minted link.
-#[derive(Debug, Clone, Serialize)]
+/// A freshly minted link (the `magic_link` response: `{url, expires_at}`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MagicLink {
     /// `{public_url}/connect/{token}`.
     pub url: String,
-    /// When it stops working.
+    /// When it stops working (RFC 3339).
+    #[schema(value_type = String, format = DateTime)]
     pub expires_at: DateTime<Utc>,
     /// The token alone.
     #[serde(skip)]

@@ -22,37 +22,44 @@
 //! rmcp's `Host` allow-list (a DNS-rebinding guard for unauthenticated local servers) is
 //! off: a browser lured by DNS rebinding cannot send the bearer key.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use toolwire_runtime::Toolwire;
 
-use super::McpServer;
+use super::server::{McpServer, RequestIdentifier};
+use crate::catalog::Catalog;
 use crate::error::ServerError;
-use crate::rest::throttle::ClientAddr;
-use crate::rest::{AppState, auth};
+use crate::web::throttle::ClientAddr;
+use crate::web::{ApiAuth, BODY_LIMIT, ErrorBody};
 
 /// The header that names the identifier an HTTP MCP request acts for.
 pub const IDENTIFIER_HEADER: &str = "x-toolwire-identifier";
 
-/// The authenticated identifier of one request (a request extension set by [`authorize`]).
-#[derive(Debug, Clone)]
-pub struct Identifier(pub String);
-
-/// The `/mcp` route, for merging into the REST router. If the tool list cannot be built
-/// (a spec the code generator rejects), `/mcp` answers 500 with the reason instead.
-pub fn routes(state: &AppState) -> Router<AppState> {
-    let files: Vec<&std::path::Path> = state.spec_files.values().map(|p| p.as_path()).collect();
-    let auth = axum::middleware::from_fn_with_state(state.clone(), authorize);
-    match McpServer::per_request(state.tw.clone(), files.into_iter()) {
+/// The `/mcp` route, on any app state that provides the runtime, the catalog and the API
+/// keys. If the tool list cannot be built (a tool codegen's MCP form does not describe),
+/// `/mcp` answers 500 with the reason instead.
+pub fn routes<S>(state: &S) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Toolwire: FromRef<S>,
+    Arc<Catalog>: FromRef<S>,
+    ApiAuth: FromRef<S>,
+{
+    let auth = axum::middleware::from_fn_with_state(ApiAuth::from_ref(state), authorize);
+    let catalog = Arc::<Catalog>::from_ref(state);
+    match McpServer::per_request(Toolwire::from_ref(state), &catalog) {
         Ok(server) => {
             let config = StreamableHttpServerConfig::default()
                 .with_legacy_session_mode(false)
                 .with_json_response(true)
                 .disable_allowed_hosts()
-                .with_max_request_body_bytes(crate::rest::BODY_LIMIT);
+                .with_max_request_body_bytes(BODY_LIMIT);
             let service = StreamableHttpService::new(
                 move || Ok(server.clone()),
                 NeverSessionManager::default().into(),
@@ -79,9 +86,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// Middleware: a valid API key and an identifier header, else a JSON error.
-pub async fn authorize(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn authorize(State(auth): State<ApiAuth>, mut req: Request, next: Next) -> Response {
     let client = ClientAddr::of(req.extensions());
-    if let Err(e) = auth::check_key(&state, client, auth::bearer(req.headers())) {
+    if let Err(e) = auth.check(client, crate::web::auth::bearer(req.headers())) {
         return e.into_response();
     }
     let identifier = req
@@ -98,6 +105,32 @@ pub async fn authorize(State(state): State<AppState>, mut req: Request, next: Ne
     if let Err(e) = toolwire_runtime::identifier::check(&id, "MCP request") {
         return ServerError::from(e).into_response();
     }
-    req.extensions_mut().insert(Identifier(id));
+    req.extensions_mut().insert(RequestIdentifier(id));
     next.run(req).await
 }
+
+/// The OpenAPI description of `/mcp` (served by rmcp, so described by the stub below).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Doc as utoipa::OpenApi>::openapi()
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(mcp))]
+struct Doc;
+
+/// `POST /mcp` (documented by this stub; served by rmcp's streamable HTTP transport).
+#[utoipa::path(post, path = "/mcp", tag = "mcp",
+    description = "MCP JSON-RPC over streamable HTTP (stateless; JSON responses). The \
+        identifier the tools act for comes from the `X-Toolwire-Identifier` header, never \
+        from the model.",
+    params(("X-Toolwire-Identifier" = String, Header, description = "The identifier the tools act for")),
+    request_body(content = Object, description = "A JSON-RPC 2.0 message (initialize, tools/list, tools/call, ...)"),
+    responses(
+        (status = 200, description = "A JSON-RPC response", body = Object),
+        (status = 202, description = "A notification was accepted"),
+        (status = 400, description = "MISSING_IDENTIFIER", body = ErrorBody),
+        (status = 401, description = "UNAUTHORIZED", body = ErrorBody),
+    ),
+    security(("api_key" = [])))]
+#[allow(dead_code)]
+fn mcp() {}

@@ -17,16 +17,19 @@ mod accounts;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use axum::extract::State;
+use axum::Router;
+use axum::extract::{FromRef, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use prometheus::{
     Encoder as _, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
 };
 use toolwire_runtime::{ToolOutput, Toolwire};
 
 use crate::error::ServerError;
-use crate::rest::AppState;
+use crate::web::auth::require_api_key;
+use crate::web::{ApiAuth, ErrorBody};
 
 /// The process-wide metrics (one registry, like the `prometheus` crate's default).
 pub struct Metrics {
@@ -168,12 +171,37 @@ fn labels<'a>(tw: &'a Toolwire, connection: Option<&str>, tool: &'a str) -> (&'a
     (conn_label, tool_label)
 }
 
+/// The `/metrics` route (behind the API key), on any app state that provides the runtime and
+/// the API keys.
+pub fn routes<S>(state: &S) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Toolwire: FromRef<S>,
+    ApiAuth: FromRef<S>,
+{
+    Router::new()
+        .route("/metrics", get(handler))
+        .route_layer(axum::middleware::from_fn_with_state(
+            ApiAuth::from_ref(state),
+            require_api_key,
+        ))
+}
+
+/// The OpenAPI description of `/metrics`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Doc as utoipa::OpenApi>::openapi()
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(handler))]
+struct Doc;
+
 /// `GET /metrics`.
 #[utoipa::path(get, path = "/metrics", tag = "ops", security(("api_key" = [])),
     responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
-        (status = 401, description = "Missing or invalid API key", body = crate::rest::openapi::ErrorBody)))]
-pub async fn handler(State(s): State<AppState>) -> Response {
-    match global().render(&s.tw).await {
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody)))]
+pub async fn handler(State(tw): State<Toolwire>) -> Response {
+    match global().render(&tw).await {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,

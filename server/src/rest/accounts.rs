@@ -4,20 +4,21 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
-use toolwire_runtime::{AccountFilter, AccountRecord, AccountStatus, Credentials};
+use serde_json::{Map, Value};
+use toolwire_runtime::store::StatusHistoryEntry;
+use toolwire_runtime::{AccountFilter, AccountRecord, AccountStatus, Credentials, Toolwire};
+use utoipa::ToSchema;
 
-use super::AppState;
-use super::body::JsonBody;
+use super::status::Status;
 use crate::error::{Result, ServerError};
+use crate::web::{ErrorBody, JsonBody};
 
 /// A connected account as the API shows it (no credentials, ever).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
     connection_name: String,
     identifier: String,
-    #[schema(value_type = super::openapi::AccountStatus)]
-    status: AccountStatus,
+    status: Status,
     status_reason: Option<String>,
     status_message: Option<String>,
     auth_scheme: Option<String>,
@@ -32,7 +33,7 @@ impl From<AccountRecord> for AccountView {
         AccountView {
             connection_name: a.connection,
             identifier: a.identifier,
-            status: a.status,
+            status: Status(a.status),
             status_reason: a.status_reason,
             status_message: a.status_message,
             auth_scheme: a.auth_scheme,
@@ -44,8 +45,66 @@ impl From<AccountRecord> for AccountView {
     }
 }
 
+/// `GET /v1/connected_accounts` response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountList {
+    /// This page.
+    connected_accounts: Vec<AccountView>,
+    /// Pass as `page_token` for the next page; absent on the last.
+    next_page_token: Option<String>,
+}
+
+/// `DELETE /v1/connected_accounts/{connection_name}/{identifier}` response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deleted {
+    /// Always true.
+    deleted: bool,
+    /// The connection.
+    connection_name: String,
+    /// The identifier.
+    identifier: String,
+}
+
+/// `GET .../history` response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct History {
+    /// The connection.
+    connection_name: String,
+    /// The identifier.
+    identifier: String,
+    /// Oldest first.
+    history: Vec<HistoryEntry>,
+}
+
+/// One status change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Previous status (null on the row that created the account).
+    from: Option<Status>,
+    /// New status.
+    to: Status,
+    /// Machine reason.
+    reason: String,
+    /// Actionable message.
+    message: Option<String>,
+    /// RFC 3339 time.
+    at: String,
+}
+
+impl From<StatusHistoryEntry> for HistoryEntry {
+    fn from(e: StatusHistoryEntry) -> Self {
+        HistoryEntry {
+            from: e.from.map(Status),
+            to: Status(e.to),
+            reason: e.reason,
+            message: e.message,
+            at: e.at.to_rfc3339(),
+        }
+    }
+}
+
 /// `POST /v1/connected_accounts` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     connection_name: String,
@@ -59,7 +118,7 @@ pub struct CreateAccount {
 }
 
 /// `PUT .../credentials` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutCredentials {
     #[serde(default)]
@@ -73,15 +132,15 @@ pub struct PutCredentials {
 #[utoipa::path(post, path = "/v1/connected_accounts", operation_id = "create_connected_account", tag = "accounts", security(("api_key" = [])),
     request_body = CreateAccount,
     responses((status = 200, description = "The account", body = AccountView),
-        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
-        (status = 404, description = "Unknown connection", body = super::openapi::ErrorBody)))]
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "Unknown connection", body = ErrorBody)))]
 pub async fn create(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
     JsonBody(req): JsonBody<CreateAccount>,
 ) -> Result<Json<AccountView>> {
     // The identifier is checked by the runtime (`toolwire_runtime::identifier`).
-    let accounts = s.tw.accounts();
+    let accounts = tw.accounts();
     let record = match req.credentials {
         Some(creds) => {
             let config = req.config.unwrap_or_default();
@@ -114,14 +173,14 @@ pub async fn create(
     security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
     responses((status = 200, description = "The account", body = AccountView),
-        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
-        (status = 404, description = "No such account", body = super::openapi::ErrorBody)))]
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody)))]
 pub async fn get(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
     Path((conn, ident)): Path<(String, String)>,
 ) -> Result<Json<AccountView>> {
-    Ok(Json(require(&s, &conn, &ident).await?.into()))
+    Ok(Json(require(&tw, &conn, &ident).await?.into()))
 }
 
 /// Replaces credentials (config defaults to the account's current config).
@@ -129,26 +188,26 @@ pub async fn get(
     tag = "accounts", security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")), request_body = PutCredentials,
     responses((status = 200, description = "The account (ACTIVE once verified)", body = AccountView),
-        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
-        (status = 404, description = "No such account", body = super::openapi::ErrorBody)))]
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody)))]
 pub async fn put_credentials(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
     Path((conn, ident)): Path<(String, String)>,
     JsonBody(req): JsonBody<PutCredentials>,
 ) -> Result<Json<AccountView>> {
-    let current = require(&s, &conn, &ident).await?;
+    let current = require(&tw, &conn, &ident).await?;
     let config = req.config.unwrap_or(current.config);
-    let record =
-        s.tw.accounts()
-            .set_credentials(
-                &conn,
-                &ident,
-                &config,
-                req.auth_scheme.as_deref(),
-                Credentials::new(req.credentials),
-            )
-            .await?;
+    let record = tw
+        .accounts()
+        .set_credentials(
+            &conn,
+            &ident,
+            &config,
+            req.auth_scheme.as_deref(),
+            Credentials::new(req.credentials),
+        )
+        .await?;
     Ok(Json(record.into()))
 }
 
@@ -156,18 +215,20 @@ pub async fn put_credentials(
 #[utoipa::path(delete, path = "/v1/connected_accounts/{connection_name}/{identifier}", operation_id = "delete_connected_account", tag = "accounts",
     security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
-    responses((status = 200, description = "Deleted", body = super::openapi::Deleted),
-        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
-        (status = 404, description = "No such account", body = super::openapi::ErrorBody)))]
+    responses((status = 200, description = "Deleted", body = Deleted),
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody)))]
 pub async fn delete(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
     Path((conn, ident)): Path<(String, String)>,
-) -> Result<Json<Value>> {
-    if s.tw.accounts().delete(&conn, &ident).await? {
-        Ok(Json(
-            json!({"deleted": true, "connection_name": conn, "identifier": ident}),
-        ))
+) -> Result<Json<Deleted>> {
+    if tw.accounts().delete(&conn, &ident).await? {
+        Ok(Json(Deleted {
+            deleted: true,
+            connection_name: conn,
+            identifier: ident,
+        }))
     } else {
         Err(not_found(&conn, &ident))
     }
@@ -188,10 +249,13 @@ pub struct ListQuery {
 /// A page of accounts.
 #[utoipa::path(get, path = "/v1/connected_accounts", operation_id = "list_connected_accounts", tag = "accounts", security(("api_key" = [])),
     params(ListQuery),
-    responses((status = 200, description = "A page of accounts", body = super::openapi::AccountList),
-        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),))]
-pub async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Result<Json<Value>> {
+    responses((status = 200, description = "A page of accounts", body = AccountList),
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),))]
+pub async fn list(
+    State(tw): State<Toolwire>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<AccountList>> {
     let status = match q.status.as_deref().filter(|v| !v.is_empty()) {
         Some(v) => Some(
             v.to_ascii_uppercase()
@@ -209,43 +273,41 @@ pub async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Resu
         auth_scheme: q.auth_scheme.filter(|a| !a.is_empty()),
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let page =
-        s.tw.accounts()
-            .list(
-                &filter,
-                q.page_token.as_deref().filter(|t| !t.is_empty()),
-                limit,
-            )
-            .await?;
-    let accounts: Vec<AccountView> = page.accounts.into_iter().map(Into::into).collect();
-    Ok(Json(
-        json!({"connected_accounts": accounts, "next_page_token": page.next_page_token}),
-    ))
+    let page = tw
+        .accounts()
+        .list(
+            &filter,
+            q.page_token.as_deref().filter(|t| !t.is_empty()),
+            limit,
+        )
+        .await?;
+    Ok(Json(AccountList {
+        connected_accounts: page.accounts.into_iter().map(Into::into).collect(),
+        next_page_token: page.next_page_token,
+    }))
 }
 
 /// Status history, oldest first.
 #[utoipa::path(get, path = "/v1/connected_accounts/{connection_name}/{identifier}/history", operation_id = "account_history",
     tag = "accounts", security(("api_key" = [])), params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
-    responses((status = 200, description = "Status changes, oldest first", body = super::openapi::History),
-        (status = 400, description = "Invalid request", body = super::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),))]
+    responses((status = 200, description = "Status changes, oldest first", body = History),
+        (status = 400, description = "Invalid request", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),))]
 pub async fn history(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
     Path((conn, ident)): Path<(String, String)>,
-) -> Result<Json<Value>> {
-    let entries = s.tw.accounts().history(&conn, &ident).await?;
-    let entries: Vec<Value> = entries
-        .into_iter()
-        .map(|e| json!({"from": e.from, "to": e.to, "reason": e.reason, "message": e.message, "at": e.at.to_rfc3339()}))
-        .collect();
-    Ok(Json(
-        json!({"connection_name": conn, "identifier": ident, "history": entries}),
-    ))
+) -> Result<Json<History>> {
+    let entries = tw.accounts().history(&conn, &ident).await?;
+    Ok(Json(History {
+        connection_name: conn,
+        identifier: ident,
+        history: entries.into_iter().map(Into::into).collect(),
+    }))
 }
 
-async fn require(s: &AppState, conn: &str, ident: &str) -> Result<AccountRecord> {
-    s.tw.accounts()
+async fn require(tw: &Toolwire, conn: &str, ident: &str) -> Result<AccountRecord> {
+    tw.accounts()
         .get(conn, ident)
         .await?
         .ok_or_else(|| not_found(conn, ident))

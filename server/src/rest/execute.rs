@@ -3,16 +3,17 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use toolwire_runtime::ToolOutput;
+use toolwire_runtime::{ToolOutput, Toolwire};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
-use super::AppState;
-use super::body::JsonBody;
 use crate::error::Result;
+use crate::web::{ErrorBody, JsonBody};
 
 /// Request body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecuteTool {
     identifier: String,
@@ -23,24 +24,51 @@ pub struct ExecuteTool {
     connection_name: Option<String>,
 }
 
+/// `POST /v1/execute_tool` response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExecuteResult {
+    /// The tool's output (its MCP `outputSchema`).
+    data: Value,
+    /// The execution id (UUIDv7; also in the audit log).
+    #[schema(value_type = String)]
+    execution_id: Uuid,
+    /// Pass back as the tool's page/cursor input for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+    /// Whether more results exist.
+    has_more: bool,
+}
+
+// Moved out of the runtime's `ToolOutput` (the data is not copied).
+impl From<ToolOutput> for ExecuteResult {
+    fn from(out: ToolOutput) -> Self {
+        ExecuteResult {
+            data: out.data,
+            execution_id: out.execution_id,
+            next_cursor: out.next_cursor,
+            has_more: out.has_more,
+        }
+    }
+}
+
 /// Runs the tool through the runtime (input validated before any network call).
 #[utoipa::path(post, path = "/v1/execute_tool", operation_id = "execute_tool", tag = "tools", security(("api_key" = [])),
     request_body = ExecuteTool,
-    responses((status = 200, description = "The tool's output", body = super::openapi::ExecuteResult),
-        (status = 400, description = "INVALID_INPUT (every bad field in details), INVALID_JSON, ...", body = super::openapi::ErrorBody),
-        (status = 401, description = "Missing or invalid API key", body = super::openapi::ErrorBody),
-        (status = 404, description = "UNKNOWN_TOOL, ACCOUNT_NOT_FOUND, NOT_FOUND", body = super::openapi::ErrorBody),
-        (status = 409, description = "ACCOUNT_REVOKED / ACCOUNT_* (reconnect_url says where)", body = super::openapi::ErrorBody),
-        (status = 429, description = "RATE_LIMITED (retry_after_s)", body = super::openapi::ErrorBody),
-        (status = 502, description = "Upstream failure", body = super::openapi::ErrorBody)))]
+    responses((status = 200, description = "The tool's output", body = ExecuteResult),
+        (status = 400, description = "INVALID_INPUT (every bad field in details), INVALID_JSON, ...", body = ErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 404, description = "UNKNOWN_TOOL, ACCOUNT_NOT_FOUND, NOT_FOUND", body = ErrorBody),
+        (status = 409, description = "ACCOUNT_REVOKED / ACCOUNT_* (reconnect_url says where)", body = ErrorBody),
+        (status = 429, description = "RATE_LIMITED (retry_after_s)", body = ErrorBody),
+        (status = 502, description = "Upstream failure", body = ErrorBody)))]
 pub async fn execute(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
     JsonBody(req): JsonBody<ExecuteTool>,
-) -> Result<Json<ToolOutput>> {
+) -> Result<Json<ExecuteResult>> {
     // The identifier is checked by the runtime (`toolwire_runtime::identifier`).
     let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
     let out = crate::metrics::instrument(
-        &s.tw,
+        &tw,
         "rest",
         req.connection_name.as_deref(),
         &req.identifier,
@@ -48,6 +76,5 @@ pub async fn execute(
         input,
     )
     .await?;
-    // Serialised straight from the output (no intermediate `Value`: the data is not copied).
-    Ok(Json(out))
+    Ok(Json(out.into()))
 }

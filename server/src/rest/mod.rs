@@ -1,5 +1,9 @@
-//! The REST API (`toolwire serve`, `toolwire demo`): the router, its shared state and the
-//! server loop. One file per resource; auth, body parsing and error bodies have their own.
+//! The REST API surface: connected accounts, the tool catalog and tool execution under `/v1`
+//! (API key), liveness and readiness (no auth). One file per resource; [`routes`] mounts them
+//! on any app state that provides their sub-states (`Toolwire`, [`ApiAuth`], the
+//! [`Catalog`](crate::catalog::Catalog)), [`openapi`] documents them. Auth, bodies and error
+//! bodies are shared with the other surfaces ([`crate::web`]); the whole app is put together
+//! in [`crate::app`].
 //!
 //! | route | what |
 //! | --- | --- |
@@ -11,217 +15,80 @@
 //! | `GET /v1/connected_accounts/{connection_name}/{identifier}/history` | status history |
 //! | `GET /v1/tools` | tool definitions (`connection_name`, `format=mcp\|openai\|anthropic`) |
 //! | `POST /v1/execute_tool` | run a tool for an identifier |
-//! | `POST /mcp` | MCP over streamable HTTP (API key + `X-Toolwire-Identifier`, see [`crate::mcp::http`]) |
-//! | `GET /metrics` | Prometheus metrics (API key; see [`crate::metrics`]) |
-//! | `POST /v1/connected_accounts/{connection_name}/{identifier}/magic_link` | a signed, single-use onboarding link (see [`crate::links`]) |
-//! | `POST /v1/connected_accounts/{connection_name}/{identifier}/oauth/authorize` | start OAuth → `{url, expires_at}` |
-//! | `/connect/*`, `/oauth/callback`, `/admin` | the onboarding UI and admin page (see [`crate::ui`]) |
-//! | `GET /openapi.json` | the OpenAPI 3.1 document of this API (no auth; see [`openapi`]) |
-//!
-//! Failed authentications are throttled per client address ([`throttle`]); every error,
-//! including the router's and the extractors' own, is the JSON shape (`errors.rs`).
 
 mod accounts;
-pub mod auth;
-mod body;
-mod errors;
 mod execute;
 mod health;
-pub mod openapi;
-pub mod throttle;
+mod status;
 mod tools;
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::FromRef;
 use axum::routing::{get, post, put};
-use tokio::net::TcpListener;
 use toolwire_runtime::Toolwire;
+use utoipa::OpenApi as _;
 
-pub use auth::ApiKeys;
-pub use body::BODY_LIMIT;
+use crate::catalog::Catalog;
+use crate::web::ApiAuth;
+use crate::web::auth::require_api_key;
 
-use crate::error::{Result, ServerError};
+pub use status::Status;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The runtime.
-    pub tw: Toolwire,
-    /// Accepted API keys (hashes only).
-    pub keys: Arc<ApiKeys>,
-    /// Spec file of each connection (for the tool catalog).
-    pub spec_files: Arc<HashMap<String, PathBuf>>,
-    /// The onboarding UI (links, pages); `None` disables it (see [`AppState::with_ui`]).
-    pub ui: Option<Arc<crate::ui::UiState>>,
-    /// Failed authentications by client address.
-    pub throttle: Arc<throttle::AuthThrottle>,
-}
-
-impl AppState {
-    /// State for `tw`, accepting `keys`; `connectors_dir` maps connections to spec files.
-    pub fn new(tw: Toolwire, keys: ApiKeys, connectors_dir: &std::path::Path) -> Self {
-        let mut spec_files = HashMap::new();
-        if let Ok(entries) = std::fs::read_dir(connectors_dir) {
-            for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-                if path.extension().is_some_and(|x| x == "yaml" || x == "yml")
-                    && let Ok(spec) = toolwire_spec::load_file(&path)
-                {
-                    spec_files.insert(spec.connector, path);
-                }
-            }
-        }
-        AppState {
-            tw,
-            keys: Arc::new(keys),
-            spec_files: Arc::new(spec_files),
-            ui: None,
-            throttle: Arc::default(),
-        }
-    }
-
-    /// Enables magic links and the onboarding UI.
-    pub fn with_ui(mut self, ui: crate::ui::UiState) -> Self {
-        self.ui = Some(Arc::new(ui));
-        self
-    }
-}
-
-/// The full router.
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+/// The routes of this surface (`/v1/*` behind the API key).
+pub fn routes<S>(state: &S) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Toolwire: FromRef<S>,
+    ApiAuth: FromRef<S>,
+    Arc<Catalog>: FromRef<S>,
+{
+    let v1 = Router::new()
         .route(
-            "/connected_accounts",
+            "/v1/connected_accounts",
             post(accounts::create).get(accounts::list),
         )
         .route(
-            "/connected_accounts/{connection_name}/{identifier}",
+            "/v1/connected_accounts/{connection_name}/{identifier}",
             get(accounts::get).delete(accounts::delete),
         )
         .route(
-            "/connected_accounts/{connection_name}/{identifier}/credentials",
+            "/v1/connected_accounts/{connection_name}/{identifier}/credentials",
             put(accounts::put_credentials),
         )
         .route(
-            "/connected_accounts/{connection_name}/{identifier}/history",
+            "/v1/connected_accounts/{connection_name}/{identifier}/history",
             get(accounts::history),
         )
-        .route(
-            "/connected_accounts/{connection_name}/{identifier}/magic_link",
-            post(crate::links::rest::magic_link),
-        )
-        .route(
-            "/connected_accounts/{connection_name}/{identifier}/oauth/authorize",
-            post(crate::links::rest::oauth_authorize),
-        )
-        .route("/tools", get(tools::list))
-        .route("/execute_tool", post(execute::execute))
+        .route("/v1/tools", get(tools::list))
+        .route("/v1/execute_tool", post(execute::execute))
         .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_api_key,
+            ApiAuth::from_ref(state),
+            require_api_key,
         ));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/openapi.json", get(openapi::serve))
-        .route(
-            "/metrics",
-            get(crate::metrics::handler).route_layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                auth::require_api_key,
-            )),
-        )
-        .merge(crate::mcp::http::routes(&state))
-        .nest("/v1", api)
-        .merge(crate::ui::routes())
-        .fallback(errors::not_found)
-        .layer(axum::middleware::map_response(errors::json_errors))
-        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
-        .with_state(state)
+        .merge(v1)
 }
 
-/// Binds `addr` (port 0 picks a free one).
-pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
-    TcpListener::bind(addr)
-        .await
-        .map_err(|e| ServerError::io(format!("bind {addr}"), e))
+/// The OpenAPI paths and schemas of this surface.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Doc::openapi()
 }
 
-/// Serves `router` on `listener` until `shutdown` completes (handlers see the client address,
-/// for [`throttle`]).
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|e| ServerError::io("serve", e))
-}
-
-/// Serves `state` on `listener` until SIGINT (Ctrl-C) or SIGTERM, lets in-flight requests
-/// finish, then waits until their audit rows are written (the usage ledger writes in the
-/// background; without the flush, rows queued in the last moments would be lost on exit).
-/// A second signal during that wait exits at once (status 130), for an operator who cannot wait.
-pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<()> {
-    let tw = state.tw.clone();
-    let first = shutdown_signal();
-    let stopping = async move {
-        first.await;
-        // Listen for the second signal before announcing that it is heard.
-        let second = shutdown_signal();
-        eprintln!("stopping: finishing in-flight requests (signal again to exit at once)");
-        tokio::spawn(async move {
-            second.await;
-            eprintln!("second signal: exiting without waiting");
-            std::process::exit(130);
-        });
-    };
-    let served = serve(listener, router(state), stopping).await;
-    tw.flush().await;
-    // Closing the pool checkpoints SQLite's WAL into the database file.
-    tw.store().close().await;
-    served
-}
-
-/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM (what `kill`, systemd and Kubernetes send
-/// to stop a process). The handlers are installed when this is called, not when first polled.
-pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
-    #[cfg(unix)]
-    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .inspect_err(
-            |e| tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops"),
-        )
-        .ok();
-    let interrupt = tokio::signal::ctrl_c();
-    async move {
-        #[cfg(unix)]
-        if let Some(mut terminate) = terminate {
-            tokio::select! {
-                _ = interrupt => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-        let _ = interrupt.await;
-    }
-}
-
-/// The tracing span of a request: method and the *route template* only. The raw URI is never
-/// recorded, because some paths carry secrets (magic-link tokens in `/connect/{token}`, OAuth
-/// codes in `/oauth/callback?code=`).
-fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    let route = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    tracing::debug_span!("request", method = %request.method(), route = %route)
-}
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    health::healthz,
+    health::readyz,
+    accounts::create,
+    accounts::list,
+    accounts::get,
+    accounts::delete,
+    accounts::put_credentials,
+    accounts::history,
+    tools::list,
+    execute::execute,
+))]
+struct Doc;

@@ -6,22 +6,26 @@
 //! logout (its id is spent in the store, so every replica refuses it) and when the key it was
 //! opened with is no longer accepted (rotated). Wrong keys are throttled per client address.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone as _, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
-use toolwire_runtime::{AccountFilter, AccountRecord, AccountStatus};
+use toolwire_runtime::{AccountFilter, AccountRecord, AccountStatus, Toolwire};
 
 use super::csrf::{self, CookieSpec};
 use super::form::UiForm;
 use super::page::Page;
+use super::state::require;
 use super::{PageError, UiState};
 use crate::error::ServerError;
 use crate::links::{b64, unb64};
-use crate::rest::throttle::ClientAddr;
-use crate::rest::{AppState, auth};
+use crate::web::ApiAuth;
+use crate::web::auth::bearer;
+use crate::web::throttle::ClientAddr;
 
 const SESSION: CookieSpec = CookieSpec {
     name: "tw_admin",
@@ -51,17 +55,21 @@ struct Session {
     expires_at: DateTime<Utc>,
 }
 
-/// `GET /admin`.
+/// The admin page: accounts by status (never secrets); needs an admin session or the API key.
+#[utoipa::path(get, path = "/admin", operation_id = "admin", tag = "ui",
+    responses((status = 200, description = "HTML", content_type = "text/html", body = String)))]
 pub async fn show(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
+    State(ui): State<Option<Arc<UiState>>>,
+    State(auth): State<ApiAuth>,
     client: ClientAddr,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let ui = super::require(&s)?;
-    let session = session(&s, &ui, &headers).await?;
+    let ui = require(ui)?;
+    let session = session(&tw, &auth, &ui, &headers).await?;
     if session.is_none() {
-        match auth::check_key(&s, client, auth::bearer(&headers)) {
-            Ok(()) => {}
+        match auth.check(client, bearer(&headers)) {
+            Ok(_) => {}
             Err(e @ ServerError::Throttled { .. }) => return Err(e.into()),
             Err(_) => return Ok(login_page(&ui, &headers, None).into_response()),
         }
@@ -69,10 +77,10 @@ pub async fn show(
     let mut accounts = Vec::new();
     let mut token = None;
     loop {
-        let page =
-            s.tw.accounts()
-                .list(&AccountFilter::default(), token.as_deref(), 200)
-                .await?;
+        let page = tw
+            .accounts()
+            .list(&AccountFilter::default(), token.as_deref(), 200)
+            .await?;
         accounts.extend(page.accounts);
         match page.next_page_token {
             Some(t) if accounts.len() < MAX_ACCOUNTS => token = Some(t),
@@ -101,18 +109,23 @@ pub async fn show(
     .into_response())
 }
 
-/// `POST /admin/login` (`api_key`, `csrf`).
+/// Admin login with the API key (form fields `api_key`, `csrf`; sets a session cookie).
+#[utoipa::path(post, path = "/admin/login", operation_id = "admin_login", tag = "ui",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "Redirect to /admin"),
+        (status = 200, description = "The login form with an error (HTML)", content_type = "text/html", body = String)))]
 pub async fn login(
-    State(s): State<AppState>,
+    State(ui): State<Option<Arc<UiState>>>,
+    State(auth): State<ApiAuth>,
     client: ClientAddr,
     headers: HeaderMap,
     form: UiForm,
 ) -> Result<Response, PageError> {
-    let ui = super::require(&s)?;
+    let ui = require(ui)?;
     csrf::check(&ui, &headers, &csrf::ADMIN, form.get("csrf"), "admin-login")?;
     let key = form.get("api_key").unwrap_or_default().trim();
-    let key_hash = match auth::check_key(&s, client, Some(key)) {
-        Ok(()) => s.keys.find(key),
+    let key_hash = match auth.check(client, Some(key)) {
+        Ok(hash) => Some(hash),
         Err(e @ ServerError::Throttled { .. }) => return Err(e.into()),
         Err(_) => None,
     };
@@ -136,14 +149,18 @@ pub async fn login(
         .into_response())
 }
 
-/// `POST /admin/logout` (`csrf` bound to the session): ends the session on every replica.
+/// Admin logout (`csrf` bound to the session): ends the session on every replica.
+#[utoipa::path(post, path = "/admin/logout", operation_id = "admin_logout", tag = "ui",
+    responses((status = 303, description = "Redirect to /admin")))]
 pub async fn logout(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
+    State(ui): State<Option<Arc<UiState>>>,
+    State(auth): State<ApiAuth>,
     headers: HeaderMap,
     form: UiForm,
 ) -> Result<Response, PageError> {
-    let ui = super::require(&s)?;
-    let sess = session(&s, &ui, &headers)
+    let ui = require(ui)?;
+    let sess = session(&tw, &auth, &ui, &headers)
         .await?
         .ok_or(crate::links::LinkError::Csrf)?;
     let expected = csrf::token(&ui, &sess.value, "admin-logout");
@@ -151,7 +168,7 @@ pub async fn logout(
     if !constant_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(crate::links::LinkError::Csrf.into());
     }
-    s.tw.store()
+    tw.store()
         .spend_token(ENDED_KIND, &sess.id, sess.expires_at)
         .await?;
     let gone = CookieSpec {
@@ -182,24 +199,26 @@ fn login_page(ui: &UiState, headers: &HeaderMap, error: Option<&str>) -> Page {
 /// The request's session when it is valid, unexpired, opened with a key still accepted, and
 /// not logged out.
 async fn session(
-    s: &AppState,
+    tw: &Toolwire,
+    auth: &ApiAuth,
     ui: &UiState,
     headers: &HeaderMap,
 ) -> Result<Option<Session>, PageError> {
-    let Some(sess) = csrf::read_cookie(headers, SESSION.name).and_then(|v| open(s, ui, v)) else {
+    let Some(sess) = csrf::read_cookie(headers, SESSION.name).and_then(|v| open(auth, ui, v))
+    else {
         return Ok(None);
     };
-    if s.tw.store().token_spent(ENDED_KIND, &sess.id).await? {
+    if tw.store().token_spent(ENDED_KIND, &sess.id).await? {
         return Ok(None);
     }
     Ok(Some(sess))
 }
 
-fn open(s: &AppState, ui: &UiState, value: String) -> Option<Session> {
+fn open(auth: &ApiAuth, ui: &UiState, value: String) -> Option<Session> {
     let (body, tag) = value.split_once('.')?;
     let tag = unb64(tag)?;
-    let key_still_accepted = s
-        .keys
+    let key_still_accepted = auth
+        .keys()
         .hashes()
         .iter()
         .any(|h| ui.links.verify(PURPOSE, &[body.as_bytes(), h], &tag));

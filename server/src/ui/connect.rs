@@ -5,37 +5,44 @@
 //! save. A failed save gives the link back and shows the form again with the error and what
 //! was typed (never the secret fields).
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use toolwire_runtime::{AccountRecord, AccountStatus, Credentials};
+use toolwire_runtime::{AccountRecord, AccountStatus, Credentials, Toolwire};
 use toolwire_spec::{AuthScheme, ConnectorSpec};
 
 use super::form::{FormError, FormView, Submission, UiForm};
 use super::page::Page;
+use super::state::require;
 use super::{PageError, UiState, binding, csrf, headers};
 use crate::error::ServerError;
 use crate::links::{LinkClaims, LinkError, SPEND_KIND};
-use crate::rest::AppState;
 
 /// The OAuth "which link started this" cookie, read back by the callback.
 pub const LINK_COOKIE: &str = "tw_link";
 
-/// `GET /connect/{token}`.
+/// The "Connect your account" page of a magic link (`GET /connect/{token}`).
+#[utoipa::path(get, path = "/connect/{token}", operation_id = "connect_show", tag = "ui",
+    params(("token" = String, Path, description = "The magic-link token")),
+    responses((status = 200, description = "HTML form", content_type = "text/html", body = String),
+        (status = 400, description = "Invalid, expired or used link (HTML)", content_type = "text/html", body = String)))]
 pub async fn show(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
+    State(ui): State<Option<Arc<UiState>>>,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Page, PageError> {
-    let ui = super::require(&s)?;
+    let ui = require(ui)?;
     let claims = ui.links.open(&token)?;
-    let account =
-        s.tw.accounts()
-            .get(&claims.connection, &claims.identifier)
-            .await?;
-    ensure_unused(&s, &claims, account.as_ref()).await?;
-    let spec = spec(&s, &claims.connection)?;
+    let account = tw
+        .accounts()
+        .get(&claims.connection, &claims.identifier)
+        .await?;
+    ensure_unused(&tw, &claims, account.as_ref()).await?;
+    let spec = spec(&tw, &claims.connection)?;
     let (cookie, set) = csrf::ensure(&ui, &headers, &csrf::CONNECT);
     let view = FormView {
         spec,
@@ -47,22 +54,27 @@ pub async fn show(
     Ok(render(&ui, &claims, &token, &view, &cookie).cookie(set))
 }
 
-/// `POST /connect/{token}`.
+/// Submits the form (CSRF-protected); credentials are verified live before saving.
+#[utoipa::path(post, path = "/connect/{token}", operation_id = "connect_submit", tag = "ui",
+    params(("token" = String, Path, description = "The magic-link token")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Done, or the form again with the error (HTML)", content_type = "text/html", body = String)))]
 pub async fn submit(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
+    State(ui): State<Option<Arc<UiState>>>,
     Path(token): Path<String>,
     headers: HeaderMap,
     form: UiForm,
 ) -> Result<Response, PageError> {
-    let ui = super::require(&s)?;
+    let ui = require(ui)?;
     let claims = ui.links.open(&token)?;
     let cookie = csrf::check(&ui, &headers, &csrf::CONNECT, form.get("csrf"), &claims.id)?;
     let lock = ui.attempt_lock(&claims.id);
     let _one_at_a_time = lock.lock().await;
     let (conn, ident) = (claims.connection.as_str(), claims.identifier.as_str());
-    let account = s.tw.accounts().get(conn, ident).await?;
-    ensure_unused(&s, &claims, account.as_ref()).await?;
-    let spec = spec(&s, conn)?;
+    let account = tw.accounts().get(conn, ident).await?;
+    ensure_unused(&tw, &claims, account.as_ref()).await?;
+    let spec = spec(&tw, conn)?;
     let again = |values: Map<String, Value>, e: ServerError| {
         let view = FormView {
             spec,
@@ -87,8 +99,7 @@ pub async fn submit(
             ));
             return Ok(again(sub.keep, e));
         }
-        return match s
-            .tw
+        return match tw
             .oauth()
             .start(conn, ident, &sub.config, &ui.links.callback_url())
             .await
@@ -108,8 +119,7 @@ pub async fn submit(
         };
     }
     // The store decides: this attempt holds the link, or another one already spent it.
-    if !s
-        .tw
+    if !tw
         .store()
         .spend_token(SPEND_KIND, &claims.id, claims.expires_at)
         .await?
@@ -119,7 +129,7 @@ pub async fn submit(
     // On a task of its own, so a browser that goes away mid-save cannot leave the link
     // spent without a save: a failed save gives it back for another try.
     let save = {
-        let (tw, link) = (s.tw.clone(), claims.id.clone());
+        let (tw, link) = (tw.clone(), claims.id.clone());
         let (conn, ident) = (conn.to_string(), ident.to_string());
         let (config, scheme) = (sub.config.clone(), sub.scheme.clone());
         let credentials = Credentials::from_fields(sub.credentials);
@@ -148,11 +158,11 @@ pub async fn submit(
 /// Refuses a link the store has as spent, or whose account got new credentials after the
 /// link was issued.
 async fn ensure_unused(
-    s: &AppState,
+    tw: &Toolwire,
     claims: &LinkClaims,
     account: Option<&AccountRecord>,
 ) -> Result<(), PageError> {
-    if claims.used_by(account) || s.tw.store().token_spent(SPEND_KIND, &claims.id).await? {
+    if claims.used_by(account) || tw.store().token_spent(SPEND_KIND, &claims.id).await? {
         return Err(LinkError::Used.into());
     }
     Ok(())
@@ -160,9 +170,8 @@ async fn ensure_unused(
 
 /// Marks the link spent after an OAuth authorization it started succeeded; a `false` means
 /// the link was spent meanwhile (e.g. credentials saved from another tab) — only logged.
-pub async fn spend(s: &AppState, claims: &LinkClaims) {
-    match s
-        .tw
+pub async fn spend(tw: &Toolwire, claims: &LinkClaims) {
+    match tw
         .store()
         .spend_token(SPEND_KIND, &claims.id, claims.expires_at)
         .await
@@ -237,8 +246,8 @@ fn link_cookie(ui: &UiState, token: &str) -> String {
     )
 }
 
-fn spec<'a>(s: &'a AppState, connection: &str) -> Result<&'a ConnectorSpec, PageError> {
-    s.tw.connector(connection).map(|c| &c.spec).ok_or_else(|| {
+fn spec<'a>(tw: &'a Toolwire, connection: &str) -> Result<&'a ConnectorSpec, PageError> {
+    tw.connector(connection).map(|c| &c.spec).ok_or_else(|| {
         toolwire_runtime::Error::UnknownConnection {
             name: connection.into(),
         }

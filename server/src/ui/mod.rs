@@ -10,7 +10,9 @@
 //! | `GET /ui/style.css` | the one stylesheet |
 //!
 //! Every page carries strict security headers ([`headers`]); forms carry CSRF tokens
-//! ([`csrf`]); links are checked by [`crate::links`].
+//! ([`csrf`]); links are checked by [`crate::links`]. [`routes`] mounts the pages on any app
+//! state that provides the runtime, the UI state ([`UiState`], `None` when disabled) and the
+//! API keys (the admin page); [`openapi`] documents them.
 
 mod admin;
 pub mod binding;
@@ -20,76 +22,29 @@ mod form;
 mod headers;
 mod oauth;
 mod page;
+mod state;
 mod templates;
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::FromRef;
 use axum::routing::{get, post};
+use toolwire_runtime::Toolwire;
 
-use crate::links::LinkSigner;
-use crate::rest::AppState;
+use crate::web::ApiAuth;
 
 pub use page::PageError;
+pub use state::UiState;
 
-/// What the UI needs besides the runtime: the link signer (secret + public URL) and which
-/// connections have an OAuth client configured.
-pub struct UiState {
-    /// Signs links, CSRF tokens and admin sessions.
-    pub links: LinkSigner,
-    oauth_connections: HashSet<String>,
-    attempts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-impl std::fmt::Debug for UiState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UiState")
-            .field("links", &self.links)
-            .field("oauth_connections", &self.oauth_connections)
-            .finish_non_exhaustive()
-    }
-}
-
-impl UiState {
-    /// UI state signing with `links`.
-    pub fn new(links: LinkSigner) -> Self {
-        UiState {
-            links,
-            oauth_connections: HashSet::new(),
-            attempts: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Shows "Connect with …" buttons for `connection` (it has an OAuth client).
-    pub fn with_oauth_connection(mut self, connection: impl Into<String>) -> Self {
-        self.oauth_connections.insert(connection.into());
-        self
-    }
-
-    /// Whether `connection` can use OAuth here.
-    pub fn has_oauth(&self, connection: &str) -> bool {
-        self.oauth_connections.contains(connection)
-    }
-
-    /// Cookies get `Secure` when the public URL is https.
-    pub(crate) fn secure_cookies(&self) -> bool {
-        self.links.public_url().starts_with("https://")
-    }
-
-    /// Serializes attempts on one link within this process (a double-click waits, then sees
-    /// the link used).
-    pub(crate) fn attempt_lock(&self, link_id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 1024 {
-            map.retain(|_, m| Arc::strong_count(m) > 1);
-        }
-        map.entry(link_id.to_string()).or_default().clone()
-    }
-}
-
-/// The UI routes (mounted by [`crate::rest::router`]).
-pub fn routes() -> Router<AppState> {
+/// The UI routes.
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Toolwire: FromRef<S>,
+    Option<Arc<UiState>>: FromRef<S>,
+    ApiAuth: FromRef<S>,
+{
     Router::new()
         .route("/connect/{token}", get(connect::show).post(connect::submit))
         .route("/oauth/callback", get(oauth::callback))
@@ -101,8 +56,20 @@ pub fn routes() -> Router<AppState> {
         .layer(axum::middleware::map_response(headers::secure))
 }
 
-/// The UI state, or the "UI disabled" error.
-pub(crate) fn require(s: &AppState) -> Result<Arc<UiState>, PageError> {
-    s.ui.clone()
-        .ok_or_else(|| PageError::from(crate::links::LinkError::Disabled))
+/// The OpenAPI description of the UI's pages.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Doc as utoipa::OpenApi>::openapi()
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    connect::show,
+    connect::submit,
+    oauth::callback,
+    oauth::start,
+    admin::show,
+    admin::login,
+    admin::logout,
+    page::stylesheet,
+))]
+struct Doc;

@@ -6,18 +6,21 @@
 //! success and offered as "try again" on failure. `GET /oauth/start/{ticket}` is the start
 //! link handed out by `POST .../oauth/authorize`.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
+use toolwire_runtime::Toolwire;
 
 use super::connect::{LINK_COOKIE, done, spend};
 use super::page::Page;
-use super::{PageError, binding, csrf};
+use super::state::require;
+use super::{PageError, UiState, binding, csrf};
 use crate::error::ServerError;
 use crate::links::LinkError;
-use crate::rest::AppState;
 
 /// The callback's query.
 #[derive(Debug, Deserialize)]
@@ -28,19 +31,25 @@ pub struct Callback {
     error_description: Option<String>,
 }
 
-/// `GET /oauth/callback`.
+/// The OAuth redirect target (`GET /oauth/callback`).
+#[utoipa::path(get, path = "/oauth/callback", operation_id = "oauth_callback", tag = "ui",
+    params(("code" = Option<String>, Query, description = "Authorization code"),
+        ("state" = Option<String>, Query, description = "The state issued with the authorization")),
+    responses((status = 200, description = "Result page (HTML)", content_type = "text/html", body = String),
+        (status = 403, description = "OAUTH_BROWSER_MISMATCH: not the browser that started the flow (HTML)", content_type = "text/html", body = String)))]
 pub async fn callback(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
+    State(ui): State<Option<Arc<UiState>>>,
     headers: HeaderMap,
     Query(q): Query<Callback>,
 ) -> Result<Response, PageError> {
-    let ui = super::require(&s)?;
+    let ui = require(ui)?;
     let link = csrf::read_cookie(&headers, LINK_COOKIE)
         .and_then(|t| ui.links.open(&t).ok().map(|c| (t, c)));
     let retry = link.as_ref().map(|(t, _)| format!("/connect/{t}"));
     let vendor = link
         .as_ref()
-        .and_then(|(_, c)| s.tw.connector(&c.connection))
+        .and_then(|(_, c)| tw.connector(&c.connection))
         .map_or_else(|| "The provider".to_string(), |c| c.spec.title.clone());
     if let Some(err) = q.error {
         let detail = q
@@ -68,7 +77,7 @@ pub async fn callback(
     if !binding::matches(&ui, &headers, &state) {
         return Err(PageError::from(LinkError::OAuthBrowser).retry(retry));
     }
-    let record = match s.tw.oauth().complete(&state, &code).await {
+    let record = match tw.oauth().complete(&state, &code).await {
         Ok(r) => r,
         Err(e) => return Err(PageError::from(e).retry(retry)),
     };
@@ -76,10 +85,9 @@ pub async fn callback(
         && claims.connection == record.connection
         && claims.identifier == record.identifier
     {
-        spend(&s, claims).await;
+        spend(&tw, claims).await;
     }
-    let spec = &s
-        .tw
+    let spec = &tw
         .connector(&record.connection)
         .ok_or_else(|| toolwire_runtime::Error::UnknownConnection {
             name: record.connection.clone(),
@@ -92,17 +100,21 @@ pub async fn callback(
         .into_response())
 }
 
-/// `GET /oauth/start/{ticket}`: the start link of `POST .../oauth/authorize` — binds the
-/// authorization to this browser and sends it to the vendor. Works once.
+/// The start link of `POST .../oauth/authorize`: binds the authorization to the browser
+/// opening it (cookie) and redirects to the vendor. Single use.
+#[utoipa::path(get, path = "/oauth/start/{ticket}", operation_id = "oauth_start", tag = "ui",
+    params(("ticket" = String, Path, description = "The signed start ticket")),
+    responses((status = 303, description = "Redirect to the vendor's authorize page"),
+        (status = 400, description = "Invalid, expired or used start link (HTML)", content_type = "text/html", body = String)))]
 pub async fn start(
-    State(s): State<AppState>,
+    State(tw): State<Toolwire>,
+    State(ui): State<Option<Arc<UiState>>>,
     Path(ticket): Path<String>,
 ) -> Result<Response, PageError> {
-    let ui = super::require(&s)?;
+    let ui = require(ui)?;
     let refused = || PageError::from(toolwire_runtime::Error::OAuthState);
     let start = binding::open_start(&ui, &ticket, Utc::now()).ok_or_else(refused)?;
-    if !s
-        .tw
+    if !tw
         .store()
         .spend_token(binding::START_KIND, &start.id, start.request.expires_at)
         .await?

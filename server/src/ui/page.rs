@@ -192,7 +192,9 @@ fn is_upstream(e: &ServerError) -> bool {
     }
 }
 
-/// `GET /ui/style.css`.
+/// The UI's stylesheet.
+#[utoipa::path(get, path = "/ui/style.css", tag = "ui",
+    responses((status = 200, description = "CSS", content_type = "text/css", body = String)))]
 pub async fn stylesheet() -> Response {
     (
         [

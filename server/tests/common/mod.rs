@@ -10,8 +10,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use toolwire_runtime::MasterKey;
-use toolwire_server::rest::{self, ApiKeys, AppState};
+use toolwire_server::app::{self, AppState};
 use toolwire_server::setup::{self, RuntimeOptions};
+use toolwire_server::web::ApiKeys;
 use toolwire_sim::Sim;
 
 pub const API_KEY: &str = "tw_test_key_0123456789_abcdef";
@@ -28,14 +29,33 @@ pub fn connectors() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../connectors")
 }
 
+/// Binds 127.0.0.1 on a free port (and installs the TLS provider reqwest needs).
+pub async fn bind() -> tokio::net::TcpListener {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    app::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())
+        .await
+        .expect("bind")
+}
+
+/// Serves `tw` on `listener` with the real router (API key [`API_KEY`], no onboarding UI).
+pub fn serve(
+    listener: tokio::net::TcpListener,
+    tw: toolwire_runtime::Toolwire,
+) -> tokio::task::JoinHandle<()> {
+    let state = AppState::new(tw, ApiKeys::default().with_key(API_KEY));
+    tokio::spawn(async move {
+        app::serve(listener, app::router(state), std::future::pending())
+            .await
+            .expect("serve");
+    })
+}
+
 impl Harness {
     pub async fn start() -> Harness {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let sim = Sim::builder().seed(42).start().await.expect("sim starts");
         let dir = tempfile::tempdir().expect("tempdir");
-        let listener = rest::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())
-            .await
-            .expect("bind");
+        let listener = bind().await;
         let addr = listener.local_addr().unwrap();
         let opts = RuntimeOptions {
             data_dir: dir.path().to_path_buf(),
@@ -48,12 +68,7 @@ impl Harness {
         let tw = setup::build(&opts, MasterKey::generate())
             .await
             .expect("toolwire builds");
-        let state = AppState::new(tw, ApiKeys::default().with_key(API_KEY), &connectors());
-        let server = tokio::spawn(async move {
-            rest::serve(listener, rest::router(state), std::future::pending())
-                .await
-                .expect("serve");
-        });
+        let server = serve(listener, tw);
         Harness {
             sim,
             base: format!("http://{addr}"),

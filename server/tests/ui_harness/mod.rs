@@ -8,9 +8,10 @@
 use std::net::SocketAddr;
 
 use toolwire_runtime::MasterKey;
+use toolwire_server::app::{self, AppState};
 use toolwire_server::links::LinkSigner;
-use toolwire_server::rest::{self, ApiKeys, AppState};
 use toolwire_server::setup::{self, OAuthClientConfig, RuntimeOptions};
+use toolwire_server::web::ApiKeys;
 use toolwire_sim::Sim;
 
 pub const API_KEY: &str = "tw_ui_test_key_0123456789";
@@ -74,7 +75,7 @@ impl Ui {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let sim = Sim::builder().seed(42).start().await.expect("sim starts");
         let dir = tempfile::tempdir().expect("tempdir");
-        let listener = rest::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())
+        let listener = app::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())
             .await
             .expect("bind");
         let addr = listener.local_addr().unwrap();
@@ -101,10 +102,10 @@ impl Ui {
         let tw = setup::build_with(&opts, MasterKey::generate(), &clients)
             .await
             .expect("toolwire builds");
-        let state = AppState::new(tw, ApiKeys::default().with_key(API_KEY), &connectors())
+        let state = AppState::new(tw, ApiKeys::default().with_key(API_KEY))
             .with_ui(setup::ui_state(&opts, &clients).expect("ui state"));
         let server = tokio::spawn(async move {
-            rest::serve(listener, rest::router(state), std::future::pending())
+            app::serve(listener, app::router(state), std::future::pending())
                 .await
                 .expect("serve");
         });

@@ -1,12 +1,59 @@
-//! Error responses: every failure becomes `{"error": {code, message, retry_after_s?, details?,
-//! reconnect_url?}}` with the status from [`ServerError::http_status`].
+//! Error responses: every failure becomes [`ErrorBody`] — `{"error": {code, message,
+//! retry_after_s?, details?, reconnect_url?}}` — with the status from
+//! [`ServerError::http_status`]; the same type documents it in the OpenAPI document.
 
 use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::error::ServerError;
+
+/// Every failure: `{"error": {...}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// An error's fields.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code, e.g. `INVALID_INPUT`, `ACCOUNT_REVOKED`, `UNAUTHORIZED`.
+    pub code: String,
+    /// What went wrong and what to do (the agent message for tool errors).
+    pub message: String,
+    /// Seconds to wait before retrying (rate limits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
+    /// Structured details, e.g. every invalid input field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+    /// Where the user can reconnect the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconnect_url: Option<String>,
+}
+
+impl ErrorBody {
+    /// The body of `e` (what it says, never more: runtime messages carry no secrets).
+    pub fn of(e: &ServerError) -> Self {
+        let runtime = match e {
+            ServerError::Runtime(r) => Some(r),
+            _ => None,
+        };
+        ErrorBody {
+            error: ErrorDetail {
+                code: e.code().to_string(),
+                message: e.to_string(),
+                retry_after_s: e.retry_after_s(),
+                details: runtime.and_then(|r| r.details()),
+                reconnect_url: runtime.and_then(|r| r.reconnect_url()).map(str::to_string),
+            },
+        }
+    }
+}
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
@@ -14,21 +61,7 @@ impl IntoResponse for ServerError {
         if status.is_server_error() {
             tracing::warn!(code = self.code(), error = %self, "request failed");
         }
-        let mut body = Map::new();
-        body.insert("code".into(), json!(self.code()));
-        body.insert("message".into(), json!(self.to_string()));
-        if let Some(s) = self.retry_after_s() {
-            body.insert("retry_after_s".into(), json!(s));
-        }
-        if let ServerError::Runtime(e) = &self {
-            if let Some(d) = e.details() {
-                body.insert("details".into(), d);
-            }
-            if let Some(u) = e.reconnect_url() {
-                body.insert("reconnect_url".into(), json!(u));
-            }
-        }
-        let mut response = (status, Json(json!({ "error": Value::Object(body) }))).into_response();
+        let mut response = (status, Json(ErrorBody::of(&self))).into_response();
         if matches!(self, ServerError::Unauthorized) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -1,7 +1,11 @@
-//! API-key authentication: keys are kept only as SHA-256 hashes and compared in constant time;
-//! `/v1/*` requires `Authorization: Bearer <api key>`. Wrong keys are throttled per client
-//! address ([`super::throttle`]). `toolwire serve` refuses keys shorter than [`MIN_KEY_LEN`]
-//! unless told otherwise.
+//! API-key authentication: keys are kept only as SHA-256 hashes and compared in constant time.
+//! [`ApiAuth`] — the accepted keys and the failed-attempt [`throttle`](super::throttle) — is
+//! the sub-state a surface takes (`State<ApiAuth>`, via axum's `FromRef`) to check a key;
+//! [`require_api_key`] guards whole routers (`/v1/*`, `/metrics`) with
+//! `Authorization: Bearer <api key>`. `toolwire serve` refuses keys shorter than
+//! [`MIN_KEY_LEN`] unless told otherwise.
+
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
@@ -10,8 +14,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::AppState;
-use super::throttle::ClientAddr;
+use super::throttle::{AuthThrottle, ClientAddr};
 use crate::error::ServerError;
 
 /// The shortest API key `toolwire serve` accepts without `--allow-weak-api-key`.
@@ -48,11 +51,7 @@ impl ApiKeys {
 
     /// Whether `presented` is one of the keys (constant time in the key's contents).
     pub fn verify(&self, presented: &str) -> bool {
-        let h: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        self.hashes
-            .iter()
-            .fold(subtle::Choice::from(0), |acc, k| acc | k.ct_eq(&h))
-            .into()
+        self.find(presented).is_some()
     }
 
     /// A new random API key (`tw_` + 32 random bytes, URL-safe base64).
@@ -66,12 +65,58 @@ impl ApiKeys {
     }
 }
 
+/// The accepted keys and the failures per client address: what checking a key needs. Cheap
+/// to clone (shared).
+#[derive(Clone)]
+pub struct ApiAuth {
+    keys: Arc<ApiKeys>,
+    throttle: Arc<AuthThrottle>,
+}
+
+impl ApiAuth {
+    /// Accepts `keys`, with the default throttle.
+    pub fn new(keys: ApiKeys) -> Self {
+        ApiAuth {
+            keys: Arc::new(keys),
+            throttle: Arc::default(),
+        }
+    }
+
+    /// The accepted keys.
+    pub fn keys(&self) -> &ApiKeys {
+        &self.keys
+    }
+
+    /// Checks a presented API key with throttling: `Unauthorized` without one or with a wrong
+    /// one (counted against `client`), `Throttled` — before the key is looked at — while
+    /// `client` has failed too often. Returns the key's hash (what admin sessions bind to).
+    pub fn check(
+        &self,
+        client: ClientAddr,
+        presented: Option<&str>,
+    ) -> Result<[u8; 32], ServerError> {
+        let Some(key) = presented.filter(|k| !k.is_empty()) else {
+            return Err(ServerError::Unauthorized);
+        };
+        if let Some(retry_after_s) = self.throttle.wait(client) {
+            return Err(ServerError::Throttled { retry_after_s });
+        }
+        match self.keys.find(key) {
+            Some(hash) => Ok(hash),
+            None => {
+                self.throttle.failed(client);
+                Err(ServerError::Unauthorized)
+            }
+        }
+    }
+}
+
 /// Middleware: 401 `UNAUTHORIZED` unless a valid bearer key is sent (429 `AUTH_THROTTLED`
 /// after too many wrong ones from this address).
-pub async fn require_api_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn require_api_key(State(auth): State<ApiAuth>, req: Request, next: Next) -> Response {
     let client = ClientAddr::of(req.extensions());
-    match check_key(&state, client, bearer(req.headers())) {
-        Ok(()) => next.run(req).await,
+    match auth.check(client, bearer(req.headers())) {
+        Ok(_) => next.run(req).await,
         Err(e) => e.into_response(),
     }
 }
@@ -84,26 +129,4 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim())
-}
-
-/// Checks a presented API key with throttling: `Unauthorized` without one or with a wrong one
-/// (counted against `client`), `Throttled` — before the key is looked at — while `client` has
-/// failed too often.
-pub fn check_key(
-    state: &AppState,
-    client: ClientAddr,
-    presented: Option<&str>,
-) -> Result<(), ServerError> {
-    let Some(key) = presented.filter(|k| !k.is_empty()) else {
-        return Err(ServerError::Unauthorized);
-    };
-    if let Some(retry_after_s) = state.throttle.wait(client) {
-        return Err(ServerError::Throttled { retry_after_s });
-    }
-    if state.keys.verify(key) {
-        Ok(())
-    } else {
-        state.throttle.failed(client);
-        Err(ServerError::Unauthorized)
-    }
 }

@@ -1,6 +1,7 @@
 //! [`JsonBody`]: the JSON request-body extractor with toolwire's error contract — bodies over
 //! [`BODY_LIMIT`] get 413 `BODY_TOO_LARGE`, unparsable JSON 400 `INVALID_JSON`, JSON of the
-//! wrong shape 400 `INVALID_REQUEST` (all as JSON error bodies).
+//! wrong shape 400 `INVALID_REQUEST` (all as JSON error bodies); [`parse`] applies the same
+//! contract to a body already read.
 
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
@@ -28,11 +29,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let bytes = axum::body::to_bytes(req.into_body(), BODY_LIMIT)
             .await
             .map_err(|_| ServerError::BodyTooLarge { limit: BODY_LIMIT })?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| match e.classify() {
-                serde_json::error::Category::Data => ServerError::InvalidRequest(e.to_string()),
-                _ => ServerError::InvalidJson(e.to_string()),
-            })
+        parse(&bytes).map(JsonBody)
     }
+}
+
+/// Parses a JSON body into `T` with the contract above.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ServerError> {
+    if body.len() > BODY_LIMIT {
+        return Err(ServerError::BodyTooLarge { limit: BODY_LIMIT });
+    }
+    serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ServerError::InvalidRequest(e.to_string()),
+        _ => ServerError::InvalidJson(e.to_string()),
+    })
 }
