@@ -1,9 +1,8 @@
 //! The REST API surface: connected accounts, the tool catalog and tool execution under `/v1`
 //! (API key), liveness and readiness (no auth). One file per resource; [`routes`] mounts them
 //! on any app state that provides their sub-states (`Toolwire`, [`ApiAuth`], the
-//! [`Catalog`](crate::catalog::Catalog)), [`openapi`] documents them. Auth, bodies and error
-//! bodies are shared with the other surfaces ([`crate::web`]); the whole app is put together
-//! in [`crate::app`].
+//! [`Catalog`]), [`openapi`] documents them. Auth, bodies and error bodies are shared with
+//! the other surfaces ([`crate::web`]); the whole app is put together in [`crate::app`].
 //!
 //! | route | what |
 //! | --- | --- |
