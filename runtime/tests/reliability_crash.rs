@@ -1,5 +1,6 @@
-//! Reliability suite, crash safety: a process creating connected accounts (get-or-create, seal,
-//! store credentials; 4 concurrent writers on one SQLite file) is killed with SIGKILL at random
+//! Reliability suite, crash safety: a process creating connected accounts (the accounts API's
+//! `import_credentials`: get-or-create, seal, store credentials; 4 concurrent writers on one
+//! SQLite file) is killed with SIGKILL at random
 //! moments, 100 times. Every account it acknowledged (printed `ACK <identifier>` to stdout
 //! after the store returned) must exist, be ACTIVE and decrypt to its credentials, and
 //! `PRAGMA integrity_check` must answer `ok`.
@@ -14,11 +15,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use sqlx::Connection;
 use store_support::TestDb;
-use toolwire_runtime::store::{AccountStatus, CredentialsUpdate, StatusChange, Store};
-use toolwire_runtime::vault::{Aad, Credentials, MasterKey, Vault};
+use toolwire_runtime::{AccountStatus, Credentials, MasterKey, Store, Vault};
 
 const CHILD_ENV: &str = "TOOLWIRE_TEST_CRASH_CHILD_DB";
 const ROUND_ENV: &str = "TOOLWIRE_TEST_CRASH_ROUND";
@@ -38,48 +37,18 @@ async fn crash_child() {
     };
     let round = std::env::var(ROUND_ENV).unwrap();
     let store = Store::sqlite(&path).await.unwrap();
-    let vault = std::sync::Arc::new(
-        Vault::open(&store, MasterKey::from_bytes(&KEY).unwrap())
-            .await
-            .unwrap(),
-    );
+    let tw = store_support::toolwire(&store, MasterKey::from_bytes(&KEY).unwrap()).await;
     let mut tasks = Vec::new();
     for w in 0..WRITERS {
-        let (store, vault, round) = (store.clone(), vault.clone(), round.clone());
+        let (tw, round) = (tw.clone(), round.clone());
         tasks.push(tokio::spawn(async move {
             for n in 0.. {
                 let identifier = format!("r{round}_w{w}_{n}");
-                let (account, _) = store
-                    .get_or_create_account("zendesk", &identifier)
-                    .await
-                    .unwrap();
-                let config = json!({"subdomain": format!("t{w}")})
-                    .as_object()
-                    .unwrap()
-                    .clone();
                 let creds = Credentials::from_fields([
                     ("email", format!("{identifier}@example.com")),
                     ("api_token", token_for(&identifier)),
                 ]);
-                let sealed = vault
-                    .seal(
-                        &Aad::new("zendesk", &identifier, account.id, &config),
-                        &creds,
-                    )
-                    .unwrap();
-                store
-                    .store_credentials(
-                        account.id,
-                        &CredentialsUpdate {
-                            expected_version: account.version,
-                            auth_scheme: "api_token".into(),
-                            config,
-                            sealed,
-                            status: StatusChange::new(AccountStatus::Active, "stored", "ok"),
-                        },
-                    )
-                    .await
-                    .unwrap();
+                store_support::import(&tw, &identifier, &format!("t{w}"), creds).await;
                 // Acknowledged: the store returned.
                 use std::io::Write as _;
                 let mut out = std::io::stdout().lock();

@@ -16,10 +16,7 @@ use std::collections::HashSet;
 
 use serde_json::json;
 use store_support::TestDb;
-use toolwire_runtime::store::{
-    AccountConfig, AccountFilter, AccountRecord, AccountStatus, CiphertextSwap, CredentialsUpdate,
-    StatusChange, Store,
-};
+use toolwire_runtime::store::{AccountConfig, AccountFilter, AccountRecord, CiphertextSwap, Store};
 use toolwire_runtime::vault::{Aad, Credentials, MasterKey, Vault, VaultError};
 
 /// Stored rows whose envelopes get swapped.
@@ -43,37 +40,6 @@ fn creds(i: usize) -> Credentials {
     ])
 }
 
-/// Creates the account and stores sealed credentials through the store API.
-async fn seal_and_store(
-    store: &Store,
-    vault: &Vault,
-    identifier: &str,
-    sub: &str,
-    creds: &Credentials,
-) -> AccountRecord {
-    let (account, _) = store
-        .get_or_create_account("zendesk", identifier)
-        .await
-        .unwrap();
-    let config = config(sub);
-    let sealed = vault
-        .seal(&Aad::new("zendesk", identifier, account.id, &config), creds)
-        .unwrap();
-    store
-        .store_credentials(
-            account.id,
-            &CredentialsUpdate {
-                expected_version: account.version,
-                auth_scheme: "api_token".into(),
-                config,
-                sealed,
-                status: StatusChange::new(AccountStatus::Active, "credentials_verified", "ok"),
-            },
-        )
-        .await
-        .unwrap()
-}
-
 async fn all_accounts(store: &Store) -> Vec<AccountRecord> {
     let mut out = Vec::new();
     let mut token = None;
@@ -92,11 +58,12 @@ async fn all_accounts(store: &Store) -> Vec<AccountRecord> {
 
 async fn swapped_ciphertexts_never_decrypt(db: &TestDb) {
     let store = &db.store;
-    let vault = Vault::open(store, MasterKey::generate()).await.unwrap();
+    let tw = store_support::toolwire(store, MasterKey::generate()).await;
+    let vault = tw.vault();
     let mut rows = Vec::with_capacity(ROWS);
     for i in 0..ROWS {
         let sub = format!("tenant{}", i % TENANTS);
-        rows.push(seal_and_store(store, &vault, &format!("user_{i:04}"), &sub, &creds(i)).await);
+        rows.push(store_support::import(&tw, &format!("user_{i:04}"), &sub, creds(i)).await);
     }
     let tenants: HashSet<&str> = rows
         .iter()

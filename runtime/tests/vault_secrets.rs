@@ -10,38 +10,16 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use store_support::TestDb;
-use toolwire_runtime::store::{
-    AccountStatus, CredentialsUpdate, KeyId, StatusChange, Store, StoreError,
-};
+use toolwire_runtime::Toolwire;
+use toolwire_runtime::store::{KeyId, Store, StoreError};
 use toolwire_runtime::vault::{Aad, Credentials, MasterKey, Vault, VaultError};
 
 const CANARY: &str = "CANARY-9f2c71e4-do-not-leak";
 
-async fn store_secret(store: &Store, vault: &Vault, identifier: &str, token: &str) {
-    let (account, _) = store
-        .get_or_create_account("zendesk", identifier)
-        .await
-        .unwrap();
-    let config = json!({"subdomain": "acme"}).as_object().unwrap().clone();
-    let sealed = vault
-        .seal(
-            &Aad::new("zendesk", identifier, account.id, &config),
-            &Credentials::from_fields([("email", "a@acme.test"), ("api_token", token)]),
-        )
-        .unwrap();
-    store
-        .store_credentials(
-            account.id,
-            &CredentialsUpdate {
-                expected_version: account.version,
-                auth_scheme: "api_token".into(),
-                config,
-                sealed,
-                status: StatusChange::new(AccountStatus::Active, "credentials_verified", "OK"),
-            },
-        )
-        .await
-        .unwrap();
+/// Stores `token` for `identifier` the way apps do (`import_credentials`).
+async fn store_secret(tw: &Toolwire, identifier: &str, token: &str) {
+    let creds = Credentials::from_fields([("email", "a@acme.test"), ("api_token", token)]);
+    store_support::import(tw, identifier, "acme", creds).await;
 }
 
 fn assert_no_canary_in_files(db: &TestDb, must_contain: &str) {
@@ -71,9 +49,10 @@ async fn canary_never_leaks() {
     let db = TestDb::sqlite().await;
     let key = MasterKey::generate();
     let key_b64 = key.to_base64().expose_secret().to_owned();
-    let vault = Vault::open(&db.store, key).await.unwrap();
+    let tw = store_support::toolwire(&db.store, key).await;
+    let vault = tw.vault();
     for i in 0..5 {
-        store_secret(&db.store, &vault, &format!("canary_user_{i}"), CANARY).await;
+        store_secret(&tw, &format!("canary_user_{i}"), CANARY).await;
     }
     vault.rotate(&db.store).await.unwrap();
     let report = vault
@@ -140,8 +119,8 @@ async fn canary_never_leaks() {
 #[tokio::test]
 async fn deleted_account_leaves_no_ciphertext_behind() {
     let db = TestDb::sqlite().await;
-    let vault = Vault::open(&db.store, MasterKey::generate()).await.unwrap();
-    store_secret(&db.store, &vault, "doomed", "t").await;
+    let tw = store_support::toolwire(&db.store, MasterKey::generate()).await;
+    store_secret(&tw, "doomed", "t").await;
     let account = db
         .store
         .get_account("zendesk", "doomed")
@@ -150,7 +129,7 @@ async fn deleted_account_leaves_no_ciphertext_behind() {
         .unwrap();
     let ciphertext = account.credentials.clone().unwrap().bytes;
     assert!(db.store.delete_account(account.id).await.unwrap());
-    store_secret(&db.store, &vault, "survivor", "t").await;
+    store_secret(&tw, "survivor", "t").await;
     db.store.close().await;
     let bytes = std::fs::read(db.sqlite_path.as_ref().unwrap()).unwrap();
     assert!(
@@ -222,11 +201,10 @@ async fn rewrap_child() {
 async fn rewrap_survives_sigkill() {
     let db = TestDb::sqlite().await;
     let path = db.sqlite_path.clone().unwrap();
-    let vault = Vault::open(&db.store, MasterKey::from_bytes(&CHILD_KEY).unwrap())
-        .await
-        .unwrap();
+    let tw = store_support::toolwire(&db.store, MasterKey::from_bytes(&CHILD_KEY).unwrap()).await;
+    let vault = tw.vault();
     for i in 0..ACCOUNTS {
-        store_secret(&db.store, &vault, &format!("u{i:03}"), &format!("tok-{i}")).await;
+        store_secret(&tw, &format!("u{i:03}"), &format!("tok-{i}")).await;
     }
     // Rotate and rewrap, killing the rewrapping process mid-way, 20 times over: each round adds a
     // new primary key, so ciphertexts end up spread over many key versions.

@@ -1,6 +1,7 @@
-//! Fills a `toolwire serve` data directory with connected Zendesk accounts through the store
-//! and vault APIs (as `scale` does), for `benches/server_scale.sh`: the server then starts on
-//! it. Account `i` is `user_{i:07}`, ACTIVE, with the credentials of tenant `i % T` from
+//! Fills a `toolwire serve` data directory with connected Zendesk accounts imported through
+//! the accounts API (`import_credentials`: no live check, as `scale` does), for
+//! `benches/server_scale.sh`: the server then starts on it. Account `i` is `user_{i:07}`,
+//! ACTIVE, with the credentials of tenant `i % T` from
 //! `--tenants FILE` (lines `subdomain email api_token`, as the script writes them). The master
 //! key is the data directory's `master.key` (created when missing), as `toolwire serve` reads
 //! it. Durability is relaxed for the fill only (`synchronous=OFF`); the server reopens the
@@ -10,15 +11,13 @@
 //! [--accounts 100000]`
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 use futures::StreamExt as _;
 use serde_json::json;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use toolwire_benches::arg;
-use toolwire_runtime::store::{AccountStatus, CredentialsUpdate, StatusChange, Store};
-use toolwire_runtime::vault::{Aad, Credentials, MasterKey, Vault};
+use toolwire_benches::{arg, connectors_dir};
+use toolwire_runtime::{Credentials, MasterKey, Store, Toolwire};
 
 #[tokio::main]
 async fn main() {
@@ -50,42 +49,29 @@ async fn main() {
     )
     .await
     .expect("store");
-    let vault = Arc::new(Vault::open(&store, key).await.expect("vault"));
-    let tenants = Arc::new(tenants);
+    let tw = Toolwire::builder()
+        .store(store.clone())
+        .master_key(key)
+        .connectors_dir(connectors_dir())
+        .build()
+        .await
+        .expect("toolwire");
     let start = Instant::now();
     futures::stream::iter(0..accounts)
         .map(|i| {
-            let (store, vault, tenants) = (store.clone(), vault.clone(), tenants.clone());
+            let (tw, tenants) = (&tw, &tenants);
             async move {
                 let [sub, email, token] = &tenants[i % tenants.len()];
-                let identifier = format!("user_{i:07}");
-                let (account, _) = store
-                    .get_or_create_account("zendesk", &identifier)
-                    .await
-                    .unwrap();
                 let config = json!({ "subdomain": sub }).as_object().unwrap().clone();
                 let creds =
                     Credentials::from_fields([("email", email.as_str()), ("api_token", token)]);
-                let sealed = vault
-                    .seal(
-                        &Aad::new("zendesk", &identifier, account.id, &config),
-                        &creds,
-                    )
-                    .unwrap();
-                store
-                    .store_credentials(
-                        account.id,
-                        &CredentialsUpdate {
-                            expected_version: account.version,
-                            auth_scheme: "api_token".into(),
-                            config,
-                            sealed,
-                            status: StatusChange::new(
-                                AccountStatus::Active,
-                                "credentials_verified",
-                                "ok",
-                            ),
-                        },
+                tw.accounts()
+                    .import_credentials(
+                        "zendesk",
+                        &format!("user_{i:07}"),
+                        &config,
+                        Some("api_token"),
+                        creds,
                     )
                     .await
                     .unwrap();
@@ -94,6 +80,7 @@ async fn main() {
         .buffer_unordered(8)
         .for_each(|_| async {})
         .await;
+    tw.flush().await;
     store.close().await;
     println!(
         "filled {accounts} accounts over {} tenants in {:.1}s",

@@ -1,6 +1,7 @@
-//! Scale: 100,000 connected accounts in one store. Populates the accounts through the store
-//! and vault APIs (get_or_create, seal, store_credentials; 8 in flight, durability relaxed for
-//! the fill only: SQLite `synchronous=OFF`, PostgreSQL `synchronous_commit=off`), then reopens
+//! Scale: 100,000 connected accounts in one store. Populates the accounts through the accounts
+//! API (`get_or_create`, then `import_credentials`: sealed and stored without a live check; 8
+//! in flight, durability relaxed for the fill only: SQLite `synchronous=OFF`, PostgreSQL
+//! `synchronous_commit=off`), then reopens
 //! the store with production settings (SQLite WAL + `synchronous=FULL`; PostgreSQL defaults)
 //! and measures, one call at a time, on random accounts:
 //!
@@ -13,7 +14,6 @@
 //! default `postgres://postgres@127.0.0.1:5432/test`; a fresh schema, dropped at the end).
 
 use std::str::FromStr as _;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
@@ -22,9 +22,8 @@ use serde_json::json;
 use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use toolwire_benches::{arg, summarize};
-use toolwire_runtime::store::{AccountStatus, CredentialsUpdate, StatusChange, Store};
-use toolwire_runtime::vault::{Aad, Credentials, MasterKey, Vault};
+use toolwire_benches::{arg, connectors_dir, summarize};
+use toolwire_runtime::{AccountStatus, Credentials, MasterKey, Store, Toolwire, Vault};
 
 const KEY: [u8; 32] = [9; 32];
 
@@ -32,11 +31,13 @@ fn ident(i: usize) -> String {
     format!("user_{i:07}")
 }
 
-async fn connect_one(store: &Store, vault: &Vault, i: usize) -> Duration {
+/// Connects account `i`; returns how long its `get_or_create` took.
+async fn connect_one(tw: &Toolwire, i: usize) -> Duration {
     let identifier = ident(i);
+    let accounts = tw.accounts();
     let start = Instant::now();
-    let (account, _) = store
-        .get_or_create_account("zendesk", &identifier)
+    accounts
+        .get_or_create("zendesk", &identifier)
         .await
         .unwrap();
     let took = start.elapsed();
@@ -51,23 +52,8 @@ async fn connect_one(store: &Store, vault: &Vault, i: usize) -> Duration {
             format!("token-{i:07}-0123456789abcdef0123456789"),
         ),
     ]);
-    let sealed = vault
-        .seal(
-            &Aad::new("zendesk", &identifier, account.id, &config),
-            &creds,
-        )
-        .unwrap();
-    store
-        .store_credentials(
-            account.id,
-            &CredentialsUpdate {
-                expected_version: account.version,
-                auth_scheme: "api_token".into(),
-                config,
-                sealed,
-                status: StatusChange::new(AccountStatus::Active, "credentials_verified", "ok"),
-            },
-        )
+    accounts
+        .import_credentials("zendesk", &identifier, &config, Some("api_token"), creds)
         .await
         .unwrap();
     took
@@ -114,20 +100,20 @@ async fn main() {
         }
         other => panic!("--backend sqlite|postgres, not {other}"),
     };
-    let vault = Arc::new(
-        Vault::open(&fill_store, MasterKey::from_bytes(&KEY).unwrap())
-            .await
-            .unwrap(),
-    );
+    let tw = Toolwire::builder()
+        .store(fill_store.clone())
+        .master_key(MasterKey::from_bytes(&KEY).unwrap())
+        .connectors_dir(connectors_dir())
+        .build()
+        .await
+        .unwrap();
     let fill = Instant::now();
     let mut fill_lat: Vec<Duration> = futures::stream::iter(0..accounts)
-        .map(|i| {
-            let (store, vault) = (fill_store.clone(), vault.clone());
-            async move { connect_one(&store, &vault, i).await }
-        })
+        .map(|i| connect_one(&tw, i))
         .buffer_unordered(8)
         .collect()
         .await;
+    tw.flush().await;
     println!(
         "[{backend}] fill: {accounts} accounts connected in {:.1}s ({:.0}/s, 8 in flight, relaxed \
          durability); get_or_create while filling: {}",

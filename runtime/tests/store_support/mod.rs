@@ -1,6 +1,7 @@
 //! Test support shared by `store_*` and `vault_*` tests: a fresh database per test, on SQLite
 //! (a file in a tempdir) and on PostgreSQL (a random schema, when `TOOLWIRE_TEST_POSTGRES_URL`
-//! is set), and [`backend_tests!`] to run one suite against both.
+//! is set), [`backend_tests!`] to run one suite against both, and connected accounts stored
+//! the way apps store them ([`toolwire`], [`import`]).
 
 #![allow(dead_code)]
 
@@ -8,10 +9,12 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use serde_json::json;
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::sqlite::SqliteConnection;
 use toolwire_runtime::store::Store;
+use toolwire_runtime::{AccountRecord, Credentials, MasterKey, Toolwire};
 
 pub const PG_ENV: &str = "TOOLWIRE_TEST_POSTGRES_URL";
 
@@ -109,6 +112,33 @@ impl TestDb {
             n
         }
     }
+}
+
+/// A `Toolwire` on `store` (the repository's connectors), for tests that need connected
+/// accounts: its vault is `tw.vault()`.
+pub async fn toolwire(store: &Store, key: MasterKey) -> Toolwire {
+    Toolwire::builder()
+        .store(store.clone())
+        .master_key(key)
+        .connectors_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../connectors"))
+        .build()
+        .await
+        .expect("toolwire builds")
+}
+
+/// Stores `creds` for the Zendesk account `identifier` on tenant `subdomain`, ACTIVE, through
+/// the accounts API (`import_credentials`: sealed and bound to the row, no live check).
+pub async fn import(
+    tw: &Toolwire,
+    identifier: &str,
+    subdomain: &str,
+    creds: Credentials,
+) -> AccountRecord {
+    let config = json!({"subdomain": subdomain}).as_object().unwrap().clone();
+    tw.accounts()
+        .import_credentials("zendesk", identifier, &config, Some("api_token"), creds)
+        .await
+        .expect("credentials imported")
 }
 
 impl Drop for PgSchema {
