@@ -24,8 +24,9 @@ pub use toolwire_spec::{ConnectorSpec, SpecError, Tool, fingerprint};
 
 pub use toolwire_runtime as runtime;
 pub use toolwire_runtime::{
-    AccountFilter, AccountRecord, AccountStatus, AuditLog, Credentials, Error, FieldProblem,
-    MasterKey, Result, StatusEvent, Store, ToolOutput, Toolwire, ToolwireBuilder, TypedOutput,
+    AccountFilter, AccountRecord, AccountStatus, AuditLog, Credentials, Error, ErrorKind,
+    FieldProblem, MasterKey, Result, StatusEvent, Store, ToolOutput, Toolwire, ToolwireBuilder,
+    TypedOutput,
 };
 
 /// What generated code refers to; not a public API.

@@ -31,7 +31,7 @@ pub struct StatusEvent {
 
 /// The broadcast channel.
 #[derive(Debug, Clone)]
-pub struct Events(broadcast::Sender<StatusEvent>);
+pub(crate) struct Events(broadcast::Sender<StatusEvent>);
 
 impl Default for Events {
     fn default() -> Self {

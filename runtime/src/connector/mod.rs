@@ -7,7 +7,8 @@ mod input;
 pub(crate) mod route;
 
 pub(crate) use auth::AuthTemplates;
-pub use config::normalize_config;
+// The base-URL routing; public only for the routing tests and the overhead bench.
+#[doc(hidden)]
 pub use route::Route;
 
 use std::collections::HashMap;

@@ -19,6 +19,7 @@ impl Store {
     /// does not exist, and whether this call created it. Safe under any concurrency: exactly one
     /// row ever exists per pair (`INSERT .. ON CONFLICT DO NOTHING`, then `SELECT`). An existing
     /// account is found with one read, without a write transaction.
+    #[doc(hidden)]
     pub async fn get_or_create_account(
         &self,
         connection: &str,
@@ -157,6 +158,7 @@ impl Store {
 
     /// Records that a tool ran with this account at `at` (never moves the time backwards;
     /// does not bump `version`). A missing account is not an error.
+    #[doc(hidden)]
     pub async fn touch_last_used(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
         let at = Ts::new(at);
         on_pool!(self, |pool| {
@@ -174,6 +176,7 @@ impl Store {
 
     /// Deletes the account, its ciphertext and its status history. Returns whether it existed.
     /// The execution audit log keeps its rows.
+    #[doc(hidden)]
     pub async fn delete_account(&self, id: Uuid) -> Result<bool, StoreError> {
         let deleted = on_pool!(self, |pool| {
             sqlx::query("DELETE FROM accounts WHERE id = $1")
@@ -187,7 +190,7 @@ impl Store {
 
     /// The current `version` of each of these accounts that still exists (one query per 500
     /// ids): lets a cache confirm many entries at once instead of re-reading each row.
-    pub async fn account_versions(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, i64)>, StoreError> {
+    pub(crate) async fn account_versions(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, i64)>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let rows: Vec<(Uuid, i64)> = on_pool!(self, |pool| {

@@ -26,6 +26,7 @@ impl Store {
     /// Stores new sealed credentials with their auth scheme and config, and moves the account
     /// to `update.status`, in one transaction that also writes a status history row. Fails with
     /// `VersionConflict` unless the account's version is still `update.expected_version`.
+    #[doc(hidden)]
     pub async fn store_credentials(
         &self,
         id: Uuid,
@@ -71,7 +72,7 @@ impl Store {
 
     /// Up to `limit` accounts with credentials sealed under a key other than `key_id`, with
     /// ids greater than `after` (keyset order by id), for re-encryption.
-    pub async fn accounts_not_under_key(
+    pub(crate) async fn accounts_not_under_key(
         &self,
         key_id: KeyId,
         after: Option<Uuid>,
@@ -110,6 +111,7 @@ impl Store {
     /// Replaces envelopes in one transaction, each only if its account still has the expected
     /// key id and version (otherwise that swap is skipped: the account changed meanwhile).
     /// Does not bump `version`: the plaintext is unchanged. Returns how many were applied.
+    #[doc(hidden)]
     pub async fn swap_ciphertexts(&self, swaps: &[CiphertextSwap]) -> Result<u64, StoreError> {
         if swaps.is_empty() {
             return Ok(0);

@@ -8,6 +8,7 @@ use super::{ExecutionRecord, Store, StoreError};
 
 impl Store {
     /// Appends one execution to the audit log.
+    #[doc(hidden)]
     pub async fn record_execution(&self, record: &ExecutionRecord) -> Result<(), StoreError> {
         self.record_usage(std::slice::from_ref(record), &[]).await
     }
@@ -37,6 +38,7 @@ impl Store {
 impl Store {
     /// Writes a batch of audit rows (multi-row inserts) and last-use times in one transaction (the engine's
     /// background ledger calls this, so tool calls never wait for these writes).
+    #[doc(hidden)]
     pub async fn record_usage(
         &self,
         executions: &[ExecutionRecord],

@@ -7,6 +7,7 @@ use super::{KeyId, Store, StoreError, StoredKeyring, VaultKeyRecord, conflict_or
 
 impl Store {
     /// The check value (if initialized) and every wrapped data key, ordered by key id.
+    #[doc(hidden)]
     pub async fn load_keyring(&self) -> Result<StoredKeyring, StoreError> {
         let (check_value, rows): (Option<Vec<u8>>, Vec<KeyRow>) = on_pool!(self, |pool| {
             let check = sqlx::query_scalar("SELECT check_value FROM vault_meta WHERE id = 1")
@@ -31,7 +32,7 @@ impl Store {
 
     /// First start: stores the check value and the first (primary) data key atomically.
     /// Returns `false`, changing nothing, if another process initialized the keyring first.
-    pub async fn init_keyring(
+    pub(crate) async fn init_keyring(
         &self,
         check_value: &[u8],
         first_key: &VaultKeyRecord,
@@ -69,7 +70,7 @@ impl Store {
 
     /// Adds a data key and makes it the primary, atomically. Fails with `Conflict` if the key
     /// id is taken (a concurrent rotation): reload the keyring and retry.
-    pub async fn add_primary_key(&self, key: &VaultKeyRecord) -> Result<(), StoreError> {
+    pub(crate) async fn add_primary_key(&self, key: &VaultKeyRecord) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE vault_keys SET is_primary = FALSE WHERE is_primary")
@@ -91,6 +92,7 @@ impl Store {
     }
 
     /// Makes an existing data key the primary (e.g. to roll back a rotation).
+    #[doc(hidden)]
     pub async fn set_primary_key(&self, key_id: KeyId) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;

@@ -3,7 +3,7 @@
 //!
 //! One API and one copy of every SQL statement for both backends: statements use `$N`
 //! placeholders (which sqlx-sqlite also accepts) and only portable SQL, and each method body is
-//! compiled once per backend by the [`on_pool!`] macro. Only the migrations differ per backend
+//! compiled once per backend by the `on_pool!` macro. Only the migrations differ per backend
 //! (`runtime/migrations/{sqlite,postgres}`), because column types do.
 
 macro_rules! on_pool {
@@ -31,15 +31,20 @@ mod transitions;
 mod ts;
 mod used_tokens;
 
-pub use canonical::canonical_json;
+pub(crate) use canonical::canonical_json;
 pub use error::StoreError;
-pub use oauth::{CredentialLock, OAuthState};
+pub(crate) use oauth::OAuthState;
+pub(crate) use records::RewrapCandidate;
 pub use records::{
-    AccountConfig, AccountFilter, AccountPage, AccountRecord, CiphertextSwap, CredentialsUpdate,
-    ExecutionRecord, KeyId, RewrapCandidate, Sealed, StatusChange, StatusHistoryEntry,
-    StoredKeyring, VaultKeyRecord,
+    AccountConfig, AccountFilter, AccountPage, AccountRecord, ExecutionRecord, KeyId, Sealed,
+    StatusHistoryEntry,
 };
+// Rows the engine and the vault write; public only for the store's and vault's own tests.
+#[doc(hidden)]
+pub use records::{CiphertextSwap, CredentialsUpdate, StatusChange, StoredKeyring, VaultKeyRecord};
 pub use status::{AccountStatus, UnknownStatus};
+// The store's clock (UTC, microseconds); public only for the store's own tests.
+#[doc(hidden)]
 pub use ts::now;
 
 use sqlx::{PgPool, SqlitePool};

@@ -16,7 +16,7 @@ use super::{AccountRecord, Pool, Sealed, StatusChange, Store, StoreError, canoni
 
 /// A pending authorization (what `start` stored, `complete` takes back once).
 #[derive(Debug, Clone)]
-pub struct OAuthState {
+pub(crate) struct OAuthState {
     /// SHA-256 of the state parameter (the parameter itself is never stored).
     pub state_hash: String,
     /// Connection.
@@ -49,7 +49,7 @@ struct StateRow {
 
 impl Store {
     /// Saves a pending authorization.
-    pub async fn insert_oauth_state(&self, state: &OAuthState) -> Result<(), StoreError> {
+    pub(crate) async fn insert_oauth_state(&self, state: &OAuthState) -> Result<(), StoreError> {
         let config = canonical_json(&serde_json::Value::Object(state.config.clone()));
         on_pool!(self, |pool| {
             sqlx::query(
@@ -72,7 +72,7 @@ impl Store {
     }
 
     /// Takes a pending authorization: only once, and only before it expires.
-    pub async fn take_oauth_state(
+    pub(crate) async fn take_oauth_state(
         &self,
         state_hash: &str,
     ) -> Result<Option<OAuthState>, StoreError> {
@@ -113,7 +113,7 @@ impl Store {
     }
 
     /// Locks an account's credentials until the returned guard commits or drops.
-    pub async fn lock_credentials(&self, id: Uuid) -> Result<CredentialLock, StoreError> {
+    pub(crate) async fn lock_credentials(&self, id: Uuid) -> Result<CredentialLock, StoreError> {
         macro_rules! begin {
             ($pool:expr, $variant:ident) => {{
                 let mut tx = $pool.begin().await?;
@@ -145,7 +145,7 @@ enum LockedTx {
 }
 
 /// An account row held for a credential refresh.
-pub struct CredentialLock {
+pub(crate) struct CredentialLock {
     tx: LockedTx,
     account: AccountRecord,
 }

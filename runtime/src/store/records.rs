@@ -213,7 +213,7 @@ pub struct StoredKeyring {
 
 /// An account whose credentials need re-encryption (see `accounts_not_under_key`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RewrapCandidate {
+pub(crate) struct RewrapCandidate {
     /// The account id.
     pub id: Uuid,
     /// The connection.

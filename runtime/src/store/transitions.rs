@@ -57,6 +57,7 @@ impl Store {
     /// Sets the account's status, reason and message. A history row is written only when the
     /// status or the reason changes; a new message alone updates the account quietly. Nothing
     /// changes (and `version` stays) when all three are equal. Returns the updated account.
+    #[doc(hidden)]
     pub async fn set_status(
         &self,
         id: Uuid,
@@ -70,6 +71,7 @@ impl Store {
     /// Like [`Store::set_status`], but only while the account still has status `from.0` and
     /// reason `from.1` (checked under the row lock): `None`, and nothing written, when it moved
     /// on meanwhile.
+    #[doc(hidden)]
     pub async fn set_status_from(
         &self,
         id: Uuid,

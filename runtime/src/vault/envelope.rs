@@ -5,7 +5,7 @@ use super::VaultError;
 use crate::store::KeyId;
 
 /// The only envelope version so far.
-pub const ENVELOPE_VERSION: u8 = 1;
+pub(crate) const ENVELOPE_VERSION: u8 = 1;
 pub(crate) const HEADER_LEN: usize = 5;
 pub(crate) const NONCE_LEN: usize = 12;
 pub(crate) const TAG_LEN: usize = 16;

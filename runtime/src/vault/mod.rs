@@ -3,10 +3,13 @@
 //! and rewraps keys without ever making an account unreadable.
 //!
 //! - [`MasterKey`]: the KEK, from `TOOLWIRE_MASTER_KEY` or a 0600 key file.
-//! - [`Vault`]: the keyring loaded from the [`Store`] (DEKs unwrapped once, cached);
-//!   [`seal`](Vault::seal) / [`unseal`](Vault::unseal) on the hot path, no I/O.
+//! - [`Vault`]: the keyring loaded from the [`Store`] (DEKs unwrapped once, cached); key
+//!   rotation and rewrap. The engine seals and unseals with it on the hot path, no I/O.
 //! - [`Credentials`]: decrypted credentials, readable but never printable.
-//! - [`Aad`]: what a ciphertext is bound to (connection, identifier, account id, config).
+//! - `Aad`: what a ciphertext is bound to (connection, identifier, account id, config).
+//!
+//! Apps store credentials through `Toolwire::accounts()` (`set_credentials`, or
+//! `import_credentials` for credentials verified elsewhere), never by sealing them here.
 
 mod aad;
 mod credentials;
@@ -16,9 +19,10 @@ mod keyring;
 mod master_key;
 mod rewrap;
 
+// What a ciphertext is bound to; public only for the vault's own tests and benches.
+#[doc(hidden)]
 pub use aad::Aad;
 pub use credentials::Credentials;
-pub use envelope::ENVELOPE_VERSION;
 pub use error::VaultError;
 pub use master_key::{MASTER_KEY_ENV, MASTER_KEY_LEN, MasterKey};
 pub use rewrap::{RewrapFailure, RewrapReport};
@@ -89,19 +93,25 @@ impl Vault {
         self.ring().key_ids()
     }
 
-    /// Encrypts `credentials` under the primary data key, bound to `aad`.
+    /// Encrypts `credentials` under the primary data key, bound to `aad`. Doc-hidden: the
+    /// engine seals; public for the vault's own tests and benches.
+    #[doc(hidden)]
     pub fn seal(&self, aad: &Aad, credentials: &Credentials) -> Result<Sealed, VaultError> {
         let ring = self.ring();
         seal_with(&ring, ring.primary(), aad, credentials)
     }
 
     /// Decrypts an envelope sealed for `aad`. Fails with `DecryptFailed` if the envelope was
-    /// sealed for another account or config, or was altered in any bit.
+    /// sealed for another account or config, or was altered in any bit. Doc-hidden, like
+    /// [`seal`](Self::seal).
+    #[doc(hidden)]
     pub fn unseal(&self, aad: &Aad, envelope: &[u8]) -> Result<Credentials, VaultError> {
         unseal_with(&self.ring(), aad, envelope)
     }
 
-    /// Decrypts a stored account's credentials (`None` if it has none yet).
+    /// Decrypts a stored account's credentials (`None` if it has none yet). Doc-hidden: the
+    /// engine decrypts; public for tests and benches that check what was stored.
+    #[doc(hidden)]
     pub fn unseal_account(
         &self,
         account: &AccountRecord,
