@@ -5,6 +5,11 @@
 //! placeholders (which sqlx-sqlite also accepts) and only portable SQL, and each method body is
 //! compiled once per backend by the `on_pool!` macro. Only the migrations differ per backend
 //! (`runtime/migrations/{sqlite,postgres}`), because column types do.
+//!
+//! Apps read through it (accounts, history, audit rows, spent tokens) and write through
+//! `Toolwire`: the writes the engine makes (credentials, statuses, keyring, audit rows) go
+//! around its checks, cache and events, so they are doc-hidden — public only for the store's
+//! and vault's own tests and benches.
 
 macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
