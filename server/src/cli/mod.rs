@@ -214,3 +214,135 @@ fn init_tracing(filter: &str) {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::StatusCode;
+    use toolwire_runtime::store::{AccountStatus, StoreError};
+    use toolwire_runtime::vault::VaultError;
+    use toolwire_runtime::{Error, error::UpstreamErrorCode as U};
+
+    use super::exit_code;
+    use crate::ServerError;
+
+    fn upstream(code: U, status: u16) -> Error {
+        Error::Upstream {
+            code,
+            status,
+            message: "m".into(),
+            details: None,
+            retry_after_s: None,
+        }
+    }
+
+    /// The HTTP status and exit code of each runtime error: what the string rules chose before
+    /// the typed kinds (so the mapping did not move), one row per code family.
+    #[test]
+    fn runtime_errors_keep_their_status_and_exit_code() {
+        let s = |x: &str| x.to_string();
+        let rows: Vec<(Error, u16, u8)> = vec![
+            (
+                Error::InvalidInput {
+                    tool: s("t"),
+                    problems: vec![],
+                },
+                400,
+                4,
+            ),
+            (Error::InvalidCredentials { message: s("m") }, 400, 4),
+            (Error::UnknownTool { name: s("t") }, 404, 3),
+            (
+                Error::AccountNotActive {
+                    status: AccountStatus::Revoked,
+                    message: s("m"),
+                    reconnect_url: None,
+                },
+                409,
+                5,
+            ),
+            (upstream(U::RateLimited, 429), 429, 6),
+            (upstream(U::NotFound, 404), 404, 3),
+            (upstream(U::Conflict, 409), 409, 6),
+            (upstream(U::UpstreamValidation, 422), 422, 4),
+            (upstream(U::Forbidden, 403), 403, 6),
+            (upstream(U::AccountRevoked, 401), 409, 5),
+            (upstream(U::UpstreamBadRequest, 400), 502, 6),
+            (upstream(U::UpstreamUnavailable, 503), 502, 6),
+            (upstream(U::UpstreamError, 418), 502, 6),
+            (
+                Error::UpstreamAuthFailed {
+                    status: 401,
+                    message: s("m"),
+                },
+                502,
+                6,
+            ),
+            (
+                Error::Timeout {
+                    connector: s("c"),
+                    after_ms: 1,
+                },
+                504,
+                6,
+            ),
+            (
+                Error::Network {
+                    connector: s("c"),
+                    message: s("m"),
+                },
+                503,
+                6,
+            ),
+            (
+                Error::OutcomeUnknown {
+                    connector: s("c"),
+                    message: s("m"),
+                },
+                502,
+                6,
+            ),
+            (Error::OAuthState, 400, 1),
+            (
+                Error::ScopeNotGranted {
+                    tool: s("t"),
+                    missing: s("m"),
+                },
+                500,
+                1,
+            ),
+            (
+                Error::SpecMismatch {
+                    connector: s("c"),
+                    tool: s("t"),
+                },
+                409,
+                1,
+            ),
+            (Error::Store(StoreError::InvalidPageToken), 400, 4),
+            (Error::Store(StoreError::Conflict { what: "w" }), 409, 1),
+            (Error::Store(StoreError::KeyNotFound { key_id: 1 }), 500, 7),
+            (Error::Vault(VaultError::WrongMasterKey), 500, 7),
+            (Error::Internal(s("x")), 500, 1),
+        ];
+        for (error, status, exit) in rows {
+            let code = error.code();
+            let e = ServerError::from(error);
+            assert_eq!(
+                (e.http_status(), exit_code(&e)),
+                (StatusCode::from_u16(status).unwrap(), exit),
+                "{code}"
+            );
+        }
+        assert_eq!(exit_code(&ServerError::Usage(s("u"))), 2);
+        assert_eq!(exit_code(&ServerError::NotFound(s("n"))), 3);
+        let import = ServerError::ImportFailed {
+            failed: 1,
+            total: 2,
+        };
+        assert_eq!(exit_code(&import), 4);
+        assert_eq!(
+            exit_code(&ServerError::Vault(Box::new(VaultError::MasterKeyMissing))),
+            7
+        );
+    }
+}
