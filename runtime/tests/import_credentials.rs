@@ -35,7 +35,10 @@ async fn imported_credentials_are_active_without_a_call_and_work() {
         .await
         .unwrap();
     assert_eq!(record.status, AccountStatus::Active);
-    assert_eq!(record.status_reason.as_deref(), Some("credentials_imported"));
+    assert_eq!(
+        record.status_reason.as_deref(),
+        Some("credentials_imported")
+    );
     assert_eq!(record.auth_scheme.as_deref(), Some("api_token"));
     assert_eq!(record.config["subdomain"], "acme", "config normalised");
     assert!(env.sim.request_log().is_empty(), "no live probe");

@@ -190,7 +190,10 @@ impl Store {
 
     /// The current `version` of each of these accounts that still exists (one query per 500
     /// ids): lets a cache confirm many entries at once instead of re-reading each row.
-    pub(crate) async fn account_versions(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, i64)>, StoreError> {
+    pub(crate) async fn account_versions(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, i64)>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let rows: Vec<(Uuid, i64)> = on_pool!(self, |pool| {
