@@ -151,3 +151,97 @@ async fn wrong_imported_credentials_are_revoked_by_the_first_call_that_fails() {
         .unwrap();
     assert_eq!(now.status, AccountStatus::Revoked);
 }
+
+fn oauth_tokens(fields: serde_json::Value) -> Credentials {
+    Credentials::from_value(fields).unwrap()
+}
+
+#[tokio::test]
+async fn imported_oauth_tokens_need_an_access_token_and_only_token_fields() {
+    let env = e2e::env().await;
+    env.sim.clear_request_log();
+    let accounts = env.tw.accounts();
+    let cases = [
+        (
+            json!({"refresh_token": "r1", "expires_at": 4_000_000_000_i64}),
+            "access_token",
+        ),
+        (json!({"access_token": "  "}), "access_token"),
+        (json!({"access_token": "a1", "password": "p"}), "password"),
+        (
+            json!({"access_token": "a1", "expires_at": "tomorrow"}),
+            "expires_at",
+        ),
+    ];
+    for (fields, named) in cases {
+        let err = accounts
+            .import_credentials(
+                "zendesk",
+                "oauth_bad",
+                &e2e::config("acme"),
+                Some("oauth2"),
+                oauth_tokens(fields.clone()),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "INVALID_CREDENTIALS", "{fields}: {err}");
+        assert!(err.to_string().contains(named), "{fields}: {err}");
+    }
+    assert!(
+        accounts
+            .get("zendesk", "oauth_bad")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing stored"
+    );
+
+    let record = accounts
+        .import_credentials(
+            "zendesk",
+            "oauth_ok",
+            &e2e::config("acme"),
+            Some("oauth2"),
+            oauth_tokens(json!({
+                "access_token": "a1",
+                "refresh_token": "r1",
+                "expires_at": 4_000_000_000_i64,
+                "scope": "read write",
+            })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(record.status, AccountStatus::Active);
+    assert_eq!(record.auth_scheme.as_deref(), Some("oauth2"));
+    assert!(env.sim.request_log().is_empty(), "nothing sent");
+}
+
+#[tokio::test]
+async fn imported_values_no_request_could_carry_are_refused() {
+    let env = e2e::env().await;
+    let accounts = env.tw.accounts();
+    let err = accounts
+        .import_credentials(
+            "zendesk",
+            "oauth_newline",
+            &e2e::config("acme"),
+            Some("oauth2"),
+            oauth_tokens(json!({"access_token": "a1\r\nX-Injected: 1"})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_CREDENTIALS", "{err}");
+    assert!(err.to_string().contains("line break"), "{err}");
+    assert!(
+        !err.to_string().contains("X-Injected"),
+        "no secret in the error"
+    );
+    assert!(
+        accounts
+            .get("zendesk", "oauth_newline")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing stored"
+    );
+}

@@ -1,8 +1,10 @@
 //! Which auth scheme credentials are for, and whether they fill it: every field of the scheme
-//! present and non-blank, no field it does not have, email fields shaped like an address.
-//! Pure checks on the spec, before anything is sealed or sent.
+//! present and non-blank, no field it does not have, email fields shaped like an address; for
+//! an OAuth authorization-code scheme, the token fields the OAuth flow stores (`access_token`
+//! required). Pure checks on the spec, before anything is sealed or sent.
 
-use toolwire_spec::ConnectorSpec;
+use serde_json::Value;
+use toolwire_spec::{AuthScheme, ConnectorSpec};
 
 use crate::error::{Error, Result};
 use crate::vault::Credentials;
@@ -35,6 +37,9 @@ pub(super) fn scheme_of(
                 message: missing_fields_message(spec, credentials),
             })?,
     };
+    if matches!(auth, AuthScheme::Oauth2AuthorizationCode { .. }) {
+        check_oauth_tokens(auth.title(), credentials)?;
+    }
     if let Some(fields) = auth.fields() {
         let missing: Vec<&str> = fields
             .keys()
@@ -76,6 +81,56 @@ pub(super) fn scheme_of(
         }
     }
     Ok(scheme_name)
+}
+
+/// The fields the OAuth flow stores for an authorization-code grant (see `oauth::token`):
+/// `access_token` (required), `refresh_token` and `scope` strings, `expires_at` unix seconds.
+const OAUTH_TOKEN_FIELDS: [&str; 4] = ["access_token", "refresh_token", "expires_at", "scope"];
+
+/// Tokens for an authorization-code scheme (e.g. imported from another system): the fields the
+/// OAuth flow would have stored, with `access_token` present and non-blank.
+fn check_oauth_tokens(title: &str, credentials: &Credentials) -> Result<()> {
+    let mut parts = vec![];
+    if credentials
+        .expose_field("access_token")
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        parts.push("missing: access_token".to_string());
+    }
+    let unknown: Vec<&str> = credentials
+        .field_names()
+        .filter(|k| !OAUTH_TOKEN_FIELDS.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "not token fields of {title} (expected {}): {}",
+            OAUTH_TOKEN_FIELDS.join(", "),
+            unknown.join(", ")
+        ));
+    }
+    let mistyped: Vec<&str> = OAUTH_TOKEN_FIELDS
+        .iter()
+        .copied()
+        .filter(|k| match credentials.expose_value(k) {
+            None => false,
+            Some(Value::Number(n)) => *k != "expires_at" || !n.is_i64(),
+            Some(Value::String(_)) => *k == "expires_at",
+            Some(_) => true,
+        })
+        .collect();
+    if !mistyped.is_empty() {
+        parts.push(format!(
+            "wrong type (expires_at is unix seconds, the others text): {}",
+            mistyped.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidCredentials {
+            message: format!("credentials for {title}: {}", parts.join("; ")),
+        })
+    }
 }
 
 fn looks_like_email(s: &str) -> bool {

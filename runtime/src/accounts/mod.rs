@@ -108,7 +108,9 @@ impl Accounts<'_> {
 
     /// The checks every way of storing credentials makes before anything is sealed: the
     /// identifier rule, the connection, the scheme the credentials fill (all its fields, no
-    /// others), and the config normalised, validated and routable.
+    /// others; for OAuth, the token fields), the config normalised, validated and routable,
+    /// and the scheme's templates rendered (not sent) so values no request could carry are
+    /// refused.
     fn check_credentials(
         &self,
         connection: &str,
@@ -122,6 +124,9 @@ impl Accounts<'_> {
         let scheme = fit::scheme_of(&connector.spec, scheme, credentials)?;
         let config = connector.normalize_config(config)?;
         let base = connector.route.base_url(&config)?;
+        connector
+            .auth_templates(&scheme)?
+            .check(credentials, &config)?;
         Ok(Checked {
             connector,
             scheme,
@@ -203,8 +208,10 @@ impl Accounts<'_> {
     }
 
     /// Imports credentials verified elsewhere, e.g. by a migration from another system: the
-    /// same checks as [`set_credentials`](Self::set_credentials) (identifier rule, scheme and
-    /// its fields, config normalised and validated), then sealed and stored, and the account is
+    /// same checks as [`set_credentials`](Self::set_credentials) (identifier rule; the scheme's
+    /// fields, or for an OAuth authorization-code scheme `access_token` with optional
+    /// `refresh_token`, `expires_at` (unix seconds) and `scope`; config normalised and
+    /// validated; auth templates rendered), then sealed and stored, and the account is
     /// ACTIVE — but no live probe runs. The first call that fails verifies them (a rejection
     /// the probe confirms makes the account REVOKED, as for any account). Use
     /// `set_credentials` for credentials a user just typed.

@@ -59,6 +59,35 @@ impl AuthTemplates {
         })
     }
 
+    /// Renders the scheme's templates with `creds` without sending anything, so credentials a
+    /// request could not carry (a missing field, a line break in a header value) are refused
+    /// before they are stored, with the error [`apply`](Self::apply) would give on every call.
+    pub(crate) fn check(&self, creds: &Credentials, config: &Map<String, Value>) -> Result<()> {
+        match self {
+            AuthTemplates::Basic { username, password } => {
+                render(username, creds, config)?;
+                render(password, creds, config)?;
+            }
+            AuthTemplates::Bearer { token } => {
+                header_text(render(token, creds, config)?)?;
+            }
+            AuthTemplates::ApiKey {
+                location, value, ..
+            } => {
+                let value = render(value, creds, config)?;
+                if *location == ApiKeyLocation::Header {
+                    header_text(value)?;
+                }
+            }
+            AuthTemplates::OAuth => {
+                if let Some(token) = creds.expose_field("access_token") {
+                    header_text(token.to_string())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Adds auth to `request`.
     pub(crate) fn apply(
         &self,
