@@ -101,7 +101,6 @@ impl Toolwire {
         tool_name: &str,
         input: Value,
     ) -> Result<ToolOutput> {
-        crate::identifier::check(identifier, tool_name)?;
         self.engine
             .execute_tool(None, identifier, tool_name, input)
             .await
@@ -115,7 +114,6 @@ impl Toolwire {
         tool_name: &str,
         input: Value,
     ) -> Result<ToolOutput> {
-        crate::identifier::check(identifier, tool_name)?;
         self.engine
             .execute_tool(Some(connection), identifier, tool_name, input)
             .await

@@ -130,3 +130,25 @@ async fn oversized_free_text_is_bad_input_and_nothing_is_sent() {
         .await
         .expect("the declared maximum (in characters) is accepted");
 }
+
+#[tokio::test]
+async fn every_tool_call_path_applies_the_identifier_rule() {
+    let env = e2e::env().await;
+    env.connect("c1", "acme").await;
+    env.sim.clear_request_log();
+    for bad in [" c1", "c1\n", ""] {
+        let by_name = env
+            .tw
+            .execute_tool(bad, "zendesk_groups_list", json!({}))
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&by_name), ["identifier"], "{bad:?}: {by_name}");
+        let on = env
+            .tw
+            .execute_tool_on("zendesk", bad, "zendesk_groups_list", json!({}))
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&on), ["identifier"], "{bad:?}: {on}");
+    }
+    assert!(env.sim.request_log().is_empty(), "nothing was sent");
+}

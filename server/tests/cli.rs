@@ -191,3 +191,29 @@ fn tools_list_names_every_tool() {
         "{stdout}"
     );
 }
+
+#[test]
+fn mcp_refuses_a_bad_identifier_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in [" acme", "", "a\nb"] {
+        let out = toolwire()
+            .args(["mcp", "--identifier", bad, "--connectors"])
+            .arg(workspace("connectors"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("TOOLWIRE_MASTER_KEY")
+            .env_remove("TOOLWIRE_DATABASE_URL")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert!(stderr.contains("the identifier must"), "{bad:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{bad:?}: no server started");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing opened in the data directory"
+    );
+}

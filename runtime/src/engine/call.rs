@@ -18,7 +18,8 @@ use crate::oauth;
 use crate::store::{AccountRecord, AccountStatus, ExecutionRecord};
 
 impl Engine {
-    /// Runs `tool_name` for `identifier`.
+    /// Runs `tool_name` for `identifier`. Every tool call passes here, so this is where the
+    /// identifier rule ([`crate::identifier`]) is applied to calls, before anything else.
     pub(crate) async fn execute_tool(
         self: &Arc<Self>,
         connection: Option<&str>,
@@ -26,6 +27,7 @@ impl Engine {
         tool_name: &str,
         input: Value,
     ) -> Result<ToolOutput> {
+        crate::identifier::check(identifier, tool_name)?;
         let started = Instant::now();
         let execution_id = Uuid::now_v7();
         let owner = self

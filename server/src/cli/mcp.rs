@@ -9,11 +9,20 @@ use crate::mcp::McpServer;
 #[derive(Debug, Clone, clap::Args)]
 pub struct McpArgs {
     /// The connected account's identifier (the host app's id for its user or customer).
-    #[arg(long)]
+    #[arg(long, value_parser = identifier)]
     pub identifier: String,
     /// The store, connectors and outbound HTTPS options, as for `toolwire serve`.
     #[command(flatten)]
     pub runtime: RuntimeArgs,
+}
+
+/// `--identifier` follows the identifier rule ([`toolwire_runtime::identifier`]): a bad one is
+/// a usage error at start, not a server whose every call fails.
+fn identifier(value: &str) -> std::result::Result<String, String> {
+    match toolwire_runtime::identifier::problem(value) {
+        None => Ok(value.to_string()),
+        Some(problem) => Err(format!("the identifier {problem}")),
+    }
 }
 
 /// Serves MCP on stdio until the client disconnects.
