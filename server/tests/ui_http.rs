@@ -340,7 +340,8 @@ async fn rest_magic_link_and_authorize_contracts() {
     // A start link on this server, which sends the browser on to the vendor.
     let start = a.json()["url"].as_str().unwrap().to_string();
     assert!(start.starts_with(&ui.url("/oauth/start/")), "{start}");
-    let go = ui.get(&start, &[]).await;
+    let (_, cookies, csrf) = ui.open(&start).await;
+    let go = ui.post_form(&start, &cookies, &[("csrf", &csrf)]).await;
     assert_eq!(go.status, 303, "{}", go.body);
     let vendor = url::Url::parse(go.header("location")).unwrap();
     assert_eq!(vendor.host_str(), Some("acme.zendesk.com"));

@@ -88,13 +88,37 @@ async fn rest_oauth_start_link_binds_the_browser_that_opens_it() {
     let start = a.json()["url"].as_str().unwrap().to_string();
     assert!(start.starts_with(&ui.url("/oauth/start/")), "{start}");
 
-    // The host app redirects its user's browser there: a cookie, then on to the vendor.
-    let go = ui.get(&start, &[]).await;
+    // Opening it binds nothing and redirects nowhere: a page says what is being connected to
+    // whom (a start link sent to someone else is the attack this page stops).
+    let page = ui.get(&start, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.headers.get("location").is_none());
+    assert!(
+        page.set_cookie("tw_oauth").is_none(),
+        "no binding before the POST"
+    );
+    assert!(
+        page.body
+            .contains("You are connecting your Zendesk Support account to")
+            && page.body.contains("cust_rest")
+            && page.body.contains("Continue only if you started this"),
+        "{}",
+        page.body
+    );
+    let (_, cookies, csrf) = ui.open(&start).await;
+    // A cross-site POST (no CSRF cookie / field) binds nothing.
+    let forged_post = ui.post_form(&start, &[], &[("csrf", &csrf)]).await;
+    assert_eq!(forged_post.status, 403, "{}", forged_post.body);
+    assert!(forged_post.set_cookie("tw_oauth").is_none());
+    // The user confirms: a cookie, then on to the vendor.
+    let go = ui.post_form(&start, &cookies, &[("csrf", &csrf)]).await;
     assert_eq!(go.status, 303, "{}", go.body);
     let vendor = go.header("location").to_string();
     assert!(vendor.starts_with("https://acme.zendesk.com/"), "{vendor}");
     let browser = go.cookies();
     assert!(browser.iter().any(|c| c.starts_with("tw_oauth=")));
+    let replay = ui.post_form(&start, &cookies, &[("csrf", &csrf)]).await;
+    assert_eq!(replay.status, 400, "{}", replay.body);
     // Single use: a copy opened elsewhere gets no binding.
     let again = ui.get(&start, &[]).await;
     assert_eq!(again.status, 400, "{}", again.body);

@@ -141,9 +141,11 @@ pub async fn magic_link(
 #[utoipa::path(post, path = "/v1/connected_accounts/{connection_name}/{identifier}/oauth/authorize",
     tag = "accounts", security(("api_key" = [])),
     description = "Starts an OAuth authorization code + PKCE flow: the URL to send the user to. \
-        With the onboarding UI on, `url` is a single-use start link on this server that binds \
-        the flow to the browser opening it, then redirects to the vendor: redirect your \
-        signed-in user's browser to it (never email it); the callback refuses other browsers.",
+        With the onboarding UI on, `url` is a single-use start link on this server: it shows a \
+        confirmation page naming the connection and the identifier, whose button binds the flow \
+        to that browser and redirects to the vendor. Redirect your signed-in user's own browser \
+        to it from an authenticated request (never email or show it); the callback refuses \
+        other browsers.",
     params(("connection_name" = String, Path, description = "Connection, e.g. `zendesk_oauth`"),
         ("identifier" = String, Path, description = "The host app's id for its user or customer")),
     request_body(content = AuthorizeRequest),
@@ -181,7 +183,7 @@ pub async fn oauth_authorize(
     // The browser that opens the start link is the one the callback accepts.
     Ok(Json(
         match &ui {
-            Some(ui) => crate::ui::binding::start_link(ui, started),
+            Some(ui) => crate::ui::binding::start_link(ui, &conn, &ident, started),
             None => started,
         }
         .into(),

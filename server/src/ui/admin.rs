@@ -32,6 +32,7 @@ const SESSION: CookieSpec = CookieSpec {
     path: "/admin",
     same_site: "Strict",
     max_age: 8 * 3600,
+    host_only: false,
 };
 const PURPOSE: &str = "admin-session/v2";
 /// The `spend_token` kind of ended (logged-out) admin sessions.

@@ -11,8 +11,11 @@
 //!
 //! Two ways to start: the connect page (the cookie comes with the redirect to the vendor),
 //! and — for `POST .../oauth/authorize`, where the host app sends its own user — a start link
-//! `{public_url}/oauth/start/{ticket}` (signed, expiring with the state, single use) that sets
-//! the cookie in the browser opening it and redirects to the vendor.
+//! `{public_url}/oauth/start/{ticket}` (signed, expiring with the state, single use). Opening
+//! it only shows a confirmation page naming the connection and the identifier the account
+//! will be connected to; the CSRF-protected POST of that page sets the cookie and redirects to
+//! the vendor. The binding cannot tell whose browser opened the link: a start link sent to
+//! someone else still binds to them, and the confirmation page is the last line of defence.
 
 use axum::http::HeaderMap;
 use chrono::{DateTime, TimeZone as _, Utc};
@@ -23,8 +26,14 @@ use toolwire_runtime::oauth::AuthorizationRequest;
 use super::{UiState, csrf};
 use crate::links::{b64, unb64};
 
-/// The binding cookie.
-pub const COOKIE: &str = "tw_oauth";
+/// The binding cookie (`__Host-tw_oauth` on https, see [`csrf::CookieSpec`]).
+pub const COOKIE: csrf::CookieSpec = csrf::CookieSpec {
+    name: "tw_oauth",
+    path: "/oauth/callback",
+    same_site: "Lax",
+    max_age: 0,
+    host_only: true,
+};
 /// The `spend_token` kind of start links.
 pub const START_KIND: &str = "oauth_start";
 const PURPOSE: &str = "oauth-browser/v1";
@@ -37,20 +46,21 @@ pub fn cookie(ui: &UiState, req: &AuthorizationRequest) -> Option<String> {
     let state = state_of(&req.url)?;
     let tag = b64(&ui.links.mac(PURPOSE, &[state.as_bytes()]));
     let max_age = (req.expires_at - Utc::now()).num_seconds().max(1);
-    Some(format!(
-        "{COOKIE}={tag}; Path=/oauth/callback; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
-        if ui.secure_cookies() { "; Secure" } else { "" }
+    Some(csrf::set_cookie(
+        ui,
+        &csrf::CookieSpec { max_age, ..COOKIE },
+        &tag,
     ))
 }
 
 /// Deletes the binding cookie.
-pub fn clear() -> String {
-    format!("{COOKIE}=; Path=/oauth/callback; Max-Age=0; HttpOnly; SameSite=Lax")
+pub fn clear(ui: &UiState) -> String {
+    csrf::clear_cookie(ui, &COOKIE)
 }
 
 /// Whether this request's browser started the authorization of `state`.
 pub fn matches(ui: &UiState, headers: &HeaderMap, state: &str) -> bool {
-    csrf::read_cookie(headers, COOKIE)
+    csrf::read(ui, headers, &COOKIE)
         .and_then(|v| unb64(&v))
         .is_some_and(|tag| ui.links.verify(PURPOSE, &[state.as_bytes()], &tag))
 }
@@ -70,13 +80,25 @@ struct Ticket {
     u: String,
     /// Expiry (unix seconds), the state's.
     exp: i64,
+    /// Connection name.
+    c: String,
+    /// Identifier the account is connected to.
+    i: String,
 }
 
-/// `req` with its URL replaced by a start link on this server.
-pub fn start_link(ui: &UiState, req: AuthorizationRequest) -> AuthorizationRequest {
+/// `req` (for `connection` / `identifier`) with its URL replaced by a start link on this
+/// server.
+pub fn start_link(
+    ui: &UiState,
+    connection: &str,
+    identifier: &str,
+    req: AuthorizationRequest,
+) -> AuthorizationRequest {
     let body = serde_json::to_vec(&Ticket {
         u: req.url,
         exp: req.expires_at.timestamp(),
+        c: connection.to_string(),
+        i: identifier.to_string(),
     })
     .expect("ticket serializes");
     let tag = ui.links.mac(START_PURPOSE, &[&body]);
@@ -97,6 +119,10 @@ pub struct Start {
     pub request: AuthorizationRequest,
     /// `hex(sha256(ticket))`.
     pub id: String,
+    /// Connection name.
+    pub connection: String,
+    /// Identifier the account is connected to.
+    pub identifier: String,
 }
 
 /// Checks a start ticket's signature and expiry (not whether it was used).
@@ -117,6 +143,8 @@ pub fn open_start(ui: &UiState, ticket: &str, now: DateTime<Utc>) -> Option<Star
             expires_at,
         },
         id: hex::encode(Sha256::digest(ticket.as_bytes())),
+        connection: t.c,
+        identifier: t.i,
     })
 }
 
@@ -141,11 +169,26 @@ mod tests {
         let ui = ui();
         let set = cookie(&ui, &req("s1")).unwrap();
         assert!(
-            set.contains("HttpOnly")
+            set.starts_with("__Host-tw_oauth=")
+                && set.contains("HttpOnly")
                 && set.contains("SameSite=Lax")
                 && set.contains("Secure")
-                && set.contains("Path=/oauth/callback"),
+                && set.contains("Path=/;"),
             "{set}"
+        );
+        let cleared = clear(&ui);
+        assert!(
+            cleared.starts_with("__Host-tw_oauth=;")
+                && cleared.contains("Path=/;")
+                && cleared.contains("Secure")
+                && cleared.contains("Max-Age=0"),
+            "{cleared}"
+        );
+        let dev = UiState::new(LinkSigner::new(vec![7; 32], "http://localhost:8080"));
+        let plain = cookie(&dev, &req("s1")).unwrap();
+        assert!(
+            plain.starts_with("tw_oauth=") && plain.contains("Path=/oauth/callback"),
+            "{plain}"
         );
         let mut headers = HeaderMap::new();
         let value = set.split(';').next().unwrap();
@@ -160,10 +203,14 @@ mod tests {
     #[test]
     fn start_links_are_signed_and_expire() {
         let ui = ui();
-        let link = start_link(&ui, req("s1"));
+        let link = start_link(&ui, "conn", "cust_1", req("s1"));
         let ticket = link.url.rsplit('/').next().unwrap();
         let start = open_start(&ui, ticket, Utc::now()).unwrap();
         assert!(start.request.url.ends_with("state=s1"));
+        assert_eq!(
+            (start.connection.as_str(), start.identifier.as_str()),
+            ("conn", "cust_1")
+        );
         let later = Utc::now() + chrono::Duration::minutes(11);
         assert!(open_start(&ui, ticket, later).is_none());
         let (body, tag) = ticket.split_once('.').unwrap();

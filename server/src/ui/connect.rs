@@ -21,8 +21,15 @@ use super::{PageError, UiState, binding, csrf, headers};
 use crate::error::ServerError;
 use crate::links::{LinkClaims, LinkError, SPEND_KIND};
 
-/// The OAuth "which link started this" cookie, read back by the callback.
-pub const LINK_COOKIE: &str = "tw_link";
+/// The OAuth "which link started this" cookie, read back by the callback
+/// (`__Host-tw_link` on https).
+pub const LINK_COOKIE: csrf::CookieSpec = csrf::CookieSpec {
+    name: "tw_link",
+    path: "/oauth/callback",
+    same_site: "Lax",
+    max_age: 900,
+    host_only: true,
+};
 
 /// The "Connect your account" page of a magic link (`GET /connect/{token}`).
 #[utoipa::path(get, path = "/connect/{token}", operation_id = "connect_show", tag = "ui",
@@ -111,7 +118,7 @@ pub async fn submit(
                     ))
                 })?;
                 Ok(Page::redirect(req.url)
-                    .cookie(Some(link_cookie(&ui, &token)))
+                    .cookie(Some(csrf::set_cookie(&ui, &LINK_COOKIE, &token)))
                     .cookie(Some(bind))
                     .into_response())
             }
@@ -237,13 +244,6 @@ fn render(
     Page::render("connect", &ctx)
         .status(StatusCode::OK)
         .csp(headers::csp(&targets))
-}
-
-fn link_cookie(ui: &UiState, token: &str) -> String {
-    format!(
-        "{LINK_COOKIE}={token}; Path=/oauth/callback; Max-Age=900; HttpOnly; SameSite=Lax{}",
-        if ui.secure_cookies() { "; Secure" } else { "" }
-    )
 }
 
 fn spec<'a>(tw: &'a Toolwire, connection: &str) -> Result<&'a ConnectorSpec, PageError> {

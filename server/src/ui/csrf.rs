@@ -12,7 +12,10 @@ use crate::links::{LinkError, b64, unb64};
 
 const PURPOSE: &str = "csrf/v1";
 
-/// A cookie's attributes.
+/// A cookie's attributes. With `host_only` and an https public URL the cookie is named
+/// `__Host-{name}` with `Path=/` and `Secure`, so a sibling subdomain cannot plant it; on
+/// http (development) it keeps its plain name and path.
+#[derive(Clone, Copy)]
 pub struct CookieSpec {
     /// Cookie name.
     pub name: &'static str,
@@ -22,6 +25,8 @@ pub struct CookieSpec {
     pub same_site: &'static str,
     /// Lifetime in seconds (0 deletes).
     pub max_age: i64,
+    /// `__Host-` prefixed on https.
+    pub host_only: bool,
 }
 
 /// The connect page's CSRF cookie.
@@ -30,6 +35,7 @@ pub const CONNECT: CookieSpec = CookieSpec {
     path: "/connect",
     same_site: "Strict",
     max_age: 3600,
+    host_only: false,
 };
 
 /// The admin login form's CSRF cookie.
@@ -38,18 +44,55 @@ pub const ADMIN: CookieSpec = CookieSpec {
     path: "/admin",
     same_site: "Strict",
     max_age: 3600,
+    host_only: false,
 };
 
-/// A `Set-Cookie` value.
+/// The start link confirmation form's CSRF cookie.
+pub const OAUTH_START: CookieSpec = CookieSpec {
+    name: "tw_start_csrf",
+    path: "/oauth/start",
+    same_site: "Strict",
+    max_age: 3600,
+    host_only: false,
+};
+
+/// The cookie's name as sent (`__Host-` prefixed when host-only on https).
+pub fn name(ui: &UiState, spec: &CookieSpec) -> String {
+    if spec.host_only && ui.secure_cookies() {
+        format!("__Host-{}", spec.name)
+    } else {
+        spec.name.to_string()
+    }
+}
+
+/// A `Set-Cookie` value (the one builder for every UI cookie).
 pub fn set_cookie(ui: &UiState, spec: &CookieSpec, value: &str) -> String {
+    let host = spec.host_only && ui.secure_cookies();
     format!(
         "{}={value}; Path={}; Max-Age={}; HttpOnly; SameSite={}{}",
-        spec.name,
-        spec.path,
+        name(ui, spec),
+        if host { "/" } else { spec.path },
         spec.max_age,
         spec.same_site,
         if ui.secure_cookies() { "; Secure" } else { "" }
     )
+}
+
+/// The `Set-Cookie` deleting `spec`'s cookie (same name, path and attributes).
+pub fn clear_cookie(ui: &UiState, spec: &CookieSpec) -> String {
+    set_cookie(
+        ui,
+        &CookieSpec {
+            max_age: 0,
+            ..*spec
+        },
+        "",
+    )
+}
+
+/// The value of `spec`'s cookie in the request.
+pub fn read(ui: &UiState, headers: &HeaderMap, spec: &CookieSpec) -> Option<String> {
+    read_cookie(headers, &name(ui, spec))
 }
 
 /// The value of cookie `name` in the request, if any.
@@ -67,7 +110,7 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The browser's CSRF cookie value (kept if well-formed, else a new one with its
 /// `Set-Cookie`).
 pub fn ensure(ui: &UiState, headers: &HeaderMap, spec: &CookieSpec) -> (String, Option<String>) {
-    match read_cookie(headers, spec.name).filter(|v| unb64(v).is_some_and(|b| b.len() == 32)) {
+    match read(ui, headers, spec).filter(|v| unb64(v).is_some_and(|b| b.len() == 32)) {
         Some(v) => (v, None),
         None => {
             let v = b64(&rand::random::<[u8; 32]>());
@@ -93,7 +136,7 @@ pub fn check(
     field: Option<&str>,
     binding: &str,
 ) -> Result<String, LinkError> {
-    let cookie = read_cookie(headers, spec.name).ok_or(LinkError::Csrf)?;
+    let cookie = read(ui, headers, spec).ok_or(LinkError::Csrf)?;
     let tag = field.and_then(unb64).ok_or(LinkError::Csrf)?;
     if ui
         .links

@@ -5,7 +5,8 @@
 //! | `GET /connect/{token}` | the connect page of a magic link (config + credential fields from the spec, OAuth buttons) |
 //! | `POST /connect/{token}` | save credentials (verified live) or start OAuth (303 to the vendor) |
 //! | `GET /oauth/callback` | the vendor's redirect back (`state` + `code`, or `error`); only in the browser that started the flow |
-//! | `GET /oauth/start/{ticket}` | the start link of `POST .../oauth/authorize`: binds the flow to this browser, 303 to the vendor |
+//! | `GET /oauth/start/{ticket}` | the start link of `POST .../oauth/authorize`: a confirmation page naming the connection and identifier |
+//! | `POST /oauth/start/{ticket}` | its form (CSRF-protected): binds the flow to this browser, 303 to the vendor |
 //! | `GET /admin` | accounts by status (bearer API key or session cookie), `POST /admin/login`, `POST /admin/logout` |
 //! | `GET /ui/style.css` | the one stylesheet |
 //!
@@ -48,7 +49,10 @@ where
     Router::new()
         .route("/connect/{token}", get(connect::show).post(connect::submit))
         .route("/oauth/callback", get(oauth::callback))
-        .route("/oauth/start/{ticket}", get(oauth::start))
+        .route(
+            "/oauth/start/{ticket}",
+            get(oauth::start).post(oauth::confirm),
+        )
         .route("/admin", get(admin::show))
         .route("/admin/login", post(admin::login))
         .route("/admin/logout", post(admin::logout))
@@ -67,6 +71,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     connect::submit,
     oauth::callback,
     oauth::start,
+    oauth::confirm,
     admin::show,
     admin::login,
     admin::logout,

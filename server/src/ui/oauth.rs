@@ -4,7 +4,8 @@
 //! PKCE, live verify) and shows the account; with `error` it says what the vendor refused.
 //! When the flow started from a magic link (its `tw_link` cookie), that link is spent on
 //! success and offered as "try again" on failure. `GET /oauth/start/{ticket}` is the start
-//! link handed out by `POST .../oauth/authorize`.
+//! link handed out by `POST .../oauth/authorize`: a confirmation page naming the connection
+//! and identifier, whose CSRF-protected `POST` binds this browser and redirects to the vendor.
 
 use std::sync::Arc;
 
@@ -13,22 +14,37 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
+use serde_json::json;
 use toolwire_runtime::Toolwire;
 
 use super::connect::{LINK_COOKIE, done, spend};
+use super::form::UiForm;
 use super::page::Page;
 use super::state::require;
-use super::{PageError, UiState, binding, csrf};
+use super::{PageError, UiState, binding, csrf, headers as ui_headers};
 use crate::error::ServerError;
 use crate::links::LinkError;
 
 /// The callback's query.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct Callback {
     state: Option<String>,
     code: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
+}
+
+/// Redacts the code and state (bearer-like secrets of the flow).
+impl std::fmt::Debug for Callback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redact = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Callback")
+            .field("state", &redact(&self.state))
+            .field("code", &redact(&self.code))
+            .field("error", &self.error)
+            .field("error_description", &self.error_description)
+            .finish()
+    }
 }
 
 /// The OAuth redirect target (`GET /oauth/callback`).
@@ -44,7 +60,7 @@ pub async fn callback(
     Query(q): Query<Callback>,
 ) -> Result<Response, PageError> {
     let ui = require(ui)?;
-    let link = csrf::read_cookie(&headers, LINK_COOKIE)
+    let link = csrf::read(&ui, &headers, &LINK_COOKIE)
         .and_then(|t| ui.links.open(&t).ok().map(|c| (t, c)));
     let retry = link.as_ref().map(|(t, _)| format!("/connect/{t}"));
     let vendor = link
@@ -93,27 +109,73 @@ pub async fn callback(
             name: record.connection.clone(),
         })?
         .spec;
-    let clear = format!("{LINK_COOKIE}=; Path=/oauth/callback; Max-Age=0; HttpOnly; SameSite=Lax");
     Ok(done(spec, &record)
-        .cookie(Some(clear))
-        .cookie(Some(binding::clear()))
+        .cookie(Some(csrf::clear_cookie(&ui, &LINK_COOKIE)))
+        .cookie(Some(binding::clear(&ui)))
         .into_response())
 }
 
-/// The start link of `POST .../oauth/authorize`: binds the authorization to the browser
-/// opening it (cookie) and redirects to the vendor. Single use.
+/// The start link of `POST .../oauth/authorize`: a confirmation page naming the connection
+/// and the identifier; nothing is bound until its form is posted.
 #[utoipa::path(get, path = "/oauth/start/{ticket}", operation_id = "oauth_start", tag = "ui",
     params(("ticket" = String, Path, description = "The signed start ticket")),
-    responses((status = 303, description = "Redirect to the vendor's authorize page"),
+    responses((status = 200, description = "Confirmation page (HTML)", content_type = "text/html", body = String),
         (status = 400, description = "Invalid, expired or used start link (HTML)", content_type = "text/html", body = String)))]
 pub async fn start(
     State(tw): State<Toolwire>,
     State(ui): State<Option<Arc<UiState>>>,
     Path(ticket): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let ui = require(ui)?;
+    let start = open_unused(&tw, &ui, &ticket).await?;
+    let vendor = tw
+        .connector(&start.connection)
+        .map_or_else(|| start.connection.clone(), |c| c.spec.title.clone());
+    let (cookie, set) = csrf::ensure(&ui, &headers, &csrf::OAUTH_START);
+    let target = url::Url::parse(&start.request.url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| "https:".into());
+    Ok(Page::render(
+        "oauth_start",
+        &json!({
+            "title": format!("Connect {vendor}"),
+            "vendor": vendor,
+            "identifier": start.identifier,
+            "action": format!("/oauth/start/{ticket}"),
+            "csrf": csrf::token(&ui, &cookie, &start.id),
+        }),
+    )
+    .csp(ui_headers::csp(&[target]))
+    .cookie(set)
+    .into_response())
+}
+
+/// The confirmation page's form: binds the authorization to this browser (cookie) and
+/// redirects to the vendor. Single use.
+#[utoipa::path(post, path = "/oauth/start/{ticket}", operation_id = "oauth_start_confirm", tag = "ui",
+    params(("ticket" = String, Path, description = "The signed start ticket")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "Redirect to the vendor's authorize page"),
+        (status = 400, description = "Invalid, expired or used start link (HTML)", content_type = "text/html", body = String),
+        (status = 403, description = "CSRF check failed (HTML)", content_type = "text/html", body = String)))]
+pub async fn confirm(
+    State(tw): State<Toolwire>,
+    State(ui): State<Option<Arc<UiState>>>,
+    Path(ticket): Path<String>,
+    headers: HeaderMap,
+    form: UiForm,
 ) -> Result<Response, PageError> {
     let ui = require(ui)?;
     let refused = || PageError::from(toolwire_runtime::Error::OAuthState);
     let start = binding::open_start(&ui, &ticket, Utc::now()).ok_or_else(refused)?;
+    csrf::check(
+        &ui,
+        &headers,
+        &csrf::OAUTH_START,
+        form.get("csrf"),
+        &start.id,
+    )?;
     if !tw
         .store()
         .spend_token(binding::START_KIND, &start.id, start.request.expires_at)
@@ -125,4 +187,22 @@ pub async fn start(
     Ok(Page::redirect(start.request.url)
         .cookie(Some(bind))
         .into_response())
+}
+
+/// A start ticket that is signed, unexpired and not used yet.
+async fn open_unused(
+    tw: &Toolwire,
+    ui: &UiState,
+    ticket: &str,
+) -> Result<binding::Start, PageError> {
+    let refused = || PageError::from(toolwire_runtime::Error::OAuthState);
+    let start = binding::open_start(ui, ticket, Utc::now()).ok_or_else(refused)?;
+    if tw
+        .store()
+        .token_spent(binding::START_KIND, &start.id)
+        .await?
+    {
+        return Err(refused());
+    }
+    Ok(start)
 }

@@ -15,6 +15,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("connect", include_str!("../../templates/connect.hbs")),
     ("done", include_str!("../../templates/done.hbs")),
     ("error", include_str!("../../templates/error.hbs")),
+    (
+        "oauth_start",
+        include_str!("../../templates/oauth_start.hbs"),
+    ),
     ("admin", include_str!("../../templates/admin.hbs")),
     (
         "admin_login",
@@ -63,7 +67,7 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<label for=\"f\">X</label>"));
-        for name in ["done", "error", "admin", "admin_login"] {
+        for name in ["done", "error", "admin", "admin_login", "oauth_start"] {
             let html = super::render(name, &json!({"title": "T", "message": "m", "groups": []}));
             assert!(
                 html.starts_with("<!doctype html>") && html.contains("</html>"),
