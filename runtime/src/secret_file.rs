@@ -4,8 +4,9 @@
 //! / `api.key`) and its link secret (`TOOLWIRE_LINK_SECRET` / `link.secret`) are each one.
 //!
 //! Values are trimmed, and a blank variable counts as unset. A file is never replaced (a lost
-//! key can lose data); a file that group or others can access is used, with a warning to
-//! `chmod 600` it. Nothing here prints, logs or returns a secret in an error.
+//! key can lose data) and appears whole (written aside, then hard-linked into place), so
+//! processes starting together agree on one secret. A file that group or others can access
+//! is used, with a warning to `chmod 600` it. Nothing here prints, logs or returns a secret in an error.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -63,11 +64,6 @@ impl SecretFile {
         }
     }
 
-    /// The variable's name.
-    pub fn var(&self) -> &str {
-        &self.var
-    }
-
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -92,25 +88,34 @@ impl SecretFile {
     }
 
     /// Writes `secret` (and a newline) to a new file with mode 0600, creating its directory;
-    /// an existing file is never replaced (an `AlreadyExists` error).
+    /// an existing file is never replaced (an `AlreadyExists` error). The file appears whole:
+    /// the secret is written to a temporary file in the same directory, then hard-linked to
+    /// the name (which fails if the name exists), so no process ever reads it half-written.
     pub fn create(&self, secret: &SecretString) -> Result<(), SecretFileError> {
         let io_err = |source| SecretFileError::Io {
             path: self.path.clone(),
             op: "write",
             source,
         };
-        if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let parent = self.path.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(parent) = parent {
             std::fs::create_dir_all(parent).map_err(io_err)?;
         }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
+        let name = self.path.file_name().unwrap_or_default().to_string_lossy();
+        let temp = self.path.with_file_name(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            uuid::Uuid::now_v7().simple()
+        ));
+        let written = write_new(&temp, secret).and_then(|()| std::fs::hard_link(&temp, &self.path));
+        let _ = std::fs::remove_file(&temp);
+        written.map_err(io_err)?;
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&self.path).map_err(io_err)?;
-        let mut text = Zeroizing::new(secret.expose_secret().to_owned());
-        text.push('\n');
-        file.write_all(text.as_bytes()).map_err(io_err)?;
-        file.sync_all().map_err(io_err)
+        if let Some(parent) = parent {
+            // Best effort: make the new name durable too.
+            let _ = std::fs::File::open(parent).and_then(|d| d.sync_all());
+        }
+        Ok(())
     }
 
     /// The variable if set, else the file if it exists, else `generate()` written to a new
@@ -139,6 +144,19 @@ impl SecretFile {
             Err(e) => Err(e),
         }
     }
+}
+
+/// Writes `secret` and a newline to the new file `path` (mode 0600) and syncs it.
+fn write_new(path: &Path, secret: &SecretString) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    let mut text = Zeroizing::new(secret.expose_secret().to_owned());
+    text.push('\n');
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 /// The value of variable `var` (trimmed), or `None` when it is unset or blank.
@@ -211,6 +229,50 @@ mod tests {
             "{err}"
         );
         assert!(!err.to_string().contains("generated-value"));
+    }
+
+    #[test]
+    fn concurrent_creators_end_with_the_same_secret() {
+        const CREATORS: usize = 4;
+        for round in 0..200 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("master.key");
+            let start = std::sync::Barrier::new(CREATORS);
+            let results: Vec<(String, SecretOrigin)> = std::thread::scope(|s| {
+                let creators: Vec<_> = (0..CREATORS)
+                    .map(|i| {
+                        let (path, start) = (&path, &start);
+                        s.spawn(move || {
+                            let file = SecretFile::new(UNSET, path);
+                            start.wait();
+                            let (secret, origin) = file
+                                .load_or_create(|| SecretString::from(format!("secret-{i}")))
+                                .unwrap();
+                            (secret.expose_secret().to_string(), origin)
+                        })
+                    })
+                    .collect();
+                creators.into_iter().map(|c| c.join().unwrap()).collect()
+            });
+            let created = results
+                .iter()
+                .filter(|(_, o)| *o == SecretOrigin::Created)
+                .count();
+            assert_eq!(created, 1, "round {round}: one creator wins: {results:?}");
+            let winner = &results
+                .iter()
+                .find(|(_, o)| *o == SecretOrigin::Created)
+                .unwrap()
+                .0;
+            assert!(
+                results.iter().all(|(s, _)| s == winner),
+                "round {round}: every creator has the winner's secret: {results:?}"
+            );
+            let on_disk = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(on_disk.trim(), winner, "round {round}");
+            let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert_eq!(names.len(), 1, "round {round}: no temporary file left");
+        }
     }
 
     #[test]
