@@ -192,19 +192,20 @@ fn kind_status(kind: ErrorKind) -> StatusCode {
     match kind {
         ErrorKind::InvalidInput | ErrorKind::Authorization => StatusCode::BAD_REQUEST,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::AccountUnusable | ErrorKind::Conflict | ErrorKind::SpecMismatch => {
-            StatusCode::CONFLICT
-        }
+        // A token without a scope the tool needs: the account is unusable for it until
+        // re-authorized, like a revoked one.
+        ErrorKind::AccountUnusable
+        | ErrorKind::ScopeNotGranted
+        | ErrorKind::Conflict
+        | ErrorKind::SpecMismatch => StatusCode::CONFLICT,
         ErrorKind::Upstream(code) => upstream_status(code),
         // A 401 the verify probe did not confirm: the vendor's doing, not the account's.
         ErrorKind::UpstreamAuthFailed | ErrorKind::OutcomeUnknown => StatusCode::BAD_GATEWAY,
         ErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
         ErrorKind::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorKind::ScopeNotGranted
-        | ErrorKind::SpecInvalid
-        | ErrorKind::Vault
-        | ErrorKind::Store
-        | ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorKind::SpecInvalid | ErrorKind::Vault | ErrorKind::Store | ErrorKind::Internal => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     }
 }
 

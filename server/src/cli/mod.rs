@@ -137,7 +137,8 @@ Exit codes:
   2  usage: bad flags or arguments, invalid spec
   3  not found: no such account, tool or connection
   4  invalid input, config or credentials (nothing was sent upstream)
-  5  account not usable: REVOKED, EXPIRED, RESTRICTED, DISCONNECTED or PENDING_AUTH (reconnect it)
+  5  account not usable: REVOKED, EXPIRED, RESTRICTED, DISCONNECTED or PENDING_AUTH, or its
+     grant lacks a scope the tool needs (SCOPE_NOT_GRANTED) (reconnect it)
   6  upstream failure: rate limited, timeout, the SaaS API refused or failed, or a write's answer
      was lost (OUTCOME_UNKNOWN: check before repeating it)
   7  vault: missing or wrong master key, undecryptable credentials";
@@ -176,7 +177,7 @@ fn kind_exit(kind: ErrorKind) -> u8 {
         ErrorKind::SpecInvalid => 2,
         ErrorKind::NotFound => 3,
         ErrorKind::InvalidInput => 4,
-        ErrorKind::AccountUnusable => 5,
+        ErrorKind::AccountUnusable | ErrorKind::ScopeNotGranted => 5,
         ErrorKind::Upstream(code) => match code {
             UpstreamErrorCode::NotFound => 3,
             UpstreamErrorCode::UpstreamValidation => 4,
@@ -196,7 +197,6 @@ fn kind_exit(kind: ErrorKind) -> u8 {
         | ErrorKind::OutcomeUnknown => 6,
         ErrorKind::Vault => 7,
         ErrorKind::Authorization
-        | ErrorKind::ScopeNotGranted
         | ErrorKind::Conflict
         | ErrorKind::SpecMismatch
         | ErrorKind::Store
@@ -307,8 +307,8 @@ mod tests {
                     tool: s("t"),
                     missing: s("m"),
                 },
-                500,
-                1,
+                409,
+                5,
             ),
             (
                 Error::SpecMismatch {

@@ -205,3 +205,26 @@ pub async fn stylesheet() -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_missing_scope_is_shown_with_its_message() {
+        let e = PageError::from(toolwire_runtime::Error::ScopeNotGranted {
+            tool: "some_tool".into(),
+            missing: "tickets:write".into(),
+        });
+        let res = e.into_response();
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let html = String::from_utf8_lossy(&body);
+        assert!(
+            html.contains("tickets:write") && !html.contains("Something went wrong"),
+            "{html}"
+        );
+    }
+}
