@@ -75,7 +75,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     if let Some(config) = webhooks {
         eprintln!(
             "status-change webhooks go to {} (signed with TOOLWIRE_WEBHOOK_SECRET)",
-            config.url
+            without_password(&config.url)
         );
         crate::webhooks::spawn(&tw, config)?;
     }
@@ -106,6 +106,15 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     app::serve_until_signal(listener, state).await
 }
 
+/// `url` for printing: a `user:pass@` keeps the user, the password becomes `***`.
+fn without_password(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    shown.to_string()
+}
+
 /// Refuses an API key shorter than [`MIN_KEY_LEN`](crate::web::auth::MIN_KEY_LEN) characters
 /// unless `allow_weak` (`--allow-weak-api-key`): a short key is guessable, and it opens every
 /// account.
@@ -120,4 +129,17 @@ pub fn strong_enough(key: String, allow_weak: bool) -> Result<String> {
         )));
     }
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_webhook_url_is_printed_without_its_password() {
+        let url = url::Url::parse("https://hook:s3cr3t-canary@example.com/tw?x=1").unwrap();
+        let shown = super::without_password(&url);
+        assert!(!shown.contains("s3cr3t-canary"), "{shown}");
+        assert_eq!(shown, "https://hook:***@example.com/tw?x=1");
+        let plain = url::Url::parse("https://example.com/tw").unwrap();
+        assert_eq!(super::without_password(&plain), "https://example.com/tw");
+    }
 }
