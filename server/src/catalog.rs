@@ -70,16 +70,6 @@ impl Catalog {
         Catalog { connections }
     }
 
-    /// Whether `connection` is in the catalog.
-    pub fn contains(&self, connection: &str) -> bool {
-        self.connections.contains_key(connection)
-    }
-
-    /// The connection names, sorted.
-    pub fn connections(&self) -> impl Iterator<Item = &str> {
-        self.connections.keys().map(String::as_str)
-    }
-
     /// The tools of `connection` in `format` (spec order), or `None` if it is not loaded.
     pub fn tools(&self, connection: &str, format: Format) -> Option<&[Value]> {
         self.connections

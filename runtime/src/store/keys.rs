@@ -3,7 +3,7 @@
 
 use super::rows::KeyRow;
 use super::ts::{Ts, now};
-use super::{KeyId, Store, StoreError, StoredKeyring, VaultKeyRecord, conflict_or_db};
+use super::{Store, StoreError, StoredKeyring, VaultKeyRecord, conflict_or_db};
 
 impl Store {
     /// The check value (if initialized) and every wrapped data key, ordered by key id.
@@ -86,28 +86,6 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| conflict_or_db(e, "vault_keys"))?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// Makes an existing data key the primary (e.g. to roll back a rotation).
-    #[doc(hidden)]
-    pub async fn set_primary_key(&self, key_id: KeyId) -> Result<(), StoreError> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE vault_keys SET is_primary = FALSE WHERE is_primary")
-                .execute(&mut *tx)
-                .await?;
-            let found = sqlx::query("UPDATE vault_keys SET is_primary = TRUE WHERE key_id = $1")
-                .bind(i64::from(key_id.0))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| conflict_or_db(e, "vault_keys"))?
-                .rows_affected();
-            if found != 1 {
-                return Err(StoreError::KeyNotFound { key_id: key_id.0 });
-            }
             tx.commit().await?;
         });
         Ok(())

@@ -49,11 +49,6 @@ impl ApiKeys {
         self
     }
 
-    /// Whether `presented` is one of the keys (constant time in the key's contents).
-    pub fn verify(&self, presented: &str) -> bool {
-        self.find(presented).is_some()
-    }
-
     /// A new random API key (`tw_` + 32 random bytes, URL-safe base64).
     pub fn generate_key() -> String {
         use base64::Engine as _;
