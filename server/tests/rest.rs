@@ -373,6 +373,17 @@ async fn every_error_is_the_json_shape_with_a_code() {
             "INVALID_REQUEST",
         ),
         ("", 400, "INVALID_JSON"),
+        // A credential in a malformed body is never quoted back.
+        (
+            r#"{"connection_name": "zendesk", "identifier": "a", "credentials": "canary-s3cret"}"#,
+            400,
+            "INVALID_REQUEST",
+        ),
+        (
+            r#"{"connection_name": "zendesk", "identifier": "a", "auth_scheme": ["canary-s3cret"], "extra": "canary-s3cret"}"#,
+            400,
+            "INVALID_REQUEST",
+        ),
     ] {
         let (got, answer) = h
             .send(
@@ -384,6 +395,7 @@ async fn every_error_is_the_json_shape_with_a_code() {
             .await;
         assert_eq!(got, status, "{body}: {answer}");
         is_json_error(got, &answer, code);
+        assert!(!answer.to_string().contains("canary"), "{answer}");
     }
     let (status, body) = h
         .send(

@@ -16,7 +16,7 @@ const PURPOSE: &str = "magic-link/v1";
 const MAX_TOKEN: usize = 4096;
 
 /// A freshly minted link (the `magic_link` response: `{url, expires_at}`).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Serialize, utoipa::ToSchema)]
 pub struct MagicLink {
     /// `{public_url}/connect/{token}`.
     pub url: String,
@@ -26,6 +26,17 @@ pub struct MagicLink {
     /// The token alone.
     #[serde(skip)]
     pub token: String,
+}
+
+/// Redacts the token (and the URL carrying it).
+impl std::fmt::Debug for MagicLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MagicLink")
+            .field("url", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// What a valid token says.
@@ -140,6 +151,16 @@ mod tests {
 
     fn signer() -> LinkSigner {
         LinkSigner::new(vec![7; 32], "http://127.0.0.1:1/")
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let link = signer().mint("zendesk", "u", Duration::minutes(30));
+        let shown = format!("{link:?}");
+        assert!(
+            !shown.contains(&link.token) && !shown.contains("/connect/"),
+            "{shown}"
+        );
     }
 
     #[test]

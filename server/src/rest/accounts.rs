@@ -104,7 +104,7 @@ impl From<StatusHistoryEntry> for HistoryEntry {
 }
 
 /// `POST /v1/connected_accounts` body.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     connection_name: String,
@@ -118,7 +118,7 @@ pub struct CreateAccount {
 }
 
 /// `PUT .../credentials` body.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutCredentials {
     #[serde(default)]
@@ -126,6 +126,33 @@ pub struct PutCredentials {
     credentials: Map<String, Value>,
     #[serde(default)]
     auth_scheme: Option<String>,
+}
+
+/// The credential field names, never their values.
+fn redacted(creds: Option<&Map<String, Value>>) -> Option<Vec<String>> {
+    creds.map(|c| c.keys().map(|k| format!("{k}=<redacted>")).collect())
+}
+
+impl std::fmt::Debug for CreateAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateAccount")
+            .field("connection_name", &self.connection_name)
+            .field("identifier", &self.identifier)
+            .field("config", &self.config)
+            .field("credentials", &redacted(self.credentials.as_ref()))
+            .field("auth_scheme", &self.auth_scheme)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for PutCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PutCredentials")
+            .field("config", &self.config)
+            .field("credentials", &redacted(Some(&self.credentials)))
+            .field("auth_scheme", &self.auth_scheme)
+            .finish()
+    }
 }
 
 /// Get-or-create; with credentials, also verifies and stores them (account becomes ACTIVE).
@@ -319,4 +346,27 @@ fn not_found(conn: &str, ident: &str) -> ServerError {
         identifier: ident.into(),
     }
     .into()
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn request_bodies_debug_without_credentials() {
+        let create: CreateAccount = serde_json::from_value(serde_json::json!({
+            "connection_name": "c", "identifier": "i",
+            "credentials": {"api_token": "canary-s3cret"}}))
+        .unwrap();
+        let put: PutCredentials = serde_json::from_value(
+            serde_json::json!({"credentials": {"api_token": "canary-s3cret"}}),
+        )
+        .unwrap();
+        for shown in [format!("{create:?}"), format!("{put:?}")] {
+            assert!(
+                !shown.contains("canary") && shown.contains("api_token"),
+                "{shown}"
+            );
+        }
+    }
 }

@@ -206,3 +206,18 @@ async fn open_unused(
     }
     Ok(start)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_callback_query_debugs_without_code_or_state() {
+        let q = super::Callback {
+            state: Some("canary-state".into()),
+            code: Some("canary-code".into()),
+            error: None,
+            error_description: None,
+        };
+        let shown = format!("{q:?}");
+        assert!(!shown.contains("canary"), "{shown}");
+    }
+}

@@ -87,10 +87,19 @@ impl IntoResponse for Page {
 }
 
 /// An error shown as a page.
-#[derive(Debug)]
 pub struct PageError {
     error: ServerError,
     retry_url: Option<String>,
+}
+
+/// Redacts the retry URL (it carries the magic-link token).
+impl std::fmt::Debug for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageError")
+            .field("error", &self.error)
+            .field("retry_url", &self.retry_url.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl PageError {
@@ -209,6 +218,14 @@ pub async fn stylesheet() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_the_retry_url() {
+        let e = PageError::from(crate::links::LinkError::Used)
+            .retry(Some("/connect/canary-token".into()));
+        let shown = format!("{e:?}");
+        assert!(!shown.contains("canary"), "{shown}");
+    }
 
     #[tokio::test]
     async fn a_missing_scope_is_shown_with_its_message() {
