@@ -184,7 +184,8 @@ fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> Duration {
 /// the connection was never made (then nothing was sent): the agent must check before retrying.
 fn transport_error(ex: &Exchange<'_>, e: &reqwest::Error) -> Error {
     let connector = ex.spec.connector.clone();
-    // reqwest errors can carry the URL (never credentials: those are headers); keep the kind only.
+    // reqwest errors can carry the URL, and the URL carries the key of an `api_key` scheme that
+    // goes in the query: keep the kind only.
     let kind = if e.is_connect() {
         "connection failed"
     } else if e.is_timeout() {

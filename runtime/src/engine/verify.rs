@@ -1,9 +1,8 @@
-//! The credential verify probe and the status effects of auth failures.
-//!
-//! A 401 on a tool call is not proof: the probe runs with the same credentials, and only when it
-//! also fails is the account REVOKED. A 403 on the probe means the account itself is fenced off
-//! (IP allowlist, role), so RESTRICTED; a 403 on one call with a passing probe is a permission
-//! problem of that call only. 429 and 5xx never change status.
+//! The credential verify probe: the spec's `verify` request sent with an account's
+//! credentials, and its verdict ([`VerifyOutcome`]): valid, rejected (401, or a 2xx that fails
+//! the spec's expectations), restricted (403: the account itself is fenced off), or unknown
+//! (429, 5xx, network). What a verdict does to the account's status is decided in `status.rs`;
+//! `Accounts::set_credentials` and the OAuth callback use it before storing credentials.
 
 use serde_json::{Map, Value};
 use toolwire_spec::{ConnectorSpec, HttpMethod};

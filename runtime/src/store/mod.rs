@@ -1,5 +1,7 @@
-//! The account store: connected accounts, their status history, the vault's keyring and the
-//! execution audit log, in SQLite (default: one file, WAL) or PostgreSQL (several replicas).
+//! The account store: connected accounts, their status history, the vault's keyring, the
+//! execution audit log, pending OAuth states (PKCE verifier, until the callback) and spent
+//! single-use tokens (magic links, OAuth starts), in SQLite (default: one file, WAL) or
+//! PostgreSQL (several replicas).
 //!
 //! One API and one copy of every SQL statement for both backends: statements use `$N`
 //! placeholders (which sqlx-sqlite also accepts) and only portable SQL, and each method body is

@@ -3,8 +3,10 @@
 //! the OpenAPI document ([`openapi`]). Dependencies run one way: the shell imports the
 //! surfaces — [`crate::rest`], [`crate::links`], [`crate::mcp`], [`crate::metrics`],
 //! [`crate::ui`] — each exposing its own `routes()` on any state that provides its sub-states
-//! (axum's `FromRef`), and they import only what lies below them ([`crate::web`], the runtime),
-//! never the shell.
+//! (axum's `FromRef`); they never import the shell. Below them lie [`crate::web`] and the
+//! runtime. The surfaces are not fully apart: [`crate::links`] and [`crate::ui`] share the
+//! onboarding state (links are opened and spent by the UI; `links::rest` starts OAuth through
+//! `ui::binding`), and [`crate::metrics::instrument`] wraps every tool call (REST and MCP).
 //!
 //! | route | what | surface |
 //! | --- | --- | --- |

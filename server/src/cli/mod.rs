@@ -88,7 +88,8 @@ pub enum Command {
     Sim(toolwire_sim::SimArgs),
 }
 
-/// Runs one command; errors go to stderr with their code, and the exit code is 1.
+/// Runs one command; errors go to stderr with their code, and the exit code follows the
+/// error's kind ([`EXIT_CODES`]).
 pub fn main(cli: Cli) -> ExitCode {
     init_tracing(&cli.log);
     let runtime = match tokio::runtime::Runtime::new() {

@@ -15,7 +15,9 @@ use crate::setup::{self, RuntimeOptions};
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
     /// Data directory: toolwire.db (unless --database-url), master.key (unless
-    /// TOOLWIRE_MASTER_KEY) and, for `serve`, api.key.
+    /// TOOLWIRE_MASTER_KEY), for `serve` api.key (unless TOOLWIRE_API_KEY), and for the
+    /// onboarding links (`serve` with a public URL, `accounts link`) link.secret (unless
+    /// TOOLWIRE_LINK_SECRET).
     #[arg(long, default_value = "data", global = true)]
     pub data_dir: PathBuf,
     /// The store: `postgres://user@host/db` (for several replicas) or `sqlite://PATH`; default

@@ -3,9 +3,11 @@
 //! (links, CSRF tokens, admin sessions — each under its own purpose label); [`rest`] has the
 //! `/v1` routes that mint links and start OAuth authorizations.
 //!
-//! A token is `base64url(payload JSON) "." base64url(HMAC-SHA256(secret, "magic-link" ‖ payload))`;
-//! the payload names the connection, the identifier, the issue time (µs), the expiry and a
-//! random nonce. Single use, decided by the store: a save first spends the link with
+//! A token is `base64url(payload) "." base64url(tag)`, where `payload` is JSON naming the
+//! connection, the identifier, the issue time (µs), the expiry and a random nonce, and `tag` is
+//! what [`LinkSigner::mac`] makes of it under the purpose `magic-link/v1`:
+//! `HMAC-SHA256(secret, "toolwire/" ‖ purpose ‖ 0x00 ‖ len(payload) as u64 big-endian ‖ payload)`
+//! (the purpose label keeps a link's tag from passing as a CSRF token's or a session's). Single use, decided by the store: a save first spends the link with
 //! [`Store::spend_token`](toolwire_runtime::Store::spend_token) (one atomic insert on the
 //! token's id, so two attempts — on two replicas too — cannot both hold it) and gives it back
 //! only if the save fails; a spent link stays refused even after its account is deleted. A
