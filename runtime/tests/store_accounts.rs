@@ -601,10 +601,17 @@ async fn one_time_tokens_are_spent_once(db: &TestDb) {
         "second spend refused"
     );
     assert!(store.spend_token("magic_link", "h2", later).await.unwrap());
-    // Given back after a failed attempt: spendable once more.
-    assert!(store.unspend_token("magic_link", "h1").await.unwrap());
-    assert!(!store.token_spent("magic_link", "h1").await.unwrap());
-    assert!(store.spend_token("magic_link", "h1", later).await.unwrap());
+    // A final spend cannot be given back by anyone.
+    assert!(!store.unspend_token("magic_link", "h1", "x").await.unwrap());
+    assert!(store.token_spent("magic_link", "h1").await.unwrap());
+    // Held for an attempt, given back by that attempt only: spendable once more.
+    let claim = store.hold_token("magic_link", "h4", later).await.unwrap().unwrap();
+    assert_eq!(store.hold_token("magic_link", "h4", later).await.unwrap(), None);
+    assert!(!store.unspend_token("magic_link", "h4", "another").await.unwrap());
+    assert!(store.token_spent("magic_link", "h4").await.unwrap());
+    assert!(store.unspend_token("magic_link", "h4", &claim).await.unwrap());
+    assert!(!store.token_spent("magic_link", "h4").await.unwrap());
+    assert!(store.spend_token("magic_link", "h4", later).await.unwrap());
     // Many spenders at once (as several replicas would be): exactly one wins.
     let wins =
         futures::future::join_all((0..16).map(|_| store.spend_token("magic_link", "h3", later)))

@@ -137,6 +137,69 @@ async fn rest_oauth_start_link_binds_the_browser_that_opens_it() {
 }
 
 #[tokio::test]
+async fn a_magic_link_is_used_once_across_the_form_and_oauth() {
+    let ui = Ui::start().await;
+    let agent = ui.agent("acme");
+    let api_token_form = |csrf: &str| {
+        vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("config.subdomain".into(), "acme".into()),
+            ("api_token.email".into(), agent.email.clone()),
+            ("api_token.api_token".into(), agent.api_token.clone()),
+            ("scheme".into(), "api_token".into()),
+        ]
+    };
+    let oauth = |csrf: String| {
+        vec![
+            ("csrf".to_string(), csrf),
+            ("config.subdomain".into(), "acme".into()),
+            ("scheme".into(), "oauth2".into()),
+        ]
+    };
+    let post = |link: String, cookies: Vec<String>, form: Vec<(String, String)>| {
+        let ui = &ui;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            ui.post_form(&link, &cookies, &pairs).await
+        }
+    };
+
+    // OAuth started from the link, then the form saves from another tab: the callback, which
+    // carries the now-used link, is refused before the code is exchanged.
+    let link = ui.magic_link("cust_once").await;
+    let (_, cookies, csrf) = ui.open(&link).await;
+    let go = post(link.clone(), cookies.clone(), oauth(csrf.clone())).await;
+    assert_eq!(go.status, 303, "{}", go.body);
+    let browser: Vec<String> = cookies.iter().cloned().chain(go.cookies()).collect();
+    let saved = post(link.clone(), cookies.clone(), api_token_form(&csrf)).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let callback = ui
+        .consent(go.header("location"), &agent.email, &agent.password)
+        .await;
+    let refused = ui.get(&callback, &browser).await;
+    assert_eq!(refused.status, 410, "{}", refused.body);
+    assert!(refused.body.contains("LINK_USED"), "{}", refused.body);
+    assert_eq!(code_exchanges(&ui), 0);
+    assert_eq!(ui.account("cust_once").await["auth_scheme"], "api_token");
+
+    // OAuth completes first: the form refuses the link afterwards.
+    let link = ui.magic_link("cust_once_2").await;
+    let (_, cookies, csrf) = ui.open(&link).await;
+    let go = post(link.clone(), cookies.clone(), oauth(csrf.clone())).await;
+    assert_eq!(go.status, 303, "{}", go.body);
+    let browser: Vec<String> = cookies.iter().cloned().chain(go.cookies()).collect();
+    let callback = ui
+        .consent(go.header("location"), &agent.email, &agent.password)
+        .await;
+    let done = ui.get(&callback, &browser).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let replay = post(link.clone(), cookies.clone(), api_token_form(&csrf)).await;
+    assert_eq!(replay.status, 410, "{}", replay.body);
+    assert_eq!(ui.account("cust_once_2").await["auth_scheme"], "oauth2");
+}
+
+#[tokio::test]
 async fn a_used_magic_link_stays_used_after_the_account_is_deleted() {
     let ui = Ui::start().await;
     let link = ui.magic_link("cust_del").await;

@@ -44,13 +44,42 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// Gives a token back: an attempt that spent it first (to hold it while it worked) failed,
-    /// and the token may be tried again. `true` if it was spent.
-    pub async fn unspend_token(&self, kind: &str, token_hash: &str) -> Result<bool, StoreError> {
-        let deleted = on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM used_tokens WHERE token_hash = $1 AND kind = $2")
+    /// Spends the token for one attempt that may still fail: `Some(claim)` the first time
+    /// only; [`Store::unspend_token`] with that claim gives it back.
+    pub async fn hold_token(
+        &self,
+        kind: &str,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        let claim = uuid::Uuid::new_v4().simple().to_string();
+        let inserted = on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO used_tokens (token_hash, kind, expires_at, claim) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING")
                 .bind(token_hash)
                 .bind(kind)
+                .bind(Ts::new(expires_at))
+                .bind(&claim)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok((inserted == 1).then_some(claim))
+    }
+
+    /// Gives a token back: the attempt holding it under `claim` ([`Store::hold_token`]) failed,
+    /// and the token may be tried again. Only that claim is released, never a spend made by
+    /// another attempt. `true` if it was released.
+    pub async fn unspend_token(
+        &self,
+        kind: &str,
+        token_hash: &str,
+        claim: &str,
+    ) -> Result<bool, StoreError> {
+        let deleted = on_pool!(self, |pool| {
+            sqlx::query("DELETE FROM used_tokens WHERE token_hash = $1 AND kind = $2 AND claim = $3")
+                .bind(token_hash)
+                .bind(kind)
+                .bind(claim)
                 .execute(pool)
                 .await?
                 .rows_affected()

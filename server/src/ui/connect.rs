@@ -1,9 +1,9 @@
 //! `GET /connect/{token}` shows the connect page of a magic link; `POST` saves credentials
 //! (verified live by the runtime first) or starts OAuth (binding the authorization to this
 //! browser, see [`binding`]). Order of checks on POST: link signature and expiry → CSRF → one
-//! attempt at a time per link → link not used → spend the link (the store's atomic insert) →
-//! save. A failed save gives the link back and shows the form again with the error and what
-//! was typed (never the secret fields).
+//! attempt at a time per link → link not used → hold the link ([`hold`], the store's atomic
+//! insert) → save. A failed save gives the link back and shows the form again with the error
+//! and what was typed (never the secret fields).
 
 use std::sync::Arc;
 
@@ -126,36 +126,18 @@ pub async fn submit(
         };
     }
     // The store decides: this attempt holds the link, or another one already spent it.
-    if !tw
-        .store()
-        .spend_token(SPEND_KIND, &claims.id, claims.expires_at)
-        .await?
-    {
-        return Err(LinkError::Used.into());
-    }
-    // On a task of its own, so a browser that goes away mid-save cannot leave the link
-    // spent without a save: a failed save gives it back for another try.
     let save = {
-        let (tw, link) = (tw.clone(), claims.id.clone());
+        let tw = tw.clone();
         let (conn, ident) = (conn.to_string(), ident.to_string());
         let (config, scheme) = (sub.config.clone(), sub.scheme.clone());
         let credentials = Credentials::from_fields(sub.credentials);
         async move {
-            let saved = tw
-                .accounts()
+            tw.accounts()
                 .set_credentials(&conn, &ident, &config, Some(&scheme), credentials)
-                .await;
-            if saved.is_err()
-                && let Err(err) = tw.store().unspend_token(SPEND_KIND, &link).await
-            {
-                tracing::warn!(error = %err, "could not give a magic link back after a failed save");
-            }
-            saved
+                .await
         }
     };
-    let saved = tokio::spawn(save).await.map_err(|e| {
-        ServerError::from(toolwire_runtime::Error::Internal(format!("save task: {e}")))
-    })?;
+    let saved = hold(&tw, &claims, save, |_| true).await?;
     match saved {
         Ok(record) => Ok(done(spec, &record).into_response()),
         Err(e) => Ok(again(sub.keep, e.into())),
@@ -175,21 +157,44 @@ async fn ensure_unused(
     Ok(())
 }
 
-/// Marks the link spent after an OAuth authorization it started succeeded; a `false` means
-/// the link was spent meanwhile (e.g. credentials saved from another tab) — only logged.
-pub async fn spend(tw: &Toolwire, claims: &LinkClaims) {
-    match tw
+/// Single use of a magic link, the one protocol of the form save and the OAuth callback: the
+/// link is spent (the store's atomic insert, under a claim of this attempt) before `work`
+/// runs, so no other path can use it meanwhile; if `work` fails, or `keep` says its result
+/// is not the link's, this attempt's claim is given back — never a spend made by another.
+/// `work` runs on a task of its own, so a browser that goes away mid-way cannot leave the
+/// link spent without the work. `LINK_USED` if the link is spent already.
+pub async fn hold<T, E, W, K>(
+    tw: &Toolwire,
+    claims: &LinkClaims,
+    work: W,
+    keep: K,
+) -> Result<Result<T, E>, PageError>
+where
+    W: Future<Output = Result<T, E>> + Send + 'static,
+    K: FnOnce(&T) -> bool + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let Some(claim) = tw
         .store()
-        .spend_token(SPEND_KIND, &claims.id, claims.expires_at)
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => tracing::warn!(
-            connection = %claims.connection,
-            "a magic link was used by two saves at once"
-        ),
-        Err(e) => tracing::warn!(error = %e, "could not mark a magic link spent"),
-    }
+        .hold_token(SPEND_KIND, &claims.id, claims.expires_at)
+        .await?
+    else {
+        return Err(LinkError::Used.into());
+    };
+    let (tw, link) = (tw.clone(), claims.id.clone());
+    let task = async move {
+        let out = work.await;
+        if !out.as_ref().is_ok_and(keep)
+            && let Err(err) = tw.store().unspend_token(SPEND_KIND, &link, &claim).await
+        {
+            tracing::warn!(error = %err, "could not give a magic link back after a failed attempt");
+        }
+        out
+    };
+    tokio::spawn(task).await.map_err(|e| {
+        ServerError::from(toolwire_runtime::Error::Internal(format!("link task: {e}"))).into()
+    })
 }
 
 /// The success page.

@@ -2,8 +2,9 @@
 //! checks that this browser started the flow ([`binding`], before anything else), then
 //! completes the authorization ([`toolwire_runtime::OAuth::complete`]: single-use state,
 //! PKCE, live verify) and shows the account; with `error` it says what the vendor refused.
-//! When the flow started from a magic link (its `tw_link` cookie), that link is spent on
-//! success and offered as "try again" on failure. `GET /oauth/start/{ticket}` is the start
+//! When the flow started from a magic link (its `tw_link` cookie), that link is held before
+//! the code is exchanged ([`hold`], the form save's protocol): a used link refuses, a failure
+//! gives it back and offers it as "try again". `GET /oauth/start/{ticket}` is the start
 //! link handed out by `POST .../oauth/authorize`: a confirmation page naming the connection
 //! and identifier, whose CSRF-protected `POST` binds this browser and redirects to the vendor.
 
@@ -17,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 use toolwire_runtime::Toolwire;
 
-use super::connect::{LINK_COOKIE, done, spend};
+use super::connect::{LINK_COOKIE, done, hold};
 use super::form::UiForm;
 use super::page::Page;
 use super::state::require;
@@ -93,16 +94,27 @@ pub async fn callback(
     if !binding::matches(&ui, &headers, &state) {
         return Err(PageError::from(LinkError::OAuthBrowser).retry(retry));
     }
-    let record = match tw.oauth().complete(&state, &code).await {
+    let complete = {
+        let tw = tw.clone();
+        async move { tw.oauth().complete(&state, &code).await }
+    };
+    // Started from a magic link: the link is held (spent) before the code is exchanged, like a
+    // form save, and given back if the authorization fails or was for another account.
+    let completed = match &link {
+        Some((_, claims)) => {
+            let (conn, ident) = (claims.connection.clone(), claims.identifier.clone());
+            hold(&tw, claims, complete, move |r| {
+                r.connection == conn && r.identifier == ident
+            })
+            .await
+            .map_err(|e| e.retry(retry.clone()))?
+        }
+        None => complete.await,
+    };
+    let record = match completed {
         Ok(r) => r,
         Err(e) => return Err(PageError::from(e).retry(retry)),
     };
-    if let Some((_, claims)) = &link
-        && claims.connection == record.connection
-        && claims.identifier == record.identifier
-    {
-        spend(&tw, claims).await;
-    }
     let spec = &tw
         .connector(&record.connection)
         .ok_or_else(|| toolwire_runtime::Error::UnknownConnection {
@@ -184,8 +196,10 @@ pub async fn confirm(
         return Err(refused());
     }
     let bind = binding::cookie(&ui, &start.request).ok_or_else(refused)?;
+    // Not started from a magic link: the callback must not spend one left in this browser.
     Ok(Page::redirect(start.request.url)
         .cookie(Some(bind))
+        .cookie(Some(csrf::clear_cookie(&ui, &LINK_COOKIE)))
         .into_response())
 }
 
