@@ -561,8 +561,17 @@ async fn oauth_from_the_magic_link_through_sim_consent_to_a_tool_call() {
     );
     assert_eq!(ui.account("cust_oauth").await["auth_scheme"], "oauth2");
 
-    // Replayed callback, same browser: refused by the runtime (single-use state).
+    // Replayed callback, same browser: the link it carries is used up.
     let replay = ui.get(&callback, &browser).await;
+    assert_eq!(replay.status, 410, "{}", replay.body);
+    assert!(replay.body.contains("LINK_USED"));
+    // Without the link cookie: refused by the runtime (single-use state).
+    let binding_only: Vec<String> = browser
+        .iter()
+        .filter(|c| c.starts_with("tw_oauth="))
+        .cloned()
+        .collect();
+    let replay = ui.get(&callback, &binding_only).await;
     assert_eq!(replay.status, 400, "{}", replay.body);
     assert!(replay.body.contains("OAUTH_STATE_INVALID"));
     // The link is spent.
