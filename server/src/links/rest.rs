@@ -3,8 +3,8 @@
 //! (optional body `{"expires_in_s": 60..604800}`, default 30 min; creates the account as
 //! PENDING_AUTH if new) and `POST .../oauth/authorize` `{config, redirect_uri?}` → `{url,
 //! expires_at}` (the redirect URI defaults to the UI's `/oauth/callback`; `url` is a single-use
-//! start link on this server that binds the flow to the browser opening it, see
-//! [`crate::ui::binding`]).
+//! start link on this server: a confirmation page whose button binds the flow to that
+//! browser, see [`crate::ui::binding`]).
 
 use std::sync::Arc;
 
@@ -180,7 +180,7 @@ pub async fn oauth_authorize(
         .oauth()
         .start(&conn, &ident, &req.config, &redirect)
         .await?;
-    // The browser that opens the start link is the one the callback accepts.
+    // The browser that confirms the start link is the one the callback accepts.
     Ok(Json(
         match &ui {
             Some(ui) => crate::ui::binding::start_link(ui, &conn, &ident, started),
