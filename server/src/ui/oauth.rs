@@ -106,8 +106,7 @@ pub async fn callback(
             hold(&tw, claims, complete, move |r| {
                 r.connection == conn && r.identifier == ident
             })
-            .await
-            .map_err(|e| e.retry(retry.clone()))?
+            .await?
         }
         None => complete.await,
     };
