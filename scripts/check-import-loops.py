@@ -44,7 +44,8 @@ def module_files(src):
 
 def expand_use(tree):
     """Expands `a::{b, c::{d, e}}` into ['a::b', 'a::c::d', 'a::c::e']."""
-    tree = re.sub(r"\s+", "", tree)
+    tree = re.sub(r"\s+as\s+", "@as@", tree)
+    tree = re.sub(r"\s+", "", tree).replace("@as@", " as ")
     i = tree.find("{")
     if i < 0:
         return [tree]

@@ -76,13 +76,15 @@ impl Store {
         claim: &str,
     ) -> Result<bool, StoreError> {
         let deleted = on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM used_tokens WHERE token_hash = $1 AND kind = $2 AND claim = $3")
-                .bind(token_hash)
-                .bind(kind)
-                .bind(claim)
-                .execute(pool)
-                .await?
-                .rows_affected()
+            sqlx::query(
+                "DELETE FROM used_tokens WHERE token_hash = $1 AND kind = $2 AND claim = $3",
+            )
+            .bind(token_hash)
+            .bind(kind)
+            .bind(claim)
+            .execute(pool)
+            .await?
+            .rows_affected()
         });
         Ok(deleted == 1)
     }
