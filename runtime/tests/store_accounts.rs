@@ -605,11 +605,28 @@ async fn one_time_tokens_are_spent_once(db: &TestDb) {
     assert!(!store.unspend_token("magic_link", "h1", "x").await.unwrap());
     assert!(store.token_spent("magic_link", "h1").await.unwrap());
     // Held for an attempt, given back by that attempt only: spendable once more.
-    let claim = store.hold_token("magic_link", "h4", later).await.unwrap().unwrap();
-    assert_eq!(store.hold_token("magic_link", "h4", later).await.unwrap(), None);
-    assert!(!store.unspend_token("magic_link", "h4", "another").await.unwrap());
+    let claim = store
+        .hold_token("magic_link", "h4", later)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.hold_token("magic_link", "h4", later).await.unwrap(),
+        None
+    );
+    assert!(
+        !store
+            .unspend_token("magic_link", "h4", "another")
+            .await
+            .unwrap()
+    );
     assert!(store.token_spent("magic_link", "h4").await.unwrap());
-    assert!(store.unspend_token("magic_link", "h4", &claim).await.unwrap());
+    assert!(
+        store
+            .unspend_token("magic_link", "h4", &claim)
+            .await
+            .unwrap()
+    );
     assert!(!store.token_spent("magic_link", "h4").await.unwrap());
     assert!(store.spend_token("magic_link", "h4", later).await.unwrap());
     // Many spenders at once (as several replicas would be): exactly one wins.
