@@ -182,6 +182,7 @@ impl ToolwireBuilder {
             refresh_locks: Default::default(),
             budgets: crate::engine::Budgets::new(self.tenant_concurrency.unwrap_or(32)),
             cache,
+            account_counts: Default::default(),
         })
     }
 }

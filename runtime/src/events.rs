@@ -1,6 +1,9 @@
 //! Account status-change events: every transition is broadcast to subscribers (the server
 //! turns them into signed webhooks; apps can subscribe directly).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -31,11 +34,15 @@ pub struct StatusEvent {
 
 /// The broadcast channel.
 #[derive(Debug, Clone)]
-pub(crate) struct Events(broadcast::Sender<StatusEvent>);
+pub(crate) struct Events(
+    broadcast::Sender<StatusEvent>,
+    /// Bumped on every emitted change (lets the account-count cache see local changes at once).
+    Arc<AtomicU64>,
+);
 
 impl Default for Events {
     fn default() -> Self {
-        Events(broadcast::channel(1024).0)
+        Events(broadcast::channel(1024).0, Arc::default())
     }
 }
 
@@ -45,7 +52,13 @@ impl Events {
         self.0.subscribe()
     }
 
+    /// How many changes this process has emitted so far.
+    pub(crate) fn generation(&self) -> u64 {
+        self.1.load(Ordering::Acquire)
+    }
+
     pub(crate) fn emit(&self, before: &AccountRecord, after: &AccountRecord) {
+        self.1.fetch_add(1, Ordering::AcqRel);
         let _ = self.0.send(StatusEvent {
             account_id: after.id,
             connection: after.connection.clone(),

@@ -34,7 +34,7 @@ pub mod store;
 mod toolwire;
 pub mod vault;
 
-pub use accounts::Accounts;
+pub use accounts::{AccountCounts, Accounts};
 pub use builder::ToolwireBuilder;
 pub use engine::{AuditLog, LinkBuilder, ToolOutput};
 pub use error::{Error, ErrorKind, FieldProblem, Result};

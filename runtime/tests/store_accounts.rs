@@ -18,6 +18,7 @@ backend_tests!(
     get_or_create_races_to_one_row,
     lookups,
     list_accounts_paginates_and_filters,
+    count_accounts_by_status_groups_in_one_query,
     store_credentials_compare_and_swap,
     set_status_records_history_only_on_change,
     set_status_from_applies_only_from_the_expected_status,
@@ -235,6 +236,30 @@ async fn list_accounts_paginates_and_filters(db: &TestDb) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "INVALID_PAGE_TOKEN");
+}
+
+async fn count_accounts_by_status_groups_in_one_query(db: &TestDb) {
+    let store = &db.store;
+    assert!(store.count_accounts_by_status().await.unwrap().is_empty());
+    let (a, _) = store.get_or_create_account("zendesk", "c1").await.unwrap();
+    for id in ["c2", "c3"] {
+        store.get_or_create_account("zendesk", id).await.unwrap();
+    }
+    store.get_or_create_account("other", "c1").await.unwrap();
+    store
+        .store_credentials(a.id, &creds_update(a.version, 1, b"sealed"))
+        .await
+        .unwrap();
+    let mut counts = store.count_accounts_by_status().await.unwrap();
+    counts.sort_by(|x, y| (&x.0, x.1.as_str()).cmp(&(&y.0, y.1.as_str())));
+    assert_eq!(
+        counts,
+        vec![
+            ("other".to_string(), AccountStatus::PendingAuth, 1),
+            ("zendesk".to_string(), AccountStatus::Active, 1),
+            ("zendesk".to_string(), AccountStatus::PendingAuth, 2),
+        ]
+    );
 }
 
 async fn store_credentials_compare_and_swap(db: &TestDb) {

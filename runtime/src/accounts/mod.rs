@@ -2,7 +2,11 @@
 //! (verified live before ACTIVE, or imported when verified elsewhere), listing, history,
 //! disconnect and delete. The checks on credentials themselves are in `fit.rs`.
 
+mod counts;
 mod fit;
+
+pub use counts::AccountCounts;
+pub(crate) use counts::CountCache;
 
 use std::sync::Arc;
 
@@ -85,6 +89,16 @@ impl Accounts<'_> {
             .store
             .list_accounts(filter, page_token, limit)
             .await?)
+    }
+
+    /// How many accounts each (connection, status) pair has (absent pairs: none), from one
+    /// grouped count in the store, reused for up to 5 s (a status change made
+    /// through this `Toolwire` is seen at once).
+    pub async fn count_by_status(&self) -> Result<AccountCounts> {
+        self.engine
+            .account_counts
+            .get(&self.engine.store, &self.engine.events)
+            .await
     }
 
     /// Status history, oldest first.

@@ -49,6 +49,7 @@ pub(crate) struct Engine {
     pub ledger: Ledger,
     pub audit_log: AuditLog,
     pub cache: Arc<AccountCache>,
+    pub account_counts: crate::accounts::CountCache,
     pub budgets: Budgets,
     pub oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     pub refresh_locks: tokio::sync::Mutex<HashMap<uuid::Uuid, Arc<tokio::sync::Mutex<()>>>>,

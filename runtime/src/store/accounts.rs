@@ -1,4 +1,5 @@
-//! Account rows: race-free get-or-create, lookups, keyset-paginated listing, last-used, delete.
+//! Account rows: race-free get-or-create, lookups, keyset-paginated listing, counts by status,
+//! last-used, delete.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -154,6 +155,25 @@ impl Store {
             accounts,
             next_page_token,
         })
+    }
+
+    /// How many accounts each (connection, status) pair has, from one grouped count (pairs
+    /// with no account are absent).
+    pub async fn count_accounts_by_status(
+        &self,
+    ) -> Result<Vec<(String, AccountStatus, i64)>, StoreError> {
+        let rows: Vec<(String, String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT connection, status, COUNT(*) FROM accounts GROUP BY connection, status",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(connection, status, n)| {
+                Ok((connection, rows::parse_status("accounts", &status)?, n))
+            })
+            .collect()
     }
 
     /// Records that a tool ran with this account at `at` (never moves the time backwards;

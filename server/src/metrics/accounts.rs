@@ -1,9 +1,9 @@
 //! The account-status gauge's source: counts of connected accounts by (connection, status),
-//! read from the store by paging through every account (at scrape time).
+//! from the runtime's grouped count (one query, reused for a few seconds across scrapes).
 
 use std::collections::BTreeMap;
 
-use toolwire_runtime::{AccountFilter, Toolwire};
+use toolwire_runtime::Toolwire;
 
 use crate::error::ServerError;
 
@@ -16,20 +16,8 @@ pub async fn count(tw: &Toolwire) -> Result<BTreeMap<(String, String), i64>, Ser
             counts.insert((c.name().to_string(), s.as_str().to_string()), 0);
         }
     }
-    let mut token: Option<String> = None;
-    loop {
-        let page = tw
-            .accounts()
-            .list(&AccountFilter::default(), token.as_deref(), 500)
-            .await?;
-        for a in &page.accounts {
-            *counts
-                .entry((a.connection.clone(), a.status.as_str().to_string()))
-                .or_insert(0) += 1;
-        }
-        match page.next_page_token {
-            Some(t) => token = Some(t),
-            None => return Ok(counts),
-        }
+    for ((connection, status), n) in tw.accounts().count_by_status().await? {
+        counts.insert((connection, status.as_str().to_string()), n);
     }
+    Ok(counts)
 }

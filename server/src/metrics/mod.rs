@@ -6,7 +6,7 @@
 //! | `toolwire_tool_calls_total` | `surface`, `connection`, `tool` | tool calls (REST, MCP, CLI) |
 //! | `toolwire_tool_errors_total` | `surface`, `connection`, `tool`, `code` | failed calls by error code |
 //! | `toolwire_tool_call_duration_seconds` | `connection`, `tool` | latency histogram |
-//! | `toolwire_accounts` | `connection`, `status` | connected accounts by status (read at scrape time) |
+//! | `toolwire_accounts` | `connection`, `status` | connected accounts by status (one grouped count, reused for up to 5 s) |
 //!
 //! Calls are counted by the server around `execute_tool` ([`instrument`]), not inside the
 //! runtime. Labels are bounded: a tool or connection the runtime does not know is counted as
