@@ -143,4 +143,17 @@ async fn counts_calls_errors_latency_and_accounts() {
     );
     let revoked = r#"toolwire_tool_errors_total{code="ACCOUNT_REVOKED",connection="zendesk",surface="rest",tool="zendesk_groups_list"}"#;
     assert!(sample(&last, revoked) >= 1.0, "{last}");
+
+    // Scrapes share one grouped count for a few seconds: an account created without a status
+    // change (PENDING_AUTH from the start) is not re-counted by the next, immediate scrape.
+    let pending = r#"toolwire_accounts{connection="zendesk",status="PENDING_AUTH"}"#;
+    let body = json!({"connection_name": "zendesk", "identifier": "later"});
+    assert_eq!(
+        h.send(h.http.post(h.url("/v1/connected_accounts")).json(&body))
+            .await
+            .0,
+        200
+    );
+    let cached = scrape(&h).await;
+    assert_eq!(sample(&cached, pending), sample(&last, pending), "{cached}");
 }
