@@ -25,6 +25,7 @@ backend_tests!(
     touch_last_used_never_goes_back,
     delete_account_removes_everything_but_audit,
     executions_audit_log,
+    prune_executions_deletes_only_older_rows_in_batches,
     migrations_are_idempotent,
     one_time_tokens_are_spent_once,
 );
@@ -561,6 +562,33 @@ async fn executions_audit_log(db: &TestDb) {
         store.list_executions(None, 1).await.unwrap(),
         vec![unresolved]
     );
+}
+
+async fn prune_executions_deletes_only_older_rows_in_batches(db: &TestDb) {
+    let store = &db.store;
+    let cutoff = now() - Duration::days(30);
+    let mut kept = Vec::new();
+    for i in 0..5 {
+        let old = ExecutionRecord {
+            at: cutoff - Duration::days(1) - Duration::seconds(i),
+            ..execution(None, "old")
+        };
+        store.record_execution(&old).await.unwrap();
+    }
+    for at in [cutoff + Duration::seconds(1), now()] {
+        let new = ExecutionRecord {
+            at,
+            ..execution(None, "new")
+        };
+        store.record_execution(&new).await.unwrap();
+        kept.push(new);
+    }
+    assert_eq!(store.prune_executions(cutoff, 2).await.unwrap(), 2);
+    assert_eq!(store.prune_executions(cutoff, 2).await.unwrap(), 2);
+    assert_eq!(store.prune_executions(cutoff, 2).await.unwrap(), 1);
+    assert_eq!(store.prune_executions(cutoff, 2).await.unwrap(), 0);
+    kept.reverse();
+    assert_eq!(store.list_executions(None, 100).await.unwrap(), kept);
 }
 
 async fn migrations_are_idempotent(db: &TestDb) {

@@ -1,5 +1,7 @@
-//! The execution audit log: one row per tool call, never its inputs or outputs.
+//! The execution audit log: one row per tool call, never its inputs or outputs; old rows are
+//! pruned in small batches when a retention is set.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::rows::ExecutionRow;
@@ -32,6 +34,31 @@ impl Store {
             .await?
         });
         Ok(rows.into_iter().map(ExecutionRecord::from).collect())
+    }
+}
+
+impl Store {
+    /// Deletes at most `batch` audit rows older than `older_than` (oldest first, one short
+    /// statement over the `at` index) and returns how many it deleted: call again until it
+    /// returns less than `batch`.
+    #[doc(hidden)]
+    pub async fn prune_executions(
+        &self,
+        older_than: DateTime<Utc>,
+        batch: u32,
+    ) -> Result<u64, StoreError> {
+        let deleted = on_pool!(self, |pool| {
+            sqlx::query(
+                "DELETE FROM executions WHERE execution_id IN \
+                 (SELECT execution_id FROM executions WHERE at < $1 ORDER BY at LIMIT $2)",
+            )
+            .bind(Ts::new(older_than))
+            .bind(i64::from(batch.max(1)))
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(deleted)
     }
 }
 
