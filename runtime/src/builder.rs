@@ -30,6 +30,7 @@ pub struct ToolwireBuilder {
     account_cache_ttl: Option<std::time::Duration>,
     tenant_concurrency: Option<usize>,
     audit_log: crate::engine::AuditLog,
+    audit_retention: Option<std::time::Duration>,
 }
 
 impl ToolwireBuilder {
@@ -53,6 +54,14 @@ impl ToolwireBuilder {
     /// Last-use times, which drive inactivity warnings, are recorded whatever this says.
     pub fn audit_log(mut self, audit_log: crate::engine::AuditLog) -> Self {
         self.audit_log = audit_log;
+        self
+    }
+
+    /// How long audit rows (`executions`) are kept (default: forever). When set, a background
+    /// task deletes older rows hourly, 1,000 per statement with a pause between, off the call
+    /// path.
+    pub fn audit_retention(mut self, keep: std::time::Duration) -> Self {
+        self.audit_retention = Some(keep);
         self
     }
 
@@ -183,6 +192,7 @@ impl ToolwireBuilder {
             budgets: crate::engine::Budgets::new(self.tenant_concurrency.unwrap_or(32)),
             cache,
             account_counts: Default::default(),
+            _retention: crate::engine::Retention::start(store.clone(), self.audit_retention),
         })
     }
 }

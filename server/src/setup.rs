@@ -82,6 +82,8 @@ pub struct RuntimeOptions {
     pub database_url: Option<String>,
     /// Which tool calls leave an audit row.
     pub audit_log: toolwire_runtime::AuditLog,
+    /// How long audit rows are kept (`None`: forever).
+    pub audit_retention: Option<std::time::Duration>,
     /// The outbound IP(s) named in RESTRICTED (IP allowlist) messages.
     pub outbound_ip: Option<String>,
 }
@@ -152,6 +154,9 @@ pub async fn build_with(
         .audit_log(opts.audit_log)
         .master_key(key)
         .connectors_dir(connectors_dir(opts.connectors.as_deref())?);
+    if let Some(keep) = opts.audit_retention {
+        b = b.audit_retention(keep);
+    }
     if let Some(pem) = &opts.extra_root_pem {
         b = b.extra_root_pem(pem.clone());
     }

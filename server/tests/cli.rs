@@ -217,3 +217,33 @@ fn mcp_refuses_a_bad_identifier_at_start() {
         "nothing opened in the data directory"
     );
 }
+
+#[test]
+fn serve_takes_an_audit_retention_of_at_least_one_day() {
+    let help = toolwire().args(["serve", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("--audit-retention-days <DAYS>"), "{text}");
+    assert!(text.contains("TOOLWIRE_AUDIT_RETENTION_DAYS"), "{text}");
+    for (bad, how) in [("0", "flag"), ("x", "env")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = toolwire();
+        cmd.arg("serve").arg("--data-dir").arg(dir.path());
+        if how == "flag" {
+            cmd.args(["--audit-retention-days", bad]);
+        } else {
+            cmd.env("TOOLWIRE_AUDIT_RETENTION_DAYS", bad);
+        }
+        let out = cmd.stdin(std::process::Stdio::null()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert!(
+            stderr.contains("--audit-retention-days"),
+            "{bad:?}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing opened in the data directory"
+        );
+    }
+}

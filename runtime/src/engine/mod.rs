@@ -14,6 +14,7 @@ mod ledger;
 mod output;
 mod perform;
 mod refresh;
+mod retention;
 mod send;
 mod status;
 mod verify;
@@ -23,6 +24,7 @@ pub(crate) use cache::{AccountCache, Cached};
 pub use ledger::AuditLog;
 pub(crate) use ledger::Ledger;
 pub use output::ToolOutput;
+pub(crate) use retention::Retention;
 pub(crate) use verify::{VerifyOutcome, probe};
 
 use std::collections::HashMap;
@@ -50,6 +52,7 @@ pub(crate) struct Engine {
     pub audit_log: AuditLog,
     pub cache: Arc<AccountCache>,
     pub account_counts: crate::accounts::CountCache,
+    pub _retention: Retention,
     pub budgets: Budgets,
     pub oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     pub refresh_locks: tokio::sync::Mutex<HashMap<uuid::Uuid, Arc<tokio::sync::Mutex<()>>>>,

@@ -37,6 +37,11 @@ pub struct ServeArgs {
         value_name = "full|failures|off"
     )]
     pub audit_log: toolwire_runtime::AuditLog,
+    /// Delete audit rows older than this many days (in small background batches, hourly);
+    /// default: keep everything.
+    #[arg(long, env = "TOOLWIRE_AUDIT_RETENTION_DAYS", value_name = "DAYS",
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub audit_retention_days: Option<u32>,
     /// Accept an API key shorter than 24 characters (a throwaway local setup only).
     #[arg(long, env = "TOOLWIRE_ALLOW_WEAK_API_KEY")]
     pub allow_weak_api_key: bool,
@@ -68,6 +73,9 @@ pub async fn run(args: ServeArgs) -> Result<()> {
                 .unwrap_or_else(|| format!("http://{local}")),
         ),
         audit_log: args.audit_log,
+        audit_retention: args
+            .audit_retention_days
+            .map(|d| std::time::Duration::from_secs(u64::from(d) * 86_400)),
         ..base_opts
     };
     let clients = setup::oauth_clients_from_env();
