@@ -22,6 +22,7 @@ macro_rules! on_pool {
     };
 }
 
+mod access_tokens;
 mod accounts;
 mod canonical;
 mod connect;
@@ -38,6 +39,7 @@ mod transitions;
 mod ts;
 mod used_tokens;
 
+pub use access_tokens::{AccessTokenRecord, NewAccessToken};
 pub(crate) use canonical::canonical_json;
 pub use error::StoreError;
 pub(crate) use oauth::OAuthState;
