@@ -3,6 +3,8 @@
 //! verify, tokens sealed in the vault like any credential, account ACTIVE. The protocol pieces
 //! are in [`crate::oauth`]; refresh is the engine's.
 
+mod refresh;
+
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
