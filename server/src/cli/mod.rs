@@ -6,6 +6,7 @@ mod exec;
 mod import;
 mod keys;
 mod mcp;
+mod openapi;
 mod runtime_args;
 mod serve;
 mod spec;
@@ -86,6 +87,10 @@ pub enum Command {
     Keys(keys::KeysCommand),
     /// Run the Zendesk simulator alone (for trying the API with curl or your own client).
     Sim(toolwire_sim::SimArgs),
+    /// Print the REST API's OpenAPI document (what `GET /openapi.json` serves) as JSON.
+    ///
+    /// Example: toolwire openapi > clients/openapi.json
+    Openapi,
 }
 
 /// Runs one command; errors go to stderr with their code, and the exit code follows the
@@ -110,6 +115,7 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Exec(args) => exec::run(args).await,
             Command::Keys(cmd) => keys::run(cmd).await,
             Command::Sim(args) => toolwire_sim::run(args).await.map_err(Into::into),
+            Command::Openapi => openapi::run(),
         }
     });
     match outcome {
