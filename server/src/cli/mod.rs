@@ -109,7 +109,7 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Demo(args) => crate::demo::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Mcp(args) => mcp::run(args).await,
-            Command::Spec(cmd) => spec::run(cmd),
+            Command::Spec(cmd) => spec::run(cmd).await,
             Command::Tools(cmd) => tools::run(cmd),
             Command::Accounts(args) => accounts::run(args).await,
             Command::Exec(args) => exec::run(args).await,

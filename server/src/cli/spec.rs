@@ -1,5 +1,6 @@
-//! `toolwire spec check|docs`: validate connector specs (every problem, with `file:line:column`)
-//! and print their Markdown tool reference.
+//! `toolwire spec check|docs|test`: validate connector specs (every problem, with
+//! `file:line:column`), print their Markdown tool reference, and replay a connector's cassettes
+//! offline through the real engine (the test kit, `toolwire-testkit`).
 
 use std::path::PathBuf;
 
@@ -23,11 +24,24 @@ pub enum SpecCommand {
         /// Spec file (YAML).
         file: PathBuf,
     },
+    /// Replay the connector's cassettes (recorded exchanges) through the real engine against a
+    /// local HTTPS stand-in; prints `ok <name>` / `FAIL <name>` with a diff, exits non-zero on
+    /// any failure. No network is used.
+    ///
+    /// Example: toolwire spec test connectors/zendesk.yaml
+    Test {
+        /// Spec file (YAML).
+        file: PathBuf,
+        /// The cassette file (default: cassettes/<file name> beside the spec).
+        #[arg(long)]
+        cassettes: Option<PathBuf>,
+    },
 }
 
 /// Runs a `spec` command.
-pub fn run(cmd: SpecCommand) -> Result<()> {
+pub async fn run(cmd: SpecCommand) -> Result<()> {
     match cmd {
+        SpecCommand::Test { file, cassettes } => test(&file, cassettes.as_deref()).await,
         SpecCommand::Check { files } => check(&files),
         SpecCommand::Docs { file } => {
             print!("{}", crate::catalog::docs_markdown(&file)?);
@@ -56,6 +70,26 @@ fn check(files: &[PathBuf]) -> Result<()> {
         return Err(ServerError::Usage(format!(
             "{failed} of {} spec file(s) have problems (listed above)",
             files.len()
+        )));
+    }
+    Ok(())
+}
+
+async fn test(file: &std::path::Path, cassettes: Option<&std::path::Path>) -> Result<()> {
+    let report = toolwire_testkit::run(file, cassettes)
+        .await
+        .map_err(|e| match e {
+            toolwire_testkit::TestkitError::Spec(e) => ServerError::Spec(e),
+            other => ServerError::Usage(other.to_string()),
+        })?;
+    print!("{}", report.render());
+    let failed = report.failed();
+    if !failed.is_empty() {
+        return Err(ServerError::Usage(format!(
+            "{} of {} cassette(s) failed: {}",
+            failed.len(),
+            report.outcomes.len(),
+            failed.join(", ")
         )));
     }
     Ok(())
