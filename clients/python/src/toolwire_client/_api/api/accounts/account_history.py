@@ -1,0 +1,180 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.history import History
+from ...types import Response
+
+
+def _get_kwargs(
+    connection_name: str,
+    identifier: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/connected_accounts/{connection_name}/{identifier}/history".format(
+            connection_name=quote(str(connection_name), safe=""),
+            identifier=quote(str(identifier), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | History | None:
+    if response.status_code == 200:
+        response_200 = History.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | History]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | History]:
+    """Status history, oldest first.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | History]
+    """
+
+    kwargs = _get_kwargs(
+        connection_name=connection_name,
+        identifier=identifier,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorBody | History | None:
+    """Status history, oldest first.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | History
+    """
+
+    return sync_detailed(
+        connection_name=connection_name,
+        identifier=identifier,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | History]:
+    """Status history, oldest first.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | History]
+    """
+
+    kwargs = _get_kwargs(
+        connection_name=connection_name,
+        identifier=identifier,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorBody | History | None:
+    """Status history, oldest first.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | History
+    """
+
+    return (
+        await asyncio_detailed(
+            connection_name=connection_name,
+            identifier=identifier,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,185 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.deleted import Deleted
+from ...models.error_body import ErrorBody
+from ...types import Response
+
+
+def _get_kwargs(
+    connection_name: str,
+    identifier: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/v1/connected_accounts/{connection_name}/{identifier}".format(
+            connection_name=quote(str(connection_name), safe=""),
+            identifier=quote(str(identifier), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Deleted | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = Deleted.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Deleted | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Deleted | ErrorBody]:
+    """Deletes the account and its credentials.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Deleted | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        connection_name=connection_name,
+        identifier=identifier,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> Deleted | ErrorBody | None:
+    """Deletes the account and its credentials.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Deleted | ErrorBody
+    """
+
+    return sync_detailed(
+        connection_name=connection_name,
+        identifier=identifier,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Deleted | ErrorBody]:
+    """Deletes the account and its credentials.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Deleted | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        connection_name=connection_name,
+        identifier=identifier,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    connection_name: str,
+    identifier: str,
+    *,
+    client: AuthenticatedClient,
+) -> Deleted | ErrorBody | None:
+    """Deletes the account and its credentials.
+
+    Args:
+        connection_name (str):
+        identifier (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Deleted | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            connection_name=connection_name,
+            identifier=identifier,
+            client=client,
+        )
+    ).parsed
