@@ -7,7 +7,7 @@
 #    clients/typescript/src/generated/schema.ts; any difference fails with the command to fix it;
 # 2. builds: the Python wheel (hatchling) installed into target/clients-venv, `tsc` for TypeScript;
 # 3. starts the simulator and `toolwire serve`, connects identifiers through the REST API, revokes
-#    one of them at the simulator (token rotated), then runs pytest (clients/python/tests, which
+#    one of them at the simulator (token rotated) and rate-limits another's tenant, then runs pytest (clients/python/tests, which
 #    also runs the README's quickstart) and node --test (clients/typescript/test).
 # Needs PyPI and the npm registry the first time only (pinned, cached). Processes: scripts/lib/processes.sh.
 set -euo pipefail
@@ -60,15 +60,26 @@ curl -fsS -o /dev/null --cacert "$TW_SIM_CA" --resolve "globex.zendesk.com:$TW_S
   -H 'Content-Type: application/json' -d "{\"email\":\"$globex_email\"}" \
   "https://globex.zendesk.com:$TW_SIM_PORT/__sim/tenants/globex/tokens/rotate"
 
+# A third tenant whose API answers 429 with Retry-After: 300 (beyond toolwire's retry cap).
+sim_admin() {  # sim_admin PATH JSON: POST to the simulator's admin API
+  curl -fsS -o /dev/null --cacert "$TW_SIM_CA" --resolve "acme.zendesk.com:$TW_SIM_PORT:127.0.0.1" \
+    -H 'Content-Type: application/json' -d "$2" "https://acme.zendesk.com:$TW_SIM_PORT$1"
+}
+sim_admin /__sim/tenants '{"subdomain":"initech","users":[{"name":"Ann Agent","email":"ann@initech.test","role":"agent"}]}'
+tw_connect user_py_limited initech
+tw_connect user_ts_limited initech
+sim_admin /__sim/faults '{"kind":"rate_limit","retry_after":300,"tenant":"initech"}'
+
 rc=0
 echo "--> pytest clients/python/tests"
 TOOLWIRE_URL="$TW_URL" TOOLWIRE_IDENTIFIER=user_py_agent TOOLWIRE_REVOKED_IDENTIFIER=user_py_revoked \
+TOOLWIRE_LIMITED_IDENTIFIER=user_py_limited \
 TOOLWIRE_SIM_CREDS="$(tw_sim_creds acme)" \
   "$TW_CLIENTS_VENV/bin/python" -m pytest -q -p no:cacheprovider clients/python/tests || rc=1
 
 echo "--> node --test clients/typescript/test"
 (cd clients/typescript && TOOLWIRE_URL="$TW_URL" TOOLWIRE_IDENTIFIER=user_ts_agent \
-  TOOLWIRE_REVOKED_IDENTIFIER=user_ts_revoked node --test test/) || rc=1
+  TOOLWIRE_REVOKED_IDENTIFIER=user_ts_revoked TOOLWIRE_LIMITED_IDENTIFIER=user_ts_limited node --test test/) || rc=1
 
 if [ "$rc" -ne 0 ]; then
   echo "--- serve log (tail) ---"; tail -n 40 "$TW_WORK/serve.log"

@@ -11,7 +11,14 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.tools import StructuredTool
 
-from toolwire_client import AccountNotActiveError, ErrorCode, NotFoundError, ToolwireClient, UnauthorizedError
+from toolwire_client import (
+    AccountNotActiveError,
+    ErrorCode,
+    NotFoundError,
+    RateLimitedError,
+    ToolwireClient,
+    UnauthorizedError,
+)
 
 
 def call(name: str, args: dict[str, Any], n: int) -> AIMessage:
@@ -106,3 +113,21 @@ def test_errors_are_typed(client: ToolwireClient, settings: dict[str, str]) -> N
     assert caught.value.code == "UNAUTHORIZED" and caught.value.status == 401
     # The key never shows in the client's repr or in the error.
     assert settings["TOOLWIRE_API_KEY"] not in repr(client) and "x" * 20 not in str(caught.value)
+
+
+def test_rate_limit_carries_retry_after(client: ToolwireClient, settings: dict[str, str]) -> None:
+    identifier = settings["TOOLWIRE_LIMITED_IDENTIFIER"]
+    with pytest.raises(RateLimitedError) as caught:
+        client.execute_tool("zendesk_ticket_get", identifier, {"ticket_id": 1})
+    err = caught.value
+    assert err.code == ErrorCode.RATE_LIMITED and err.status == 429
+    assert err.retry_after_s is not None and 0 < err.retry_after_s <= 300, err.retry_after_s
+    # In an agent, the model is told to wait (it can act on it); the account stays ACTIVE.
+    tools = client.get_tools("zendesk", identifier)
+    model = GenericFakeChatModel(
+        messages=iter([call("zendesk_ticket_get", {"ticket_id": 1}, 1), AIMessage(content="Busy; later.")])
+    )
+    result = run_agent(model, tools, "Ticket 1?")[2]
+    assert isinstance(result, ToolMessage) and result.status == "error"
+    assert result.content.startswith("RATE_LIMITED: "), result.content
+    assert client.get_connected_account("zendesk", identifier).status == "ACTIVE"

@@ -13,6 +13,7 @@ import {
   ErrorCode,
   InvalidInputError,
   NotFoundError,
+  RateLimitedError,
   ToolwireClient,
   UnauthorizedError,
 } from "../dist/index.js";
@@ -130,4 +131,23 @@ test("errors are typed", async () => {
   assert.ok(denied instanceof UnauthorizedError && denied.status === 401, String(denied));
   // The key never shows in the client's string form or in the error.
   assert.ok(!String(client).includes(apiKey) && !String(denied).includes(wrongKey));
+});
+
+test("a rate limit carries retryAfterS", async () => {
+  const identifier = env("TOOLWIRE_LIMITED_IDENTIFIER");
+  const err = await client
+    .executeTool({ toolName: "zendesk_ticket_get", identifier, toolInput: { ticket_id: 1 } })
+    .catch((e) => e);
+  assert.ok(err instanceof RateLimitedError, String(err));
+  assert.equal(err.code, ErrorCode.RATE_LIMITED);
+  assert.equal(err.status, 429);
+  assert.ok(err.retryAfterS > 0 && err.retryAfterS <= 300, String(err.retryAfterS));
+  // In an agent, the model is told to wait; the account stays ACTIVE.
+  const tools = await client.getTools("zendesk", identifier);
+  const model = new ScriptedChatModel([call("zendesk_ticket_get", { ticket_id: 1 }, 1), new AIMessage("Busy; later.")]);
+  const result = (await runAgent(model, tools, "Ticket 1?"))[2];
+  assert.ok(ToolMessage.isInstance(result));
+  assert.match(result.content, /^RATE_LIMITED: /);
+  assert.ok(result.artifact instanceof RateLimitedError && result.artifact.retryAfterS > 0);
+  assert.equal((await client.getConnectedAccount("zendesk", identifier)).status, "ACTIVE");
 });
