@@ -111,6 +111,8 @@ def test_errors_are_typed(client: ToolwireClient, settings: dict[str, str]) -> N
     with pytest.raises(UnauthorizedError) as caught:
         wrong.list_tools()
     assert caught.value.code == "UNAUTHORIZED" and caught.value.status == 401
+    with pytest.raises(ValueError, match="api_key is required"):
+        ToolwireClient(settings["TOOLWIRE_URL"], "")
     # The key never shows in the client's repr or in the error.
     assert settings["TOOLWIRE_API_KEY"] not in repr(client) and "x" * 20 not in str(caught.value)
 

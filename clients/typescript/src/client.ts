@@ -47,6 +47,7 @@ export class ToolwireClient {
   readonly langchain: LangChainTools;
 
   constructor(baseUrl: string, apiKey: string, options: ToolwireClientOptions = {}) {
+    if (!apiKey) throw new Error("apiKey is required (the server's TOOLWIRE_API_KEY or DATA_DIR/api.key)");
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.api = createClient<paths>({
       baseUrl: this.baseUrl,

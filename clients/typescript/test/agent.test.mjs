@@ -129,6 +129,7 @@ test("errors are typed", async () => {
   const wrongKey = "not-the-key-" + "x".repeat(20);
   const denied = await new ToolwireClient(url, wrongKey).listTools().catch((e) => e);
   assert.ok(denied instanceof UnauthorizedError && denied.status === 401, String(denied));
+  assert.throws(() => new ToolwireClient(url, ""), /apiKey is required/);
   // The key never shows in the client's string form or in the error.
   assert.ok(!String(client).includes(apiKey) && !String(denied).includes(wrongKey));
 });

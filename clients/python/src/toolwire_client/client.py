@@ -84,6 +84,8 @@ class ToolwireClient:
     def __init__(self, base_url: str, api_key: str, *, timeout_s: float = 60.0) -> None:
         import httpx
 
+        if not api_key:
+            raise ValueError("api_key is required (the server's TOOLWIRE_API_KEY or DATA_DIR/api.key)")
         self.base_url = base_url.rstrip("/")
         self.api = AuthenticatedClient(
             base_url=self.base_url,
