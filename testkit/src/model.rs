@@ -62,7 +62,8 @@ pub struct AccountSpec {
 }
 
 impl AccountSpec {
-    /// `over` merged over `self` (config and credentials key by key).
+    /// `over` merged over `self`: config key by key; credentials, when given, replace the
+    /// default ones whole (they belong to one auth scheme).
     pub fn merged(&self, over: Option<&AccountSpec>) -> AccountSpec {
         let Some(over) = over else {
             return self.clone();
@@ -79,7 +80,11 @@ impl AccountSpec {
         AccountSpec {
             auth: over.auth.clone().or_else(|| self.auth.clone()),
             config: merge(&self.config, &over.config),
-            credentials: merge(&self.credentials, &over.credentials),
+            // Credentials belong to one scheme: an override replaces them whole.
+            credentials: over
+                .credentials
+                .clone()
+                .or_else(|| self.credentials.clone()),
         }
     }
 }
