@@ -10,6 +10,11 @@
 # The document comes from `toolwire openapi` (what `GET /openapi.json` serves; no server runs).
 # Generators, pinned: openapi-python-client (+ ruff, its formatter) from clients/python/requirements.txt
 # in target/clients-venv; openapi-typescript from clients/typescript/package-lock.json (npm ci).
+# Why these: both are maintained, take OpenAPI 3.1 as utoipa writes it (type arrays, nullable
+# refs), need no JVM (unlike openapi-generator) and write deterministic, typed code.
+# openapi-python-client makes attrs models and httpx calls with a typed `Response` per operation;
+# openapi-typescript makes types only (`paths`, `components`) and openapi-fetch is a ~6 kB typed
+# fetch wrapper over them, so the TypeScript package has one small runtime dependency.
 set -euo pipefail
 source "$(dirname "$0")/lib/processes.sh"
 source "$(dirname "$0")/lib/clients.sh"
