@@ -8,6 +8,7 @@
 #   demo                   run with `--once` appended (it serves forever otherwise): exits 0 and
 #                          prints the story's key lines
 #   spec check FILE        exits 0, reports the spec ok
+#   spec test FILE         exits 0, every cassette ok (`N passed, 0 failed`)
 #   tools schemas FILE     prints a JSON array naming every tool, in the format asked
 #   spec docs FILE > OUT   prints exactly the committed OUT
 #   sim ... &              started in the background, polled until its admin API answers
@@ -94,6 +95,11 @@ for raw in "${lines[@]}"; do
     "spec check "*)
       run "$line"
       expect "$line" "$out" "^ok "
+      ;;
+    "spec test "*)
+      run "$line"
+      expect "$line" "$out" "^ok "
+      expect "$line" "$out" "[0-9]+ passed, 0 failed"
       ;;
     "tools schemas "*)
       run "$line"

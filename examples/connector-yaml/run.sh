@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # examples/connector-yaml end to end (the steps of its README.md, scripted): a test CA and a
 # certificate for *.notes.example (openssl), the Notes stand-in over HTTPS, then
-# `toolwire spec check`, `toolwire accounts add` and `toolwire exec` on notes.yaml, with
-# `--extra-ca` and `--resolve` sending *.notes.example to the stand-in. Prints each step; exits
+# `toolwire spec check`, `toolwire spec test` (its cassettes, offline), `toolwire accounts add`
+# and `toolwire exec` on notes.yaml, with `--extra-ca` and `--resolve` sending *.notes.example to
+# the stand-in. Prints each step; exits
 # non-zero if anything is not as expected.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib/processes.sh"
@@ -35,6 +36,11 @@ tw_wait "the Notes stand-in" "$TW_LAST_PID" "$log" \
 
 echo "--> check the spec"
 tw spec check "$here/connectors/notes.yaml"
+
+echo "--> replay its cassettes offline (connectors/cassettes/notes.yaml, no stand-in needed)"
+out="$(tw spec test "$here/connectors/notes.yaml")"
+echo "$out"
+[[ "$out" == *"passed, 0 failed"* ]]
 
 flags=(--data-dir "$TW_WORK/data" --connectors "$here/connectors"
        --extra-ca "$TW_WORK/ca.pem" --resolve "notes.example=127.0.0.1:$port")
