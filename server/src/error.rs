@@ -58,6 +58,10 @@ pub enum ServerError {
     /// Tool-schema generation failed.
     #[error("{0}")]
     Codegen(String),
+    /// An access token's toolset or read-only limit does not reach this tool (refused when
+    /// called, not only hidden from the list).
+    #[error("{0}")]
+    ToolNotAllowed(String),
     /// `spec check` found problems (already printed, each with `file:line:column`).
     #[error("{failed} of {total} spec file(s) have problems (listed above)")]
     SpecCheck {
@@ -127,6 +131,7 @@ impl ServerError {
             ServerError::NotFound(_) => "NOT_FOUND",
             ServerError::MissingIdentifier => "MISSING_IDENTIFIER",
             ServerError::Codegen(_) => "CODEGEN_FAILED",
+            ServerError::ToolNotAllowed(_) => "TOOL_NOT_ALLOWED",
             ServerError::SpecCheck { .. } => "SPEC_INVALID",
             ServerError::Usage(_) => "USAGE",
             ServerError::ImportFailed { .. } => "INVALID_IMPORT_ROWS",
@@ -156,6 +161,7 @@ impl ServerError {
             ServerError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServerError::ToolNotAllowed(_) => StatusCode::FORBIDDEN,
             ServerError::Runtime(e) => kind_status(e.kind()),
             ServerError::Link(e) => e.http_status(),
             ServerError::Store(e) => kind_status(e.kind()),

@@ -8,6 +8,7 @@
 //! ([`webhooks`]).
 
 pub mod app;
+pub mod authz;
 pub mod catalog;
 pub mod cli;
 pub mod demo;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The onboarding UI (links, pages); `None` disables it (see [`AppState::with_ui`]).
     pub ui: Option<Arc<UiState>>,
+    /// The operator's toolsets (what MCP tokens may be limited to); see [`AppState::with_toolsets`].
+    pub toolsets: Arc<crate::authz::Toolsets>,
 }
 
 impl AppState {
@@ -34,7 +36,14 @@ impl AppState {
             auth: ApiAuth::new(keys),
             catalog,
             ui: None,
+            toolsets: Arc::default(),
         }
+    }
+
+    /// Declares the operator's toolsets.
+    pub fn with_toolsets(mut self, toolsets: crate::authz::Toolsets) -> Self {
+        self.toolsets = Arc::new(toolsets);
+        self
     }
 
     /// Enables magic links and the onboarding UI.

@@ -170,6 +170,7 @@ pub fn exit_code(e: &ServerError) -> u8 {
         | ServerError::Unauthorized
         | ServerError::MissingIdentifier
         | ServerError::Codegen(_)
+        | ServerError::ToolNotAllowed(_)
         | ServerError::Link(_)
         | ServerError::Demo(_)
         | ServerError::Throttled { .. }

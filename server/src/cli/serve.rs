@@ -42,6 +42,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TOOLWIRE_AUDIT_RETENTION_DAYS", value_name = "DAYS",
         value_parser = clap::value_parser!(u32).range(1..))]
     pub audit_retention_days: Option<u32>,
+    /// Declare a toolset MCP tokens may be limited to: NAME=SELECTOR[,SELECTOR...], each
+    /// selector `tool:NAME`, `connection:NAME` or `read_only` (repeatable; e.g.
+    /// `--mcp-toolset support=connection:zendesk --mcp-toolset reader=read_only`).
+    #[arg(long, value_name = "NAME=SELECTORS")]
+    pub mcp_toolset: Vec<String>,
     /// Accept an API key shorter than 24 characters (a throwaway local setup only).
     #[arg(long, env = "TOOLWIRE_ALLOW_WEAK_API_KEY")]
     pub allow_weak_api_key: bool,
@@ -49,6 +54,8 @@ pub struct ServeArgs {
 
 /// Runs the server until Ctrl-C or SIGTERM (in-flight requests finish, audit rows are flushed).
 pub async fn run(args: ServeArgs) -> Result<()> {
+    let toolsets = crate::authz::Toolsets::parse(args.mcp_toolset.iter().map(String::as_str))
+        .map_err(|e| ServerError::Usage(format!("--mcp-toolset: {e}")))?;
     let webhooks = args
         .webhook_url
         .as_deref()
@@ -88,12 +95,14 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         crate::webhooks::spawn(&tw, config)?;
     }
     let keys = ApiKeys::default().with_key(&bearer_key);
-    let state = AppState::new(tw, keys).with_ui(setup::ui_state(&opts, &clients)?);
+    let state = AppState::new(tw, keys)
+        .with_ui(setup::ui_state(&opts, &clients)?)
+        .with_toolsets(toolsets);
     eprintln!(
         "toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)"
     );
     eprintln!(
-        "MCP (streamable HTTP) on http://{local}/mcp  (Bearer <api key> + X-Toolwire-Identifier: <id>); OpenAPI at /openapi.json; metrics at /metrics"
+        "MCP (streamable HTTP) on http://{local}/mcp  (Bearer <MCP token from POST /v1/mcp_tokens>, or Bearer <api key> + X-Toolwire-Identifier: <id>); OpenAPI at /openapi.json; metrics at /metrics"
     );
     eprintln!(
         "onboarding UI: magic links from POST /v1/connected_accounts/{{connection}}/{{identifier}}/magic_link; admin page at {}/admin{}",

@@ -1,7 +1,16 @@
 //! MCP over streamable HTTP at `/mcp` (rmcp's server transport, mounted in the axum router).
 //!
-//! **Authentication.** Every request must carry the REST API key and the identifier the model
-//! acts for:
+//! **Authentication.** Either a per-identifier access token (what an end user's MCP client
+//! holds; minted over `POST /v1/mcp_tokens`, see [`crate::authz::token`]):
+//!
+//! ```text
+//! Authorization: Bearer twm_...
+//! ```
+//!
+//! — the identifier and the toolset / read-only [`Scope`] come from the token's row, read from
+//! the store on every request (a revoked token fails on the next request; no header, argument
+//! or `_meta` can change the identifier: `X-Toolwire-Identifier` is ignored) — or the REST API
+//! key and the identifier the model acts for (the host app's backend):
 //!
 //! ```text
 //! Authorization: Bearer <api key>
@@ -31,8 +40,10 @@ use axum::response::{IntoResponse, Response};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use toolwire_runtime::Toolwire;
+use toolwire_runtime::store::Store;
 
 use super::server::{McpServer, RequestIdentifier};
+use crate::authz::{Scope, Toolsets, token};
 use crate::catalog::Catalog;
 use crate::error::ServerError;
 use crate::web::throttle::ClientAddr;
@@ -50,10 +61,18 @@ where
     Toolwire: FromRef<S>,
     Arc<Catalog>: FromRef<S>,
     ApiAuth: FromRef<S>,
+    Arc<Toolsets>: FromRef<S>,
+    Option<Arc<crate::ui::UiState>>: FromRef<S>,
 {
-    let auth = axum::middleware::from_fn_with_state(ApiAuth::from_ref(state), authorize);
+    let tw = Toolwire::from_ref(state);
+    let mcp_auth = McpAuth {
+        api: ApiAuth::from_ref(state),
+        store: tw.store().clone(),
+    };
+    let auth = axum::middleware::from_fn_with_state(mcp_auth, authorize);
     let catalog = Arc::<Catalog>::from_ref(state);
-    match McpServer::per_request(Toolwire::from_ref(state), &catalog) {
+    let ui = Option::<Arc<crate::ui::UiState>>::from_ref(state);
+    match McpServer::per_request(tw, &catalog, Arc::<Toolsets>::from_ref(state), ui) {
         Ok(server) => {
             let config = StreamableHttpServerConfig::default()
                 .with_legacy_session_mode(false)
@@ -85,10 +104,43 @@ where
     }
 }
 
-/// Middleware: a valid API key and an identifier header, else a JSON error.
-pub async fn authorize(State(auth): State<ApiAuth>, mut req: Request, next: Next) -> Response {
+/// What `/mcp` checks a request with: the API keys (and the failure throttle) and the store
+/// (access tokens).
+#[derive(Clone)]
+pub struct McpAuth {
+    /// API keys and the throttle.
+    pub api: ApiAuth,
+    /// Where access tokens are.
+    pub store: Store,
+}
+
+/// Middleware: a live access token (identifier and scope from its row), or a valid API key
+/// and an identifier header; else a JSON error.
+pub async fn authorize(State(auth): State<McpAuth>, mut req: Request, next: Next) -> Response {
     let client = ClientAddr::of(req.extensions());
-    if let Err(e) = auth.check(client, crate::web::auth::bearer(req.headers())) {
+    let presented = crate::web::auth::bearer(req.headers()).map(str::to_string);
+    if let Some(presented) = presented.as_deref().filter(|p| token::is_access_token(p)) {
+        if let Some(retry_after_s) = auth.api.throttle().wait(client) {
+            return ServerError::Throttled { retry_after_s }.into_response();
+        }
+        return match token::verify(&auth.store, presented).await {
+            Ok(Some(record)) => {
+                req.extensions_mut().insert(Scope {
+                    toolset: record.toolset,
+                    read_only: record.read_only,
+                });
+                req.extensions_mut()
+                    .insert(RequestIdentifier(record.identifier));
+                next.run(req).await
+            }
+            Ok(None) => {
+                auth.api.throttle().failed(client);
+                ServerError::Unauthorized.into_response()
+            }
+            Err(e) => ServerError::from(e).into_response(),
+        };
+    }
+    if let Err(e) = auth.api.check(client, presented.as_deref()) {
         return e.into_response();
     }
     let identifier = req

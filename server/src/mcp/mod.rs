@@ -7,6 +7,7 @@
 //! - streamable HTTP ([`http`]): `/mcp` on `toolwire serve`, where the identifier comes from
 //!   the authenticated request (`X-Toolwire-Identifier`), never from the model.
 
+mod connect;
 pub mod http;
 mod server;
 mod tools;

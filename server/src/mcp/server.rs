@@ -13,49 +13,107 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
 use toolwire_runtime::Toolwire;
 
-use super::tools;
+use super::connect;
+use super::tools::{self, McpTool};
+use crate::authz::{Scope, Toolsets, reach};
 use crate::catalog::Catalog;
 use crate::error::{Result, ServerError};
+use crate::ui::UiState;
 
 /// The identifier an HTTP request acts for: a request extension the transport sets once the
 /// request is authenticated (see [`super::http`]); never a tool argument.
 #[derive(Debug, Clone)]
 pub struct RequestIdentifier(pub String);
 
-/// The handler: one runtime, the tool list and — for stdio — one fixed identifier.
+/// The handler: one runtime, the tool list, the operator's toolsets and — for stdio — one
+/// fixed identifier.
 #[derive(Clone)]
 pub struct McpServer {
     tw: Toolwire,
     identifier: Option<String>,
-    tools: Arc<Vec<Tool>>,
+    tools: Arc<Vec<McpTool>>,
+    plain: Arc<Vec<Tool>>,
+    toolsets: Arc<Toolsets>,
+    ui: Option<Arc<UiState>>,
+}
+
+/// The loaded connections by name (the catalog's order).
+fn connection_names(tw: &Toolwire) -> Vec<String> {
+    let mut names: Vec<String> = tw.connectors().map(|c| c.name().to_string()).collect();
+    names.sort();
+    names
 }
 
 impl McpServer {
     /// A server acting for `identifier` (stdio), with the tools of every connector the
     /// runtime loaded.
     pub fn new(tw: Toolwire, identifier: impl Into<String>) -> Result<Self> {
-        let tools = tools::from_catalog(&Catalog::new(tw.connectors()))?;
+        let names = connection_names(&tw);
+        let tools = tools::from_catalog(
+            &Catalog::new(tw.connectors()),
+            names.iter().map(String::as_str),
+        )?;
         Ok(McpServer {
             tw,
             identifier: Some(identifier.into()),
+            plain: Arc::new(tools.iter().map(|t| t.tool.clone()).collect()),
             tools: Arc::new(tools),
+            toolsets: Arc::default(),
+            ui: None,
         })
     }
 
-    /// A server whose identifier comes with each request (streamable HTTP), with the tools of
-    /// `catalog` (the loaded connectors').
-    pub fn per_request(tw: Toolwire, catalog: &Catalog) -> Result<Self> {
-        let tools = tools::from_catalog(catalog)?;
+    /// A server whose identifier (and, for an access token, its [`Scope`]) comes with each
+    /// request (streamable HTTP), with the tools of `catalog` (the loaded connectors'), the
+    /// operator's `toolsets` and the onboarding UI (`toolwire_connect_account` links).
+    pub fn per_request(
+        tw: Toolwire,
+        catalog: &Catalog,
+        toolsets: Arc<Toolsets>,
+        ui: Option<Arc<UiState>>,
+    ) -> Result<Self> {
+        let names = connection_names(&tw);
+        let tools = tools::from_catalog(catalog, names.iter().map(String::as_str))?;
         Ok(McpServer {
             tw,
             identifier: None,
+            plain: Arc::new(tools.iter().map(|t| t.tool.clone()).collect()),
             tools: Arc::new(tools),
+            toolsets,
+            ui,
         })
     }
 
-    /// The tools offered.
+    /// The tools offered (to a caller without a [`Scope`]).
     pub fn tools(&self) -> &[Tool] {
-        &self.tools
+        &self.plain
+    }
+
+    /// What an access token's holder is offered: the tools its `scope` reaches on the
+    /// connections `identifier` has, and the connections its scope reaches that are not
+    /// connected yet (offered through `toolwire_connect_account`).
+    async fn offer(
+        &self,
+        identifier: &str,
+        scope: &Scope,
+    ) -> Result<(Vec<Tool>, Vec<String>), toolwire_runtime::Error> {
+        let connected = reach::connected(&self.tw, identifier).await?;
+        let mut tools = Vec::new();
+        let mut missing = Vec::<String>::new();
+        for t in self.tools.iter() {
+            if self.toolsets.allows(scope, &t.facts()).is_err() {
+                continue;
+            }
+            if connected.contains(&t.connection) {
+                tools.push(t.tool.clone());
+            } else if !missing.contains(&t.connection) {
+                missing.push(t.connection.clone());
+            }
+        }
+        if !missing.is_empty() && self.ui.is_some() {
+            tools.push(connect::tool(&missing));
+        }
+        Ok((tools, missing))
     }
 
     /// Runs one tool for the server's fixed identifier (stdio).
@@ -104,6 +162,15 @@ impl McpServer {
         Ok(())
     }
 
+    /// The access token's scope of an HTTP request, if it came with one.
+    fn request_scope(context: &RequestContext<RoleServer>) -> Option<Scope> {
+        context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<Scope>())
+            .cloned()
+    }
+
     fn request_identifier(&self, context: &RequestContext<RoleServer>) -> Option<String> {
         if let Some(id) = &self.identifier {
             return Some(id.clone());
@@ -135,13 +202,24 @@ impl ServerHandler for McpServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
+        let Some(scope) = Self::request_scope(&context) else {
+            return Ok(ListToolsResult::with_all_items(self.plain.to_vec()));
+        };
+        let identifier = self.request_identifier(&context).unwrap_or_default();
+        let (tools, _) = self
+            .offer(&identifier, &scope)
+            .await
+            .map_err(|e| ErrorData::internal_error(tools::error_text(&e), None))?;
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.tools.iter().find(|t| t.name == name).cloned()
+        self.tools
+            .iter()
+            .find(|t| t.tool.name == name)
+            .map(|t| t.tool.clone())
     }
 
     async fn call_tool(
@@ -149,11 +227,39 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        if !self.tools.iter().any(|t| t.name == request.name) {
+        if request.name == connect::TOOL
+            && let (Some(scope), Some(identifier)) = (
+                Self::request_scope(&context),
+                self.request_identifier(&context),
+            )
+        {
+            let (_, missing) = self
+                .offer(&identifier, &scope)
+                .await
+                .map_err(|e| ErrorData::internal_error(tools::error_text(&e), None))?;
+            let args = request.arguments.unwrap_or_default();
+            return Ok(
+                connect::call(&self.tw, self.ui.as_deref(), &identifier, &missing, &args)
+                    .await
+                    .into(),
+            );
+        }
+        let Some(tool) = self.tools.iter().find(|t| t.tool.name == request.name) else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool `{}`", request.name),
                 None,
             ));
+        };
+        // Enforced here too, not only by hiding the tool from the list.
+        if let Some(scope) = Self::request_scope(&context)
+            && let Err(why) = self.toolsets.allows(&scope, &tool.facts())
+        {
+            let refused = ServerError::ToolNotAllowed(why);
+            return Ok(CallToolResult::error(vec![ContentBlock::text(format!(
+                "{}: {refused}",
+                refused.code()
+            ))])
+            .into());
         }
         let Some(identifier) = self.request_identifier(&context) else {
             return Err(ErrorData::invalid_request(

@@ -3,19 +3,54 @@
 
 use rmcp::model::Tool;
 
+use crate::authz::toolsets::ToolFacts;
 use crate::catalog::{Catalog, Format};
 use crate::error::{Result, ServerError};
 
-/// The catalog's MCP tools as rmcp tools (connections by name, each in spec order).
-pub fn from_catalog(catalog: &Catalog) -> Result<Vec<Tool>> {
-    catalog
-        .all(Format::Mcp)
-        .map(|item| {
-            serde_json::from_value(item.clone()).map_err(|e| {
+/// One MCP tool and the connection it belongs to.
+#[derive(Debug, Clone)]
+pub struct McpTool {
+    /// The connection (what toolsets and per-identifier lists select by).
+    pub connection: String,
+    /// The rmcp tool.
+    pub tool: Tool,
+}
+
+impl McpTool {
+    /// What a toolset check needs.
+    pub fn facts(&self) -> ToolFacts<'_> {
+        ToolFacts {
+            name: &self.tool.name,
+            connection: &self.connection,
+            read_only: self
+                .tool
+                .annotations
+                .as_ref()
+                .and_then(|a| a.read_only_hint)
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// The catalog's MCP tools of `connections` as rmcp tools (in the order given, each in spec
+/// order).
+pub fn from_catalog<'a>(
+    catalog: &Catalog,
+    connections: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<McpTool>> {
+    let mut out = Vec::new();
+    for connection in connections {
+        for item in catalog.tools(connection, Format::Mcp).unwrap_or_default() {
+            let tool = serde_json::from_value(item.clone()).map_err(|e| {
                 ServerError::Codegen(format!("{}: not an MCP tool: {e}", item["name"]))
-            })
-        })
-        .collect()
+            })?;
+            out.push(McpTool {
+                connection: connection.to_string(),
+                tool,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// `CODE: agent message`, then the reconnect link (when the message lacks it), the retry

@@ -14,10 +14,12 @@
 //! | `GET /v1/connected_accounts/{connection_name}/{identifier}/history` | status history |
 //! | `GET /v1/tools` | tool definitions (`connection_name`, `format=mcp\|openai\|anthropic`) |
 //! | `POST /v1/execute_tool` | run a tool for an identifier |
+//! | `POST/GET /v1/mcp_tokens`, `DELETE /v1/mcp_tokens/{id}` | per-identifier MCP tokens: mint (shown once), list, revoke |
 
 mod accounts;
 mod execute;
 mod health;
+mod mcp_tokens;
 mod status;
 mod tools;
 
@@ -42,6 +44,7 @@ where
     Toolwire: FromRef<S>,
     ApiAuth: FromRef<S>,
     Arc<Catalog>: FromRef<S>,
+    Arc<crate::authz::Toolsets>: FromRef<S>,
 {
     let v1 = Router::new()
         .route(
@@ -62,6 +65,14 @@ where
         )
         .route("/v1/tools", get(tools::list))
         .route("/v1/execute_tool", post(execute::execute))
+        .route(
+            "/v1/mcp_tokens",
+            post(mcp_tokens::mint).get(mcp_tokens::list),
+        )
+        .route(
+            "/v1/mcp_tokens/{id}",
+            axum::routing::delete(mcp_tokens::revoke),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             ApiAuth::from_ref(state),
             require_api_key,
@@ -89,5 +100,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     accounts::history,
     tools::list,
     execute::execute,
+    mcp_tokens::mint,
+    mcp_tokens::list,
+    mcp_tokens::revoke,
 ))]
 struct Doc;

@@ -82,6 +82,11 @@ impl ApiAuth {
         &self.keys
     }
 
+    /// The failed-attempt throttle (shared with other bearer credentials, e.g. MCP tokens).
+    pub fn throttle(&self) -> &AuthThrottle {
+        &self.throttle
+    }
+
     /// Checks a presented API key with throttling: `Unauthorized` without one or with a wrong
     /// one (counted against `client`), `Throttled` — before the key is looked at — while
     /// `client` has failed too often. Returns the key's hash (what admin sessions bind to).
