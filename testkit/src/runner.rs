@@ -33,6 +33,8 @@ pub struct Outcome {
     pub name: String,
     /// Why it failed (`None`: it passed).
     pub failure: Option<String>,
+    /// How long it took.
+    pub elapsed: std::time::Duration,
 }
 
 /// How a cassette file went.
@@ -64,9 +66,9 @@ impl Report {
         let mut out = String::new();
         for o in &self.outcomes {
             match &o.failure {
-                None => out.push_str(&format!("ok   {}\n", o.name)),
+                None => out.push_str(&format!("ok   {} ({} ms)\n", o.name, o.elapsed.as_millis())),
                 Some(why) => {
-                    out.push_str(&format!("FAIL {}\n", o.name));
+                    out.push_str(&format!("FAIL {} ({} ms)\n", o.name, o.elapsed.as_millis()));
                     for line in why.lines() {
                         out.push_str(&format!("     {line}\n"));
                     }
@@ -110,12 +112,14 @@ pub async fn run(spec_path: &Path, cassettes: Option<&Path>) -> Result<Report> {
     let stand_in = StandIn::start(&hosts).await?;
     let mut outcomes = Vec::new();
     for cassette in &file.cassettes {
+        let started = std::time::Instant::now();
         let failure = run_cassette(spec_path, &spec, &file, cassette, &stand_in, &hosts)
             .await
             .err();
         outcomes.push(Outcome {
             name: cassette.name.clone(),
             failure: failure.map(|f| format!("cassette {}: {f}", cassette.name)),
+            elapsed: started.elapsed(),
         });
     }
     Ok(Report {

@@ -25,6 +25,17 @@ auth:
     fields:
       token: {title: API token, secret: true}
     token: "{{credentials.token}}"
+  oauth:
+    type: oauth2_authorization_code
+    title: Connect with Kit
+    authorize_url: "https://auth.kit.example/authorize"
+    token_url: "https://auth.kit.example/token"
+    pkce: S256
+    scopes: [items]
+    refresh: rotating
+    client_fields:
+      client_id: {title: Client id}
+      client_secret: {title: Client secret, secret: true}
 verify:
   method: GET
   path: /me
@@ -315,4 +326,50 @@ cassettes:
     }
     assert_eq!(d.len(), want.len(), "{shown}");
     assert!(shown.contains("hint:"), "{shown}");
+}
+
+#[tokio::test]
+async fn oauth_exchange_and_refresh_store_the_tokens_and_a_wrong_one_is_shown() {
+    let text = r#"
+spec_version: 1
+connector: kit
+oauth_client: {client_id: kit_client, client_secret: kit_secret}
+cassettes:
+  - name: connect_then_refresh
+    source: made up for the kit's tests
+    account: {auth: oauth}
+    steps:
+      - oauth: {exchange: {code: c0de}}
+        exchanges:
+          - request:
+              method: POST
+              path: /token
+              host: auth.kit.example
+              form: {grant_type: authorization_code, code: c0de, redirect_uri: "https://app.example.com/oauth/callback", code_verifier: "{{any}}", client_id: kit_client, client_secret: kit_secret}
+            response: {status: 200, json: {access_token: at_1, refresh_token: rt_1, token_type: bearer, expires_in: 3600}}
+          - request: {method: GET, path: /v1/me, headers: {authorization: Bearer at_1}}
+            response: {status: 200, json: {id: 1}}
+        expect: {account_status: ACTIVE, credentials: {access_token: at_1, refresh_token: rt_1}}
+      - oauth: refresh
+        exchanges:
+          - request:
+              method: POST
+              path: /token
+              form: {grant_type: refresh_token, refresh_token: rt_1, client_id: kit_client, client_secret: kit_secret}
+            response: {status: 200, json: {access_token: at_2, refresh_token: rt_2, token_type: bearer, expires_in: 3600}}
+        expect: {credentials: {access_token: at_2, refresh_token: rt_WRONG}}
+"#;
+    let report = run_text(text).await.unwrap();
+    let out = report.render();
+    assert!(out.contains("FAIL connect_then_refresh"), "{out}");
+    // The exchange step passed; the refresh step stored rt_2, not what the cassette says.
+    assert!(
+        out.contains(
+            "cassette connect_then_refresh: step 2 (oauth refresh): stored credentials differ"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("-  \"refresh_token\": \"rt_WRONG\""), "{out}");
+    assert!(out.contains("+  \"refresh_token\": \"rt_2\""), "{out}");
+    assert!(!out.contains("step 1"), "{out}");
 }
