@@ -31,6 +31,7 @@ pub struct ToolwireBuilder {
     tenant_concurrency: Option<usize>,
     audit_log: crate::engine::AuditLog,
     audit_retention: Option<std::time::Duration>,
+    allow_private_egress: bool,
 }
 
 impl ToolwireBuilder {
@@ -125,6 +126,15 @@ impl ToolwireBuilder {
         self
     }
 
+    /// Lets accounts reach hosts that are IP literals, `localhost` or resolve to loopback,
+    /// private, link-local or unique-local addresses (default: refused, so a customer-chosen
+    /// host cannot reach the operator's network). Hosts under [`resolve_suffix`](Self::resolve_suffix)
+    /// overrides are the operator's own choice and allowed either way.
+    pub fn allow_private_egress(mut self, allow: bool) -> Self {
+        self.allow_private_egress = allow;
+        self
+    }
+
     /// Builds reconnect links shown to agents when an account needs its user.
     pub fn reconnect_links(
         mut self,
@@ -158,6 +168,9 @@ impl ToolwireBuilder {
         for file in files {
             connectors.push(Connector::load_file(&file)?);
         }
+        for c in &mut connectors {
+            c.allow_private_egress(self.allow_private_egress);
+        }
         let mut map = HashMap::new();
         let mut tool_owner = HashMap::new();
         for c in connectors {
@@ -177,7 +190,7 @@ impl ToolwireBuilder {
         ));
         cache.start_confirming(store.clone());
         Ok(Engine {
-            client: crate::http::client(&self.http)?,
+            client: crate::http::guarded_client(&self.http, self.allow_private_egress)?,
             connectors: map,
             tool_owner,
             store: store.clone(),

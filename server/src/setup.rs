@@ -86,6 +86,8 @@ pub struct RuntimeOptions {
     pub audit_retention: Option<std::time::Duration>,
     /// The outbound IP(s) named in RESTRICTED (IP allowlist) messages.
     pub outbound_ip: Option<String>,
+    /// Let accounts reach IP literals, local names and private addresses (default refused).
+    pub allow_private_egress: bool,
 }
 
 /// An OAuth client registered with a vendor, for one connection.
@@ -166,6 +168,7 @@ pub async fn build_with(
     if let Some(ip) = &opts.outbound_ip {
         b = b.outbound_ip_hint(ip.clone());
     }
+    b = b.allow_private_egress(opts.allow_private_egress);
     for c in clients {
         b = b.oauth_client(&c.connection, &c.client_id, c.client_secret.clone());
     }

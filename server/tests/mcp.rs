@@ -57,7 +57,7 @@ async fn tools_and_calls() {
     let dir = tempfile::tempdir().unwrap();
     let tw = connected(dir.path(), &sim, None).await;
     let server = McpServer::new(tw, "acme").unwrap();
-    assert_eq!(server.tools().len(), 14);
+    assert_eq!(server.tools().len(), common::all_tools());
     let get = server
         .tools()
         .iter()
@@ -167,7 +167,7 @@ async fn stdio_round_trip() {
         .await;
     assert_eq!(
         list["result"]["tools"].as_array().map(Vec::len),
-        Some(14),
+        Some(common::all_tools()),
         "{list}"
     );
     let call = server

@@ -100,7 +100,7 @@ fn error(rule: &ErrorRule) -> Value {
     };
     json!({
         "status": status,
-        "when": rule.when.as_ref().map(body_match).unwrap_or_default(),
+        "when": when(rule),
         "code": rule.code.as_str(),
         "retry": snake(&rule.retry),
         "account": snake(&rule.account),
@@ -197,9 +197,27 @@ fn output(tool: &ToolSpec) -> (String, Vec<Value>) {
     }
 }
 
+/// A rule's conditions: body, response header and missing scopes, joined with "and".
+fn when(rule: &toolwire_spec::ErrorRule) -> String {
+    let mut parts: Vec<String> = rule.when.as_ref().map(body_match).into_iter().collect();
+    if let Some(h) = &rule.when_header {
+        parts.push(format!("header `{}` is `{}`", h.header, h.equals));
+    }
+    if let Some(s) = &rule.missing_scopes {
+        parts.push(format!(
+            "header `{}` names no scope of `{}`",
+            s.granted, s.accepted
+        ));
+    }
+    parts.join(" and ")
+}
+
 fn pagination(p: &Pagination) -> String {
     match p {
         Pagination::None => "none (one page)".into(),
+        Pagination::LinkHeader { cursor_input } => format!(
+            "next-page URL from the `Link` header: pass the returned cursor back as input `{cursor_input}`"
+        ),
         Pagination::Offset {
             page_input,
             next,

@@ -3,6 +3,7 @@
 
 mod auth;
 mod config;
+mod egress;
 mod input;
 pub(crate) mod route;
 
@@ -58,7 +59,9 @@ impl Connector {
     pub fn new(spec: ConnectorSpec, source: &str) -> Result<Self> {
         let internal =
             |what: &str, e: String| Error::Internal(format!("{} {what}: {e}", spec.connector));
-        let route = Route::new(&spec.base_url).map_err(|e| internal("base_url", e))?;
+        let route = Route::new(&spec.base_url)
+            .map_err(|e| internal("base_url", e))?
+            .with_egress(spec.egress.clone());
         let config_patterns = spec
             .config
             .iter()
@@ -107,6 +110,12 @@ impl Connector {
         })?;
         let spec = toolwire_spec::load_str(&path.display().to_string(), &source)?;
         Self::new(spec, &source)
+    }
+
+    /// Whether accounts may name hosts that are IP literals, `localhost` or other local names
+    /// (the operator's `allow_private_egress`; default refused).
+    pub fn allow_private_egress(&mut self, allow: bool) {
+        self.route.allow_private(allow);
     }
 
     /// A scheme's parsed templates.

@@ -19,6 +19,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 pub struct Route {
     base: Template,
     host: Template,
+    egress: super::egress::HostPolicy,
 }
 
 impl Route {
@@ -30,7 +31,32 @@ impl Route {
             .ok_or("base_url must be https")?;
         let host_text = rest.split('/').next().unwrap_or_default();
         let host = Template::parse(host_text).map_err(|e| e.message)?;
-        Ok(Route { base, host })
+        let field = host_text
+            .split("{{")
+            .nth(1)
+            .and_then(|rest| rest.split("}}").next())
+            .and_then(|var| var.trim().strip_prefix("config."))
+            .unwrap_or_default()
+            .to_string();
+        Ok(Route {
+            base,
+            host,
+            egress: super::egress::HostPolicy {
+                field,
+                ..Default::default()
+            },
+        })
+    }
+
+    /// Applies the spec's egress patterns to the rendered host.
+    pub fn with_egress(mut self, egress: Option<toolwire_spec::Egress>) -> Self {
+        self.egress.patterns = egress;
+        self
+    }
+
+    /// Whether local hosts (IP literals, `localhost`, single-label names) are allowed.
+    pub fn allow_private(&mut self, allow: bool) {
+        self.egress.allow_private = allow;
     }
 
     /// The base URL for an account's (validated) config, after the host checks.
@@ -51,16 +77,26 @@ impl Route {
                 field: "config".into(),
                 message: "the account's config is incomplete".into(),
             })?;
+        // A config value may carry a fixed path after the host (`ghe.example.com/api/v3`,
+        // as its pattern allows): the host is what comes before the first `/`.
         let expected_host = self
             .host
             .render_string(&lookup)
+            .unwrap_or_default()
+            .split('/')
+            .next()
             .unwrap_or_default()
             .to_ascii_lowercase();
         let url = url::Url::parse(&base).map_err(|e| Error::InvalidConfig {
             field: "config".into(),
             message: format!("the account's URL is invalid: {e}"),
         })?;
-        let host_ok = matches!(url.host(), Some(url::Host::Domain(h)) if h == expected_host);
+        self.egress.check(&url)?;
+        let host_ok = match url.host() {
+            Some(url::Host::Domain(h)) => h == expected_host,
+            Some(_) => self.egress.allow_private && url.host_str() == Some(&expected_host),
+            None => false,
+        };
         if url.scheme() != "https"
             || !host_ok
             || url.port().is_some()

@@ -165,6 +165,7 @@ impl Engine {
             target,
             input,
             idempotency_key,
+            next_link: Default::default(),
         };
         let mut refreshed = false;
         let mut may_retry = tool.retry_safe();
@@ -192,7 +193,10 @@ impl Engine {
             }
         };
         self.after_success(&account).await;
-        Ok((account.id, output(tool, body, &call.input, execution_id)))
+        let mut out = output(tool, body, &call.input, execution_id);
+        let next = call.next_link.lock().ok().and_then(|mut n| n.take());
+        super::paging::finish(tool, &mut out, next);
+        Ok((account.id, out))
     }
 
     /// Reads an account, decrypts its credentials and routes its base URL (when usable), and

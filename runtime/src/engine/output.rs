@@ -27,7 +27,8 @@ pub(crate) fn output(
     execution_id: Uuid,
 ) -> ToolOutput {
     let (next_cursor, has_more) = match &tool.pagination {
-        Pagination::None => (None, false),
+        // The cursor comes from the response headers (`paging.rs`).
+        Pagination::None | Pagination::LinkHeader { .. } => (None, false),
         Pagination::Offset {
             page_input, next, ..
         } => {

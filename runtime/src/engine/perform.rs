@@ -8,7 +8,7 @@ use toolwire_spec::template::{VarRef, lookup_path};
 use toolwire_spec::{AuthScheme, HttpMethod, Quirk, ToolSpec};
 
 use super::Engine;
-use super::send::{Exchange, Failure, SendError, config_value, render_pairs, send};
+use super::send::{Answer, Exchange, Failure, SendError, config_value, render_pairs, send};
 use crate::connector::{CompiledTool, Connector, route::render_path};
 use crate::error::{Error, Result};
 use crate::store::AccountRecord;
@@ -27,6 +27,8 @@ pub(crate) struct Call<'a> {
     pub(crate) target: Arc<super::cache::Target>,
     pub(crate) input: Value,
     pub(crate) idempotency_key: Option<String>,
+    /// The main answer's `rel="next"` URL (`link_header` paging).
+    pub(crate) next_link: std::sync::Mutex<Option<String>>,
 }
 
 pub(crate) enum CallError {
@@ -73,6 +75,14 @@ impl Call<'_> {
         body: Option<Value>,
         retry_safe: bool,
     ) -> Result<Value, CallError> {
+        let url = self.url_for(path)?;
+        self.exchange_url(method, url, query, body, retry_safe)
+            .await
+            .map(|answer| answer.body)
+    }
+
+    /// The URL of a spec path (`{name}` = percent-encoded input) under the account's base URL.
+    fn url_for(&self, path: &str) -> Result<String, CallError> {
         let path = render_path(path, &self.input).map_err(|e| match e {
             Error::InvalidInput { problems, .. } => Error::InvalidInput {
                 tool: self.tool.name.clone(),
@@ -80,13 +90,32 @@ impl Call<'_> {
             },
             other => other,
         })?;
-        let mut headers = render_pairs(&self.compiled.headers, &self.lookup(None));
+        Ok(format!("{}{path}", self.target.base))
+    }
+
+    /// One exchange with a full URL; the answer keeps its headers.
+    async fn exchange_url(
+        &self,
+        method: HttpMethod,
+        url: String,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+        retry_safe: bool,
+    ) -> Result<Answer, CallError> {
+        let mut headers: Vec<(String, String)> = self
+            .connector
+            .spec
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        headers.extend(render_pairs(&self.compiled.headers, &self.lookup(None)));
         if let (Some(idem), Some(key)) = (&self.tool.request.idempotency, &self.idempotency_key) {
             headers.push((idem.header.clone(), key.clone()));
         }
         let ex = Exchange {
             method,
-            url: format!("{}{path}", self.target.base),
+            url,
             query,
             headers,
             body,
@@ -111,7 +140,7 @@ impl Call<'_> {
         }
         let _slot = budget.acquire().await;
         match send(&self.engine.client, &ex, &|r| auth.apply(creds, config, r)).await {
-            Ok(answer) => Ok(answer.body),
+            Ok(answer) => Ok(answer),
             Err(SendError::Upstream(f)) => {
                 let asked_to_wait = f
                     .rule
@@ -135,16 +164,19 @@ impl Call<'_> {
         let mut result = if skip {
             None
         } else {
-            Some(
-                self.exchange(
-                    request.method,
-                    &request.path,
-                    query,
-                    body,
-                    self.tool.retry_safe(),
-                )
-                .await?,
-            )
+            // A `link_header` cursor is the next page's whole URL, query included.
+            let (url, query) =
+                match super::paging::cursor_url(self.tool, &self.input, &self.target.base)? {
+                    Some(url) => (url, vec![]),
+                    None => (self.url_for(&request.path)?, query),
+                };
+            let answer = self
+                .exchange_url(request.method, url, query, body, self.tool.retry_safe())
+                .await?;
+            if let Ok(mut next) = self.next_link.lock() {
+                *next = super::paging::next_link(&answer.headers);
+            }
+            Some(answer.body)
         };
         for (quirk, step) in self.tool.quirks.iter().zip(&self.compiled.steps) {
             let Quirk::CollectionDelta {

@@ -25,6 +25,8 @@ pub(crate) struct Exchange<'a> {
 /// A successful answer.
 pub(crate) struct Answer {
     pub body: Value,
+    /// The response headers (`Link` paging reads them).
+    pub headers: reqwest::header::HeaderMap,
 }
 
 /// A classified failure, before account effects are applied.
@@ -34,6 +36,8 @@ pub(crate) struct Failure {
     pub rule: Option<ErrorRule>,
     pub body: Option<Value>,
     pub retry_after_s: Option<u64>,
+    /// The response headers (missing-scope rules read them).
+    pub headers: reqwest::header::HeaderMap,
 }
 
 /// What went wrong in an exchange.
@@ -76,9 +80,8 @@ pub(crate) async fn send(
         if !ex.query.is_empty() {
             req = req.query(&ex.query);
         }
-        for (k, v) in &ex.headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
+        // Declared headers replace defaults of the same name (a spec's own `Accept`).
+        req = req.headers(header_map(&ex.headers));
         if let Some(body) = &ex.body {
             req = req.json(body);
         }
@@ -104,11 +107,7 @@ pub(crate) async fn send(
             }
         };
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
+        let headers = response.headers().clone();
         let bytes = match response.bytes().await {
             Ok(b) => b,
             Err(e) => {
@@ -128,9 +127,12 @@ pub(crate) async fn send(
         if (200..300).contains(&status) {
             return Ok(Answer {
                 body: body.unwrap_or(Value::Null),
+                headers,
             });
         }
-        let rule = classify(ex.spec, status, body.as_ref()).cloned();
+        let rule = classify(ex.spec, status, body.as_ref(), &headers).cloned();
+        let retry_after =
+            super::header_rules::wait_s(rule.as_ref(), &headers, chrono::Utc::now().timestamp());
         let retry = rule.as_ref().map(|r| r.retry).unwrap_or(RetryKind::Never);
         let wait = match retry {
             RetryKind::Never => None,
@@ -156,6 +158,7 @@ pub(crate) async fn send(
             rule,
             body,
             retry_after_s: retry_after,
+            headers,
         })));
     }
 }
@@ -165,10 +168,27 @@ pub(crate) fn classify<'s>(
     spec: &'s ConnectorSpec,
     status: u16,
     body: Option<&Value>,
+    headers: &reqwest::header::HeaderMap,
 ) -> Option<&'s ErrorRule> {
-    spec.errors
-        .iter()
-        .find(|r| r.status.matches(status) && r.when.as_ref().is_none_or(|w| w.matches(body)))
+    spec.errors.iter().find(|r| {
+        r.status.matches(status)
+            && r.when.as_ref().is_none_or(|w| w.matches(body))
+            && super::header_rules::holds(r, headers)
+    })
+}
+
+/// Request headers from validated name/value pairs (a later pair replaces an earlier one).
+fn header_map(pairs: &[(String, String)]) -> reqwest::header::HeaderMap {
+    let mut map = reqwest::header::HeaderMap::new();
+    for (k, v) in pairs {
+        if let (Ok(name), Ok(value)) = (
+            reqwest::header::HeaderName::from_bytes(k.as_bytes()),
+            reqwest::header::HeaderValue::from_str(v),
+        ) {
+            map.insert(name, value);
+        }
+    }
+    map
 }
 
 /// Full-jitter exponential backoff.
@@ -186,6 +206,16 @@ fn transport_error(ex: &Exchange<'_>, e: &reqwest::Error) -> Error {
     let connector = ex.spec.connector.clone();
     // reqwest errors can carry the URL, and the URL carries the key of an `api_key` scheme that
     // goes in the query: keep the kind only.
+    if crate::http::egress_refused(e) {
+        return Error::InvalidConfig {
+            field: "config".into(),
+            message: format!(
+                "the account's {} host {}: refused, so an account cannot reach the operator's network (operators may allow it with --allow-private-egress)",
+                ex.spec.title,
+                crate::http::REFUSED
+            ),
+        };
+    }
     let kind = if e.is_connect() {
         "connection failed"
     } else if e.is_timeout() {
@@ -238,11 +268,28 @@ pub(crate) fn upstream_error(failure: &Failure) -> Error {
         Some(v) if !v.is_empty() => format!("{} ({v})", rule.message.trim()),
         _ => rule.message.trim().to_string(),
     };
-    let details = rule
+    let mut details = rule
         .details
         .as_deref()
         .and_then(|p| failure.body.as_ref()?.pointer(p))
         .cloned();
+    let mut message = message;
+    if let Some((missing, granted)) = rule
+        .missing_scopes
+        .as_ref()
+        .and_then(|s| super::header_rules::missing_scopes(s, &failure.headers))
+    {
+        message = format!(
+            "{message} Missing scope (any one of): {}; granted: {}.",
+            missing.join(", "),
+            if granted.is_empty() {
+                "none".to_string()
+            } else {
+                granted.join(", ")
+            }
+        );
+        details = Some(serde_json::json!({"missing_scopes": missing, "granted_scopes": granted}));
+    }
     Error::Upstream {
         code: rule.code,
         status: failure.status,

@@ -37,7 +37,11 @@ pub(crate) async fn probe(
         method: spec.verify.method,
         url: format!("{base_url}{}", spec.verify.path),
         query: vec![],
-        headers: vec![],
+        headers: spec
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         body: None,
         retry_safe: spec.verify.method == HttpMethod::Get,
         spec,

@@ -3,6 +3,7 @@
 //! suffix to one address (how tests and the demo reach the simulator through the production
 //! code path: same URLs, same TLS checks, different address).
 
+mod guard;
 mod resolve;
 
 use std::net::SocketAddr;
@@ -13,6 +14,8 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
 use crate::error::{Error, Result};
+pub use guard::{GuardedResolver, is_public};
+pub(crate) use guard::{REFUSED, refused as egress_refused};
 pub use resolve::SuffixResolver;
 
 /// How the client reaches upstream APIs.
@@ -27,8 +30,19 @@ pub struct HttpOptions {
     pub connect_timeout: Option<Duration>,
 }
 
-/// Builds the client.
+/// Builds the client (no egress guard: for operator-chosen targets such as webhooks).
 pub fn client(options: &HttpOptions) -> Result<reqwest::Client> {
+    build(options, None)
+}
+
+/// Builds the client the engine calls upstream APIs with: names resolving to loopback,
+/// private, link-local or unique-local addresses are refused unless `allow_private` (names
+/// under `resolve_suffixes` are the operator's choice and always allowed).
+pub fn guarded_client(options: &HttpOptions, allow_private: bool) -> Result<reqwest::Client> {
+    build(options, Some(allow_private))
+}
+
+fn build(options: &HttpOptions, guard: Option<bool>) -> Result<reqwest::Client> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     for pem in &options.extra_roots_pem {
@@ -52,14 +66,16 @@ pub fn client(options: &HttpOptions) -> Result<reqwest::Client> {
         .connect_timeout(options.connect_timeout.unwrap_or(Duration::from_secs(10)))
         .pool_idle_timeout(Duration::from_secs(90))
         .user_agent(concat!("toolwire/", env!("CARGO_PKG_VERSION")));
-    if !options.resolve_suffixes.is_empty() {
-        let resolver = options
-            .resolve_suffixes
-            .iter()
-            .fold(SuffixResolver::default(), |r, (suffix, addr)| {
-                r.with(suffix.clone(), *addr)
-            });
-        builder = builder.dns_resolver(Arc::new(resolver));
+    let overrides = options
+        .resolve_suffixes
+        .iter()
+        .fold(SuffixResolver::default(), |r, (suffix, addr)| {
+            r.with(suffix.clone(), *addr)
+        });
+    if let Some(allow_private) = guard {
+        builder = builder.dns_resolver(Arc::new(GuardedResolver::new(overrides, allow_private)));
+    } else if !options.resolve_suffixes.is_empty() {
+        builder = builder.dns_resolver(Arc::new(overrides));
     }
     builder
         .build()

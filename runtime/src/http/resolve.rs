@@ -28,7 +28,7 @@ impl SuffixResolver {
         self
     }
 
-    fn lookup(&self, host: &str) -> Option<SocketAddr> {
+    pub(super) fn lookup(&self, host: &str) -> Option<SocketAddr> {
         let host = host.to_ascii_lowercase();
         self.rules.iter().find_map(|(suffix, addr)| {
             let under = host

@@ -9,6 +9,7 @@
 //! account across processes) put these pieces to work.
 
 mod authorize;
+mod form_body;
 mod pkce;
 mod scheme;
 mod token;

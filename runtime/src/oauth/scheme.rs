@@ -58,7 +58,9 @@ pub(crate) fn render_url(
     if parsed.scheme() != "https"
         || parsed.port().is_some()
         || !parsed.username().is_empty()
-        || parsed.host_str().map(str::to_string) != base_host
+        // A URL fixed in the spec is the spec author's choice (e.g. a login host apart from
+        // the API host); one built from account config must stay on the account's host.
+        || (template.contains("{{") && parsed.host_str().map(str::to_string) != base_host)
     {
         return Err(Error::InvalidConfig {
             field: "config".into(),

@@ -63,7 +63,7 @@ pub(crate) async fn request(
             })
         })?;
     let status = response.status().as_u16();
-    let json: Value = response.json().await.unwrap_or(Value::Null);
+    let json: Value = super::form_body::token_body(response).await;
     if !(200..300).contains(&status) {
         let code = json
             .get("error")

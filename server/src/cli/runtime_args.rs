@@ -62,6 +62,12 @@ pub struct RuntimeArgs {
         global = true
     )]
     pub outbound_ip: Option<String>,
+    /// Let accounts reach hosts that are IP literals, `localhost` or resolve to loopback,
+    /// private, link-local or unique-local addresses (refused by default, so a customer-chosen
+    /// host such as a self-hosted server cannot reach this deployment's own network). Hosts
+    /// under `--resolve` are always allowed.
+    #[arg(long, env = "TOOLWIRE_ALLOW_PRIVATE_EGRESS", global = true)]
+    pub allow_private_egress: bool,
 }
 
 impl RuntimeArgs {
@@ -75,6 +81,7 @@ impl RuntimeArgs {
             resolve: self.resolve.clone(),
             database_url: self.store.database_url.clone(),
             outbound_ip: self.outbound_ip.clone(),
+            allow_private_egress: self.allow_private_egress,
             ..Default::default()
         })
     }

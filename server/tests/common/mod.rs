@@ -29,6 +29,17 @@ pub fn connectors() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../connectors")
 }
 
+/// How many tools the specs in [`connectors`] declare together (every `connectors/*.yaml` is
+/// loaded, so a catalog over that directory lists them all).
+pub fn all_tools() -> usize {
+    std::fs::read_dir(connectors())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| toolwire_spec::load_file(&p).unwrap().tools.len())
+        .sum()
+}
+
 /// Binds 127.0.0.1 on a free port (and installs the TLS provider reqwest needs).
 pub async fn bind() -> tokio::net::TcpListener {
     let _ = rustls::crypto::ring::default_provider().install_default();

@@ -13,6 +13,17 @@ pub struct ErrorRule {
     /// Optional body condition.
     #[serde(default)]
     pub when: Option<BodyMatch>,
+    /// Optional response-header condition (e.g. `x-ratelimit-remaining` equals `"0"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_header: Option<super::HeaderMatch>,
+    /// Matches only when these headers show the token lacks every scope the endpoint accepts;
+    /// the error then names the missing scopes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_scopes: Option<super::ScopeHeaders>,
+    /// Where the wait (`retry_after_s`) comes from, first present wins (default: `Retry-After`
+    /// in seconds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wait: Vec<super::WaitSource>,
     /// The stable error code reported to callers.
     pub code: UpstreamErrorCode,
     /// What the agent should be told (plain text, actionable).

@@ -4,10 +4,12 @@
 mod auth;
 mod errors;
 mod tool;
+mod wire;
 
 pub use auth::*;
 pub use errors::*;
 pub use tool::*;
+pub use wire::*;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -33,6 +35,12 @@ pub struct ConnectorSpec {
     /// Per-account configuration (non-secret, used for routing), e.g. `subdomain`.
     #[serde(default)]
     pub config: IndexMap<String, ConfigVar>,
+    /// Headers sent on every request (tools and the verify probe), e.g. an API version.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, String>,
+    /// The hosts the base URL may name when its host comes from account config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<Egress>,
     /// Auth schemes by name (`api_token`, `oauth2`).
     pub auth: IndexMap<String, AuthScheme>,
     /// The probe that proves credentials work.

@@ -223,6 +223,13 @@ pub enum Pagination {
         #[serde(default)]
         has_more: Option<String>,
     },
+    /// The next page is the `rel="next"` URL of the response's `Link` header (RFC 8288): it is
+    /// returned as the cursor, and passing it back as `cursor_input` requests that URL exactly
+    /// (its path may differ), provided it has the base URL's scheme, host and port.
+    LinkHeader {
+        /// Input holding the next-page URL.
+        cursor_input: String,
+    },
 }
 
 /// A declarative write strategy.

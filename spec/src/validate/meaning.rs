@@ -11,6 +11,8 @@ use crate::load::Document;
 use crate::model::*;
 use crate::template::{BodyTemplate, Template, VarRef};
 
+mod transport;
+
 /// Which variables a template may use where it stands.
 struct Scope<'a> {
     config: Vec<&'a str>,
@@ -155,6 +157,7 @@ pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) 
     c.errors();
     c.models();
     c.tools();
+    c.transport();
     Diagnostics(c.out)
 }
 
@@ -398,7 +401,9 @@ impl<'a> Checker<'a> {
             if let Some(p) = &rule.details {
                 self.pointer(&format!("/errors/{i}/details"), p);
             }
+            // A rule that declares where its wait comes from (`wait`) may be any status.
             if rule.retry == RetryKind::AfterHeader
+                && rule.wait.is_empty()
                 && !matches!(
                     rule.status,
                     StatusMatch::Exact(429) | StatusMatch::Exact(503) | StatusMatch::Class(_)
@@ -614,6 +619,9 @@ impl<'a> Checker<'a> {
                     if let Some(c) = count {
                         self.pointer(&format!("{at}/pagination/count"), c);
                     }
+                }
+                Pagination::LinkHeader { cursor_input } => {
+                    self.input_named(&format!("{at}/pagination/cursor_input"), tool, cursor_input);
                 }
                 Pagination::Cursor {
                     cursor_input,
