@@ -152,6 +152,21 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_client_refuses_at_connect_time_and_the_error_says_so() {
+        let guarded = super::super::guarded_client(&Default::default(), false).unwrap();
+        let err = guarded
+            .get("https://localhost:9/")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(refused(&err), "{err:?}");
+        // Allowed, the same request gets as far as the (closed) port: a different failure.
+        let open = super::super::guarded_client(&Default::default(), true).unwrap();
+        let err = open.get("https://localhost:9/").send().await.unwrap_err();
+        assert!(!refused(&err), "{err:?}");
+    }
+
+    #[tokio::test]
     async fn operator_overrides_stay_allowed() {
         let addr: SocketAddr = "127.0.0.1:8443".parse().unwrap();
         let guard = GuardedResolver::new(SuffixResolver::new("example.com", addr), false);
