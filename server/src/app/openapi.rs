@@ -62,6 +62,7 @@ pub fn document() -> Value {
         .merge_from(crate::rest::openapi())
         .merge_from(crate::links::rest::openapi())
         .merge_from(crate::mcp::http::openapi())
+        .merge_from(crate::authz::oauth::openapi())
         .merge_from(crate::metrics::openapi())
         .merge_from(crate::ui::openapi());
     serde_json::to_value(doc).unwrap_or_default()

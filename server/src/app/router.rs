@@ -16,6 +16,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::rest::routes(&state))
         .merge(crate::links::rest::routes(&state))
         .merge(crate::mcp::http::routes(&state))
+        .merge(crate::authz::oauth::routes())
         .merge(crate::metrics::routes(&state))
         .merge(crate::ui::routes())
         .fallback(not_found)

@@ -25,6 +25,8 @@ pub struct AppState {
     pub ui: Option<Arc<UiState>>,
     /// The operator's toolsets (what MCP tokens may be limited to); see [`AppState::with_toolsets`].
     pub toolsets: Arc<crate::authz::Toolsets>,
+    /// OAuth for MCP clients: the operator's login URL and assertion secret.
+    pub authz: Arc<crate::authz::oauth::AuthzConfig>,
 }
 
 impl AppState {
@@ -37,7 +39,14 @@ impl AppState {
             catalog,
             ui: None,
             toolsets: Arc::default(),
+            authz: Arc::default(),
         }
+    }
+
+    /// Enables OAuth for MCP clients (with the UI's public URL and link secret).
+    pub fn with_authz(mut self, authz: crate::authz::oauth::AuthzConfig) -> Self {
+        self.authz = Arc::new(authz);
+        self
     }
 
     /// Declares the operator's toolsets.

@@ -3,6 +3,7 @@
 //! operator's toolsets ([`toolsets`]: which tools a token reaches, enforced when the list is
 //! made and again when a tool is called), and which connections an identifier has ([`reach`]).
 
+pub mod oauth;
 pub mod reach;
 pub mod token;
 pub mod toolsets;

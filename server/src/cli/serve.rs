@@ -47,9 +47,35 @@ pub struct ServeArgs {
     /// `--mcp-toolset support=connection:zendesk --mcp-toolset reader=read_only`).
     #[arg(long, value_name = "NAME=SELECTORS")]
     pub mcp_toolset: Vec<String>,
+    /// OAuth for MCP clients: where `/authorize` sends the browser to sign in. Your app signs
+    /// the user in, then redirects to the `return_to` it was given with `request` (as given)
+    /// and `assertion`: an HS256 JWS signed with TOOLWIRE_MCP_LOGIN_SECRET, claims
+    /// `{sub: <identifier>, aud: <public URL>, iat, exp}` (at most 10 minutes).
+    #[arg(long, env = "TOOLWIRE_MCP_LOGIN_URL", value_name = "URL")]
+    pub mcp_login_url: Option<String>,
     /// Accept an API key shorter than 24 characters (a throwaway local setup only).
     #[arg(long, env = "TOOLWIRE_ALLOW_WEAK_API_KEY")]
     pub allow_weak_api_key: bool,
+}
+
+/// The OAuth settings for MCP clients: the login URL and the assertion secret (at least 32
+/// characters) come together or not at all.
+fn authz_config(login_url: Option<String>) -> Result<crate::authz::oauth::AuthzConfig> {
+    let secret = std::env::var("TOOLWIRE_MCP_LOGIN_SECRET").ok();
+    match (login_url, secret) {
+        (None, None) => Ok(Default::default()),
+        (Some(url), Some(secret)) if secret.len() >= 32 && url::Url::parse(&url).is_ok() => {
+            Ok(crate::authz::oauth::AuthzConfig {
+                login_url: Some(url),
+                login_secret: Some(std::sync::Arc::new(secret.into_bytes())),
+            })
+        }
+        _ => Err(ServerError::Usage(
+            "OAuth for MCP clients needs both --mcp-login-url URL and TOOLWIRE_MCP_LOGIN_SECRET \
+             (at least 32 characters, e.g. `openssl rand -base64 32`)"
+                .into(),
+        )),
+    }
 }
 
 /// Runs the server until Ctrl-C or SIGTERM (in-flight requests finish, audit rows are flushed).
@@ -97,7 +123,8 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let keys = ApiKeys::default().with_key(&bearer_key);
     let state = AppState::new(tw, keys)
         .with_ui(setup::ui_state(&opts, &clients)?)
-        .with_toolsets(toolsets);
+        .with_toolsets(toolsets)
+        .with_authz(authz_config(args.mcp_login_url.clone())?);
     eprintln!(
         "toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)"
     );

@@ -65,13 +65,17 @@ where
     Option<Arc<crate::ui::UiState>>: FromRef<S>,
 {
     let tw = Toolwire::from_ref(state);
+    let ui = Option::<Arc<crate::ui::UiState>>::from_ref(state);
     let mcp_auth = McpAuth {
         api: ApiAuth::from_ref(state),
         store: tw.store().clone(),
+        resource: ui.as_deref().map(crate::authz::oauth::resource),
+        resource_metadata: ui
+            .as_deref()
+            .map(crate::authz::oauth::resource_metadata_url),
     };
     let auth = axum::middleware::from_fn_with_state(mcp_auth, authorize);
     let catalog = Arc::<Catalog>::from_ref(state);
-    let ui = Option::<Arc<crate::ui::UiState>>::from_ref(state);
     match McpServer::per_request(tw, &catalog, Arc::<Toolsets>::from_ref(state), ui) {
         Ok(server) => {
             let config = StreamableHttpServerConfig::default()
@@ -112,6 +116,27 @@ pub struct McpAuth {
     pub api: ApiAuth,
     /// Where access tokens are.
     pub store: Store,
+    /// This server's MCP URL: tokens bound to another audience are refused.
+    pub resource: Option<String>,
+    /// The RFC 9728 metadata URL a 401 names (`WWW-Authenticate: Bearer resource_metadata=`).
+    pub resource_metadata: Option<String>,
+}
+
+impl McpAuth {
+    /// 401 `UNAUTHORIZED`, naming the protected resource metadata (how an MCP client finds
+    /// the authorization server).
+    fn unauthorized(&self, e: ServerError) -> Response {
+        let mut resp = e.into_response();
+        if resp.status() == axum::http::StatusCode::UNAUTHORIZED
+            && let Some(url) = &self.resource_metadata
+            && let Ok(v) =
+                axum::http::HeaderValue::from_str(&format!("Bearer resource_metadata=\"{url}\""))
+        {
+            resp.headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, v);
+        }
+        resp
+    }
 }
 
 /// Middleware: a live access token (identifier and scope from its row), or a valid API key
@@ -124,6 +149,15 @@ pub async fn authorize(State(auth): State<McpAuth>, mut req: Request, next: Next
             return ServerError::Throttled { retry_after_s }.into_response();
         }
         return match token::verify(&auth.store, presented).await {
+            // Bound to another resource (RFC 8707): not for this server's MCP.
+            Ok(Some(record))
+                if record
+                    .audience
+                    .as_ref()
+                    .is_some_and(|a| Some(a) != auth.resource.as_ref()) =>
+            {
+                auth.unauthorized(ServerError::Unauthorized)
+            }
             Ok(Some(record)) => {
                 req.extensions_mut().insert(Scope {
                     toolset: record.toolset,
@@ -135,13 +169,13 @@ pub async fn authorize(State(auth): State<McpAuth>, mut req: Request, next: Next
             }
             Ok(None) => {
                 auth.api.throttle().failed(client);
-                ServerError::Unauthorized.into_response()
+                auth.unauthorized(ServerError::Unauthorized)
             }
             Err(e) => ServerError::from(e).into_response(),
         };
     }
     if let Err(e) = auth.api.check(client, presented.as_deref()) {
-        return e.into_response();
+        return auth.unauthorized(e);
     }
     let identifier = req
         .headers()
