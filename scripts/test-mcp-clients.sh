@@ -21,6 +21,9 @@ tw_start_sim
 export TOOLWIRE_API_KEY="$(tw_random_key tw_clients_)"
 export TOOLWIRE_MASTER_KEY="$("$TW_BIN" keys generate 2>/dev/null | tail -n1)"
 data="$TW_WORK/data"
+# OAuth for MCP clients (tests/clients/test_oauth.py plays the host app behind this login URL).
+export TOOLWIRE_MCP_LOGIN_URL="https://login.example/signin"
+export TOOLWIRE_MCP_LOGIN_SECRET="$(tw_random_key login_secret_)"
 echo "--> toolwire serve"
 tw_start_serve "$data"
 

@@ -1,0 +1,133 @@
+"""The official MCP Python SDK's OAuth client (`mcp.client.auth.OAuthClientProvider`) against
+`/mcp` on `toolwire serve` started with `--mcp-login-url` and TOOLWIRE_MCP_LOGIN_SECRET: the SDK
+discovers the authorization server from the 401, registers itself, and sends the user to
+`/authorize`; this test plays the browser and the host app (it signs the login assertion with
+the shared secret), approves the consent page, and hands the code back to the SDK. Then the
+SDK lists only that user's tools and calls one."""
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import time
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import httpx
+from mcp import ClientSession
+from mcp.client.auth import OAuthClientProvider, TokenStorage
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
+
+from conftest import EXPECTED_TOOLS
+
+REDIRECT = "http://localhost:3030/callback"
+
+
+class MemoryStorage(TokenStorage):
+    def __init__(self):
+        self.tokens = None
+        self.client = None
+
+    async def get_tokens(self):
+        return self.tokens
+
+    async def set_tokens(self, tokens: OAuthToken):
+        self.tokens = tokens
+
+    async def get_client_info(self):
+        return self.client
+
+    async def set_client_info(self, client_info: OAuthClientInformationFull):
+        self.client = client_info
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def assertion(secret: str, identifier: str, audience: str) -> str:
+    """What the host app signs once its user is signed in (HS256 compact JWS)."""
+    now = int(time.time())
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps({"sub": identifier, "aud": audience, "iat": now, "exp": now + 120}).encode())
+    sig = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(sig)}"
+
+
+class Browser:
+    """The user's browser (cookies kept, redirects followed by hand) and the host app's login."""
+
+    def __init__(self, base: str, identifier: str):
+        self.base = base
+        self.identifier = identifier
+        self.authorize_url = None
+        self.consent_page = ""
+
+    async def redirect_handler(self, url: str) -> None:
+        self.authorize_url = url
+
+    async def callback_handler(self) -> tuple[str, str | None]:
+        secret = os.environ["TOOLWIRE_MCP_LOGIN_SECRET"]
+        async with httpx.AsyncClient(follow_redirects=False, timeout=30) as browser:
+            resp = await browser.get(self.authorize_url)
+            assert resp.status_code == 302, resp.text
+            login = urlparse(resp.headers["location"])
+            q = parse_qs(login.query)
+            # The host app signs its user in, then sends the browser back with the assertion.
+            back = q["return_to"][0] + "?" + urlencode({
+                "request": q["request"][0],
+                "assertion": assertion(secret, self.identifier, self.base),
+            })
+            page = await browser.get(back)
+            assert page.status_code == 200, page.text
+            self.consent_page = page.text
+            fields = dict(re.findall(r'name="(consent|csrf)" value="([^"]*)"', page.text))
+            fields = {k: v.replace("&amp;", "&") for k, v in fields.items()}
+            done = await browser.post(f"{self.base}/authorize/consent", data={**fields, "decision": "approve"})
+            assert done.status_code == 303, done.text
+            params = parse_qs(urlparse(done.headers["location"]).query)
+            return params["code"][0], params.get("state", [None])[0]
+
+
+async def connect_as(base: str, identifier: str):
+    browser = Browser(base, identifier)
+    provider = OAuthClientProvider(
+        server_url=f"{base}/mcp",
+        client_metadata=OAuthClientMetadata(
+            client_name="SDK test client",
+            redirect_uris=[REDIRECT],
+            grant_types=["authorization_code", "refresh_token"],
+            response_types=["code"],
+        ),
+        storage=MemoryStorage(),
+        redirect_handler=browser.redirect_handler,
+        callback_handler=browser.callback_handler,
+    )
+    async with httpx.AsyncClient(auth=provider, timeout=30) as http:
+        async with streamable_http_client(f"{base}/mcp", http_client=http) as (read, write, _):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                tools = {t.name for t in (await session.list_tools()).tools}
+                call = await session.call_tool("zendesk_ticket_get", {"ticket_id": 1})
+                return browser, tools, call
+
+
+def test_oauth_client_connects_as_one_user_and_sees_only_their_tools(settings):
+    base, who = settings["TOOLWIRE_URL"], settings["TOOLWIRE_IDENTIFIER"]
+    browser, tools, call = asyncio.run(connect_as(base, who))
+    assert "SDK test client" in browser.consent_page and who in browser.consent_page
+    assert tools == EXPECTED_TOOLS
+    assert call.isError is False, call.content
+    assert call.structuredContent["ticket"]["id"] == 1
+
+
+def test_a_second_user_reaches_no_account_of_the_first(settings):
+    base = settings["TOOLWIRE_URL"]
+    _, tools, call = asyncio.run(connect_as(base, "oauth_second_user"))
+    assert tools == {"toolwire_connect_account"}
+    assert call.isError is True
+    text = " ".join(c.text for c in call.content if c.type == "text")
+    assert "ACCOUNT_NOT_FOUND" in text, text
