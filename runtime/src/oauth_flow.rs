@@ -96,20 +96,36 @@ impl OAuth<'_> {
             .to_string();
         let url = oauth::render_url(&connector, token_url, &pending.config)?;
         let client = engine.oauth_client(&pending.connection)?;
-        let form = [
+        let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code),
             ("redirect_uri", pending.redirect_uri.as_str()),
-            ("code_verifier", verifier.as_str()),
         ];
-        let creds = match oauth::token_request(&engine.client, &url, client, &form, None).await {
-            Ok(c) => c,
-            Err(TokenError::InvalidGrant(why)) => {
-                return Err(Error::OAuth {
-                    message: format!("the authorization was refused ({why}); start again"),
-                });
-            }
-            Err(TokenError::Other(e)) => return Err(e),
+        // The verifier goes only to a vendor the spec says takes PKCE.
+        if matches!(
+            scheme,
+            AuthScheme::Oauth2AuthorizationCode { pkce: Some(_), .. }
+        ) {
+            form.push(("code_verifier", verifier.as_str()));
+        }
+        let answer =
+            match oauth::token_request(&engine.client, &url, client, &scheme, &form, None).await {
+                Ok(a) => a,
+                Err(TokenError::InvalidGrant(why)) => {
+                    return Err(Error::OAuth {
+                        message: format!("the authorization was refused ({why}); start again"),
+                    });
+                }
+                Err(TokenError::Other(e)) => return Err(e),
+            };
+        let creds = answer.creds;
+        // Config values the answer carries (e.g. the workspace) are checked like typed ones.
+        let config = if answer.config.is_empty() {
+            pending.config.clone()
+        } else {
+            let mut merged = pending.config.clone();
+            merged.extend(answer.config);
+            connector.normalize_config(&merged)?
         };
         let base = connector.route.base_url(&pending.config)?;
         match probe(
@@ -140,7 +156,7 @@ impl OAuth<'_> {
                 &pending.connection,
                 &pending.identifier,
                 &pending.scheme,
-                pending.config.clone(),
+                config,
                 &creds,
                 StatusChange::new(
                     AccountStatus::Active,

@@ -38,7 +38,13 @@ pub(super) fn scheme_of(
             })?,
     };
     if matches!(auth, AuthScheme::Oauth2AuthorizationCode { .. }) {
-        check_oauth_tokens(auth.title(), credentials)?;
+        // Extra tokens the spec maps from the token answer (a second token) may be imported too.
+        let extra: Vec<String> = crate::oauth::token_mapping(auth)
+            .credentials
+            .into_keys()
+            .filter(|k| k != "expires_in" && !OAUTH_TOKEN_FIELDS.contains(&k.as_str()))
+            .collect();
+        check_oauth_tokens(auth.title(), credentials, &extra)?;
     }
     if let Some(fields) = auth.fields() {
         let missing: Vec<&str> = fields
@@ -89,7 +95,7 @@ const OAUTH_TOKEN_FIELDS: [&str; 4] = ["access_token", "refresh_token", "expires
 
 /// Tokens for an authorization-code scheme (e.g. imported from another system): the fields the
 /// OAuth flow would have stored, with `access_token` present and non-blank.
-fn check_oauth_tokens(title: &str, credentials: &Credentials) -> Result<()> {
+fn check_oauth_tokens(title: &str, credentials: &Credentials, extra: &[String]) -> Result<()> {
     let mut parts = vec![];
     if credentials
         .expose_field("access_token")
@@ -99,7 +105,7 @@ fn check_oauth_tokens(title: &str, credentials: &Credentials) -> Result<()> {
     }
     let unknown: Vec<&str> = credentials
         .field_names()
-        .filter(|k| !OAUTH_TOKEN_FIELDS.contains(k))
+        .filter(|k| !OAUTH_TOKEN_FIELDS.contains(k) && !extra.iter().any(|e| e == k))
         .collect();
     if !unknown.is_empty() {
         parts.push(format!(

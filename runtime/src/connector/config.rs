@@ -26,6 +26,9 @@ pub fn normalize_config(
     let mut out = Map::new();
     for (name, var) in &spec.config {
         let Some(value) = raw.get(name) else {
+            if !var.required {
+                continue;
+            }
             return Err(Error::InvalidConfig {
                 field: name.clone(),
                 message: format!("{} is required", var.title),

@@ -6,8 +6,10 @@ mod config;
 mod egress;
 mod input;
 pub(crate) mod route;
+mod tool_token;
 
 pub(crate) use auth::AuthTemplates;
+pub(crate) use tool_token::bearer_from_field;
 // The base-URL routing; public only for the routing tests and the overhead bench.
 #[doc(hidden)]
 pub use route::Route;

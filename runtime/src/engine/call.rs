@@ -113,8 +113,12 @@ impl Engine {
                 Error::Internal(format!("account uses unknown auth scheme `{scheme_name}`")),
             )
         })?;
+        super::tool_credential::check(tool, scheme, &creds).map_err(|e| (id, e))?;
         if scheme.is_oauth() {
-            if let Some(granted) = oauth::granted_scopes(&creds) {
+            // A tool with its own credential had its scopes checked against that token.
+            if let Some(granted) =
+                oauth::granted_scopes(&creds).filter(|_| tool.credential.is_none())
+            {
                 let missing: Vec<&str> = tool
                     .scopes
                     .iter()

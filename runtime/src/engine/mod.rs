@@ -19,6 +19,7 @@ mod refresh;
 mod retention;
 mod send;
 mod status;
+mod tool_credential;
 mod verify;
 
 pub(crate) use budget::Budgets;

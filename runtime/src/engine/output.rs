@@ -41,9 +41,11 @@ pub(crate) fn output(
             has_more,
             ..
         } => {
+            // An empty cursor, like a missing one, means the last page.
             let cursor = body
                 .pointer(next_cursor)
                 .and_then(Value::as_str)
+                .filter(|c| !c.is_empty())
                 .map(str::to_string);
             let more = match has_more {
                 Some(p) => body.pointer(p).and_then(Value::as_bool).unwrap_or(false),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use toolwire_spec::template::{VarRef, lookup_path};
-use toolwire_spec::{AuthScheme, HttpMethod, Quirk, ToolSpec};
+use toolwire_spec::{AuthScheme, BodyEncoding, HttpMethod, Quirk, ToolSpec};
 
 use super::Engine;
 use super::send::{Answer, Exchange, Failure, SendError, config_value, render_pairs, send};
@@ -75,8 +75,22 @@ impl Call<'_> {
         body: Option<Value>,
         retry_safe: bool,
     ) -> Result<Value, CallError> {
+        self.exchange_as(method, path, query, body, BodyEncoding::Json, retry_safe)
+            .await
+    }
+
+    /// [`exchange`](Self::exchange) with the body sent as `encoding` says.
+    async fn exchange_as(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        query: Vec<(String, String)>,
+        body: Option<Value>,
+        encoding: BodyEncoding,
+        retry_safe: bool,
+    ) -> Result<Value, CallError> {
         let url = self.url_for(path)?;
-        self.exchange_url(method, url, query, body, retry_safe)
+        self.exchange_url(method, url, query, body, encoding, retry_safe)
             .await
             .map(|answer| answer.body)
     }
@@ -100,6 +114,7 @@ impl Call<'_> {
         url: String,
         query: Vec<(String, String)>,
         body: Option<Value>,
+        encoding: BodyEncoding,
         retry_safe: bool,
     ) -> Result<Answer, CallError> {
         let mut headers: Vec<(String, String)> = self
@@ -119,6 +134,7 @@ impl Call<'_> {
             query,
             headers,
             body,
+            encoding,
             retry_safe,
             spec: &self.connector.spec,
         };
@@ -139,7 +155,12 @@ impl Call<'_> {
             }));
         }
         let _slot = budget.acquire().await;
-        match send(&self.engine.client, &ex, &|r| auth.apply(creds, config, r)).await {
+        let token = self.tool.credential.as_ref().map(|c| c.token.as_str());
+        let authorize = |r| match token {
+            Some(field) => crate::connector::bearer_from_field(creds, field, r),
+            None => auth.apply(creds, config, r),
+        };
+        match send(&self.engine.client, &ex, &authorize).await {
             Ok(answer) => Ok(answer),
             Err(SendError::Upstream(f)) => {
                 let asked_to_wait = f
@@ -171,7 +192,14 @@ impl Call<'_> {
                     None => (self.url_for(&request.path)?, query),
                 };
             let answer = self
-                .exchange_url(request.method, url, query, body, self.tool.retry_safe())
+                .exchange_url(
+                    request.method,
+                    url,
+                    query,
+                    body,
+                    request.body_encoding,
+                    self.tool.retry_safe(),
+                )
                 .await?;
             if let Ok(mut next) = self.next_link.lock() {
                 *next = super::paging::next_link(&answer.headers);

@@ -86,15 +86,16 @@ impl Engine {
             &self.client,
             &url,
             client,
+            &scheme,
             &[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", &refresh_token),
             ],
-            Some(&refresh_token),
+            Some(&current),
         )
         .await
         {
-            Ok(fresh) => {
+            Ok(oauth::TokenAnswer { creds: fresh, .. }) => {
                 let sealed = self.vault.seal(&Aad::for_account(lock.account()), &fresh)?;
                 self.cache
                     .invalidate(&account.connection, &account.identifier);

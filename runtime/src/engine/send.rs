@@ -7,7 +7,9 @@ use std::time::Duration;
 use rand::Rng;
 use reqwest::Method;
 use serde_json::{Map, Value};
-use toolwire_spec::{ConnectorSpec, ErrorRule, HttpMethod, RetryKind, UpstreamErrorCode};
+use toolwire_spec::{
+    BodyEncoding, ConnectorSpec, ErrorRule, HttpMethod, RetryKind, UpstreamErrorCode,
+};
 
 use crate::error::{Error, Result};
 
@@ -18,6 +20,8 @@ pub(crate) struct Exchange<'a> {
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub body: Option<Value>,
+    /// How `body` is sent (JSON or form-encoded).
+    pub encoding: BodyEncoding,
     pub retry_safe: bool,
     pub spec: &'a ConnectorSpec,
 }
@@ -83,7 +87,10 @@ pub(crate) async fn send(
         // Declared headers replace defaults of the same name (a spec's own `Accept`).
         req = req.headers(header_map(&ex.headers));
         if let Some(body) = &ex.body {
-            req = req.json(body);
+            req = match (ex.encoding, BodyEncoding::form_pairs(body)) {
+                (BodyEncoding::Form, Some(pairs)) => req.form(&pairs),
+                _ => req.json(body),
+            };
         }
         let req = authorize(req).map_err(SendError::Transport)?;
         let last = attempt >= max_attempts;
@@ -124,13 +131,15 @@ pub(crate) async fn send(
         } else {
             serde_json::from_slice(&bytes).ok()
         };
-        if (200..300).contains(&status) {
+        // Success is the rules' call, not the status's alone: a rule may find an error in a
+        // 2xx body (`{"ok": false}`).
+        let rule = classify(ex.spec, status, body.as_ref(), &headers).cloned();
+        if (200..300).contains(&status) && rule.is_none() {
             return Ok(Answer {
                 body: body.unwrap_or(Value::Null),
                 headers,
             });
         }
-        let rule = classify(ex.spec, status, body.as_ref(), &headers).cloned();
         let retry_after =
             super::header_rules::wait_s(rule.as_ref(), &headers, chrono::Utc::now().timestamp());
         let retry = rule.as_ref().map(|r| r.retry).unwrap_or(RetryKind::Never);
@@ -268,11 +277,12 @@ pub(crate) fn upstream_error(failure: &Failure) -> Error {
         Some(v) if !v.is_empty() => format!("{} ({v})", rule.message.trim()),
         _ => rule.message.trim().to_string(),
     };
-    let mut details = rule
-        .details
-        .as_deref()
-        .and_then(|p| failure.body.as_ref()?.pointer(p))
-        .cloned();
+    let mut details = rule.details.as_ref().and_then(|selection| {
+        let mut body = failure.body.clone()?;
+        let picked = selection.take_from(&mut body);
+        let empty = picked.is_null() || picked.as_object().is_some_and(Map::is_empty);
+        (!empty).then_some(picked)
+    });
     let mut message = message;
     if let Some((missing, granted)) = rule
         .missing_scopes

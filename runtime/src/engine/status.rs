@@ -83,7 +83,7 @@ impl Engine {
             AccountEffect::Restrict => Some(StatusChange::new(
                 AccountStatus::Restricted,
                 "missing_permission",
-                upstream_error(failure).to_string(),
+                with_details(&upstream_error(failure)),
             )),
             AccountEffect::RefreshThenRetry => Some(StatusChange::new(
                 AccountStatus::Expired,
@@ -280,5 +280,26 @@ impl Engine {
             self.events.emit(account, &updated);
         }
         Ok(updated)
+    }
+}
+
+/// An error's message with its named details (`needed: x; provided: y`), for a status message
+/// that has no room for structured details.
+fn with_details(e: &Error) -> String {
+    let text = e.to_string();
+    let Some(serde_json::Value::Object(fields)) = e.details() else {
+        return text;
+    };
+    let named: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => format!("{k}: {s}"),
+            other => format!("{k}: {other}"),
+        })
+        .collect();
+    if named.is_empty() {
+        text
+    } else {
+        format!("{text} ({})", named.join("; "))
     }
 }

@@ -5,7 +5,7 @@
 //! `Accounts::set_credentials` and the OAuth callback use it before storing credentials.
 
 use serde_json::{Map, Value};
-use toolwire_spec::{ConnectorSpec, HttpMethod};
+use toolwire_spec::{AccountEffect, ConnectorSpec, HttpMethod, UpstreamErrorCode};
 
 use super::send::{Exchange, SendError, send};
 use crate::error::Error;
@@ -43,6 +43,7 @@ pub(crate) async fn probe(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         body: None,
+        encoding: Default::default(),
         retry_safe: spec.verify.method == HttpMethod::Get,
         spec,
     };
@@ -69,7 +70,40 @@ pub(crate) async fn probe(
             });
             VerifyOutcome::Restricted(msg)
         }
+        // An error reported in the body (at any status) that the spec's rules call a dead
+        // credential or a fence is a verdict like a 401 or 403.
+        Err(SendError::Upstream(f)) if rule_says(&f, rejects) => VerifyOutcome::Rejected,
+        Err(SendError::Upstream(f)) if rule_says(&f, fences) => VerifyOutcome::Restricted(
+            f.rule
+                .as_ref()
+                .and_then(|r| r.upstream_message.as_deref())
+                .and_then(|p| f.body.as_ref()?.pointer(p))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        ),
         Err(SendError::Upstream(f)) => VerifyOutcome::Unknown(super::send::upstream_error(&f)),
         Err(SendError::Transport(e)) => VerifyOutcome::Unknown(e),
     }
+}
+
+/// Whether the failure's matched rule passes `test`.
+fn rule_says(f: &super::send::Failure, test: fn(&toolwire_spec::ErrorRule) -> bool) -> bool {
+    f.rule.as_ref().is_some_and(test)
+}
+
+/// A rule naming a dead credential.
+fn rejects(rule: &toolwire_spec::ErrorRule) -> bool {
+    matches!(
+        rule.account,
+        AccountEffect::VerifyThenRevoke | AccountEffect::RefreshThenRetry
+    ) || matches!(
+        rule.code,
+        UpstreamErrorCode::AccountRevoked | UpstreamErrorCode::AccountExpired
+    )
+}
+
+/// A rule naming a fenced-off account.
+fn fences(rule: &toolwire_spec::ErrorRule) -> bool {
+    rule.account == AccountEffect::VerifyThenRestrict
+        || rule.code == UpstreamErrorCode::AccountRestricted
 }

@@ -45,6 +45,7 @@ pub(crate) fn new_authorization(
     let AuthScheme::Oauth2AuthorizationCode {
         scopes,
         scope_separator,
+        scope_params,
         pkce,
         ..
     } = scheme
@@ -63,6 +64,9 @@ pub(crate) fn new_authorization(
             .append_pair("redirect_uri", redirect_uri)
             .append_pair("scope", &scopes.join(scope_separator))
             .append_pair("state", &state);
+        for (param, extra) in scope_params {
+            q.append_pair(param, &extra.join(scope_separator));
+        }
         if pkce.is_some() {
             q.append_pair("code_challenge", &pkce::challenge(&verifier))
                 .append_pair("code_challenge_method", "S256");
@@ -86,4 +90,39 @@ pub(crate) fn verifier_aad(connection: &str, identifier: &str, config: &Map<Stri
         Uuid::nil(),
         config,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_scope_lists_go_under_their_own_parameter_with_the_declared_separator() {
+        let spec = toolwire_spec::load_file(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../connectors/slack.yaml"
+        ))
+        .unwrap();
+        let client = OAuthClient {
+            client_id: "cid".into(),
+            client_secret: secrecy::SecretString::from("s".to_string()),
+        };
+        let auth = new_authorization(
+            "https://slack.com/oauth/v2/authorize",
+            &spec.auth["oauth2"],
+            &client,
+            "https://app.example.com/cb",
+        )
+        .unwrap();
+        let url = url::Url::parse(&auth.request.url).unwrap();
+        let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+        assert_eq!(
+            q["scope"],
+            "channels:read,groups:read,channels:history,groups:history,chat:write,reactions:write,users:read,users:read.email"
+        );
+        assert_eq!(q["user_scope"], "search:read");
+        assert_eq!(q["state"], auth.state);
+        // No PKCE declared: no challenge is sent.
+        assert!(!q.contains_key("code_challenge"));
+    }
 }

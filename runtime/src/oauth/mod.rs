@@ -8,6 +8,7 @@
 //! complete) and the engine's refresh (before expiry and on `invalid_token`, single-flight per
 //! account across processes) put these pieces to work.
 
+mod answer;
 mod authorize;
 mod form_body;
 mod pkce;
@@ -17,6 +18,7 @@ mod token;
 pub use authorize::AuthorizationRequest;
 pub use token::OAuthClient;
 
+pub(crate) use answer::{TokenAnswer, mapping as token_mapping};
 pub(crate) use authorize::{NewAuthorization, new_authorization, verifier_aad};
 pub(crate) use pkce::hash_hex;
 pub(crate) use scheme::{find as find_scheme, render_url};

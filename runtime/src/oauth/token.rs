@@ -2,8 +2,10 @@
 
 use std::time::Duration;
 
-use serde_json::{Map, Value};
-use toolwire_spec::AuthScheme;
+use serde_json::Value;
+use toolwire_spec::{AuthScheme, ClientAuth};
+
+use super::answer::TokenAnswer;
 
 use crate::error::Error;
 use crate::vault::Credentials;
@@ -33,20 +35,34 @@ pub(crate) enum TokenError {
     Other(Error),
 }
 
-/// Posts a token request and turns the answer into stored credentials.
+/// Posts a token request for `scheme` and turns the answer into stored credentials and config
+/// (see [`super::answer`]); `previous`: the credentials a refresh replaces.
 pub(crate) async fn request(
     client: &reqwest::Client,
     token_url: &str,
     oauth: &OAuthClient,
+    scheme: &AuthScheme,
     form: &[(&str, &str)],
-    previous_refresh: Option<&str>,
-) -> std::result::Result<Credentials, TokenError> {
+    previous: Option<&Credentials>,
+) -> std::result::Result<TokenAnswer, TokenError> {
     use secrecy::ExposeSecret;
+    let basic = matches!(
+        scheme,
+        AuthScheme::Oauth2AuthorizationCode {
+            client_auth: ClientAuth::Basic,
+            ..
+        }
+    );
     let mut body: Vec<(&str, &str)> = form.to_vec();
-    body.push(("client_id", oauth.client_id.as_str()));
-    body.push(("client_secret", oauth.client_secret.expose_secret()));
-    let response = client
-        .post(token_url)
+    if !basic {
+        body.push(("client_id", oauth.client_id.as_str()));
+        body.push(("client_secret", oauth.client_secret.expose_secret()));
+    }
+    let mut post = client.post(token_url);
+    if basic {
+        post = post.basic_auth(&oauth.client_id, Some(oauth.client_secret.expose_secret()));
+    }
+    let response = post
         .timeout(Duration::from_secs(30))
         .header(reqwest::header::ACCEPT, "application/json")
         .form(&body)
@@ -64,7 +80,10 @@ pub(crate) async fn request(
         })?;
     let status = response.status().as_u16();
     let json: Value = super::form_body::token_body(response).await;
-    if !(200..300).contains(&status) {
+    // Some token endpoints report errors at HTTP 200 (`{"ok": false, "error": ...}`).
+    let error_at_success = json.get("error").is_some_and(Value::is_string)
+        || json.get("ok") == Some(&Value::Bool(false));
+    if !(200..300).contains(&status) || error_at_success {
         let code = json
             .get("error")
             .and_then(Value::as_str)
@@ -88,33 +107,13 @@ pub(crate) async fn request(
             })
         });
     }
-    let access = json
-        .get("access_token")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            TokenError::Other(Error::OAuth {
-                message: "the token endpoint returned no access_token".into(),
-            })
-        })?;
-    let mut fields = Map::new();
-    fields.insert("access_token".into(), Value::String(access.into()));
-    if let Some(refresh) = json
-        .get("refresh_token")
-        .and_then(Value::as_str)
-        .or(previous_refresh)
-    {
-        fields.insert("refresh_token".into(), Value::String(refresh.into()));
-    }
-    if let Some(expires_in) = json.get("expires_in").and_then(Value::as_i64) {
-        fields.insert(
-            "expires_at".into(),
-            Value::from(chrono::Utc::now().timestamp() + expires_in),
-        );
-    }
-    if let Some(scope) = json.get("scope").and_then(Value::as_str) {
-        fields.insert("scope".into(), Value::String(scope.into()));
-    }
-    Ok(Credentials::new(fields))
+    super::answer::read(
+        &json,
+        &super::answer::mapping(scheme),
+        previous,
+        chrono::Utc::now().timestamp(),
+    )
+    .map_err(|message| TokenError::Other(Error::OAuth { message }))
 }
 
 /// True when the access token expires within `skew_s` seconds.

@@ -72,6 +72,17 @@ pub enum AuthScheme {
         /// Scope separator in the authorize URL.
         #[serde(default = "default_scope_separator")]
         scope_separator: String,
+        /// More scope lists, each sent under its own authorize-URL parameter (e.g. scopes for a
+        /// second token the vendor issues alongside the first), joined with `scope_separator`.
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        scope_params: IndexMap<String, Vec<String>>,
+        /// Where the token endpoint's answer keeps each stored value (absent = the standard
+        /// RFC 6749 fields at the top level).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_response: Option<Box<TokenResponseMap>>,
+        /// How the client authenticates at the token endpoint.
+        #[serde(default, skip_serializing_if = "ClientAuth::is_body")]
+        client_auth: ClientAuth,
         /// How refresh tokens behave.
         #[serde(default)]
         refresh: RefreshKind,
@@ -143,6 +154,59 @@ impl AuthScheme {
             self,
             AuthScheme::Oauth2AuthorizationCode { .. } | AuthScheme::Oauth2ClientCredentials { .. }
         )
+    }
+}
+
+/// Where the token endpoint's answer keeps what is stored: credential fields and account
+/// config values, each by JSON pointer into the answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenResponseMap {
+    /// Stored credential field → pointer. `access_token` (required), `refresh_token`,
+    /// `expires_in` (seconds; stored as `expires_at`) and `scope` drive the OAuth machinery;
+    /// any other name is stored as an extra secret token field (e.g. a second token a tool may
+    /// declare as its `credential`).
+    #[serde(default)]
+    pub credentials: IndexMap<String, String>,
+    /// Account config field → pointer: the value is saved in the account's config and checked
+    /// like any config value (normalised, pattern). Each name must be a declared config field.
+    #[serde(default)]
+    pub config: IndexMap<String, String>,
+}
+
+impl TokenResponseMap {
+    /// The standard mapping: RFC 6749 fields at the top level of the answer.
+    pub fn standard() -> Self {
+        TokenResponseMap {
+            credentials: [
+                ("access_token", "/access_token"),
+                ("refresh_token", "/refresh_token"),
+                ("expires_in", "/expires_in"),
+                ("scope", "/scope"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+            config: IndexMap::new(),
+        }
+    }
+}
+
+/// How an OAuth client proves itself at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// `client_id` and `client_secret` in the form body.
+    #[default]
+    Body,
+    /// HTTP Basic with the client id and secret (RFC 6749 §2.3.1).
+    Basic,
+}
+
+impl ClientAuth {
+    /// True for the default.
+    pub fn is_body(&self) -> bool {
+        *self == ClientAuth::Body
     }
 }
 

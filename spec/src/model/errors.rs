@@ -8,7 +8,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorRule {
-    /// A status (`401`) or a class (`"5xx"`).
+    /// A status (`401`), a class (`"5xx"`) or `"any"` (an error reported in the body at any
+    /// status, e.g. `{"ok": false}` at HTTP 200: such a rule needs a `when`).
     pub status: StatusMatch,
     /// Optional body condition.
     #[serde(default)]
@@ -37,9 +38,10 @@ pub struct ErrorRule {
     /// JSON pointer to the vendor's human message, appended to ours.
     #[serde(default)]
     pub upstream_message: Option<String>,
-    /// JSON pointer to structured details (field errors) passed to the agent.
+    /// Structured details (field errors) passed to the agent: a JSON pointer, or an object of
+    /// name → pointer (`{needed: /needed, provided: /provided}`; missing ones left out).
     #[serde(default)]
-    pub details: Option<String>,
+    pub details: Option<super::Selection>,
 }
 
 /// A status or class of statuses.
@@ -48,7 +50,7 @@ pub struct ErrorRule {
 pub enum StatusMatch {
     /// One status.
     Exact(u16),
-    /// `"4xx"` or `"5xx"`.
+    /// `"4xx"` or `"5xx"`, or `"any"`.
     Class(String),
 }
 
@@ -57,10 +59,16 @@ impl StatusMatch {
     pub fn matches(&self, status: u16) -> bool {
         match self {
             StatusMatch::Exact(s) => *s == status,
+            StatusMatch::Class(c) if c == "any" => true,
             StatusMatch::Class(c) => {
                 c.len() == 3 && c.ends_with("xx") && c.as_bytes()[0] == b'0' + (status / 100) as u8
             }
         }
+    }
+
+    /// True when the rule can match a success status (2xx): the body then decides.
+    pub fn covers_success(&self) -> bool {
+        (200..300).any(|s| self.matches(s))
     }
 }
 
@@ -194,4 +202,20 @@ pub enum RetryKind {
     Backoff,
     /// Wait for `Retry-After` (capped) and retry (only when safe).
     AfterHeader,
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::StatusMatch;
+
+    #[test]
+    fn any_matches_every_status_and_covers_success() {
+        let any = StatusMatch::Class("any".into());
+        assert!([200, 201, 404, 429, 503].iter().all(|s| any.matches(*s)));
+        assert!(any.covers_success());
+        assert!(StatusMatch::Class("2xx".into()).covers_success());
+        assert!(StatusMatch::Exact(200).covers_success());
+        assert!(!StatusMatch::Exact(401).covers_success());
+        assert!(!StatusMatch::Class("4xx".into()).covers_success());
+    }
 }

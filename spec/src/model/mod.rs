@@ -141,6 +141,18 @@ pub struct ConfigVar {
     /// An example value for forms and docs.
     #[serde(default)]
     pub example: Option<String>,
+    /// False when the value may be absent (e.g. one the OAuth token answer fills in, shown as
+    /// information); such a field may not appear in `base_url`.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// The type of a config variable.

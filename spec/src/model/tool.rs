@@ -32,6 +32,23 @@ pub struct ToolSpec {
     /// Declarative write strategies run after (or instead of) the main request.
     #[serde(default)]
     pub quirks: Vec<Quirk>,
+    /// Which stored credential the tool authenticates with, when not the scheme's default
+    /// (e.g. an account holding two tokens, one of which only some tools use).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<ToolCredential>,
+}
+
+/// The credential a tool sends instead of its auth scheme's default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolCredential {
+    /// The stored credential field sent as `Authorization: Bearer <value>`. An account without
+    /// it cannot run the tool: the call fails before any request, asking for a reconnect.
+    pub token: String,
+    /// The stored credential field listing the scopes that token was granted (checked against
+    /// the tool's `scopes` for OAuth accounts); absent = not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl ToolSpec {
@@ -127,12 +144,52 @@ pub struct RequestSpec {
     /// JSON body template (structured; keeps types; drops absent optionals).
     #[serde(default)]
     pub body: Option<Value>,
+    /// How the rendered body is sent: JSON (default) or form-encoded.
+    #[serde(default, skip_serializing_if = "BodyEncoding::is_json")]
+    pub body_encoding: BodyEncoding,
     /// Skip this request when the body renders empty (a quirk does the work).
     #[serde(default)]
     pub skip_if_body_empty: bool,
     /// Send an idempotency key so retries cannot duplicate the effect.
     #[serde(default)]
     pub idempotency: Option<Idempotency>,
+}
+
+/// How a request body travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// `application/json`: the rendered body as is.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`: the rendered body's top-level keys become pairs;
+    /// strings go as they are, numbers and booleans as their JSON text, arrays and objects as
+    /// JSON text (absent optional inputs are left out, as in a JSON body).
+    Form,
+}
+
+impl BodyEncoding {
+    /// True for the default (JSON).
+    pub fn is_json(&self) -> bool {
+        *self == BodyEncoding::Json
+    }
+
+    /// The form pairs of a rendered body object (`None` when it is not an object).
+    pub fn form_pairs(body: &Value) -> Option<Vec<(String, String)>> {
+        let map = body.as_object()?;
+        Some(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect(),
+        )
+    }
 }
 
 /// Idempotency key handling.
@@ -331,6 +388,24 @@ mod tests {
         let out = fields(&[("id", "/ticket/id"), ("total", "/count"), ("gone", "/nope")])
             .take_from(&mut body);
         assert_eq!(out, json!({"id": 1, "total": 3}));
+    }
+
+    #[test]
+    fn form_pairs_keep_strings_and_json_encode_the_rest() {
+        let body = json!({"channel": "C1", "text": "a&b=c", "unfurl_links": false, "n": 3,
+            "blocks": [{"type": "section"}], "gone": null});
+        let pairs = BodyEncoding::form_pairs(&body).unwrap();
+        assert_eq!(
+            pairs,
+            vec![
+                ("channel".to_string(), "C1".to_string()),
+                ("text".into(), "a&b=c".into()),
+                ("unfurl_links".into(), "false".into()),
+                ("n".into(), "3".into()),
+                ("blocks".into(), r#"[{"type":"section"}]"#.into()),
+            ]
+        );
+        assert!(BodyEncoding::form_pairs(&json!(["not", "an", "object"])).is_none());
     }
 
     #[test]

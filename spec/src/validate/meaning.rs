@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::template::{BodyTemplate, Template, VarRef};
 
 mod transport;
+mod wire;
 
 /// Which variables a template may use where it stands.
 struct Scope<'a> {
@@ -157,6 +158,7 @@ pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) 
     c.errors();
     c.models();
     c.tools();
+    c.wire();
     c.transport();
     Diagnostics(c.out)
 }
@@ -398,8 +400,14 @@ impl<'a> Checker<'a> {
             if let Some(p) = &rule.upstream_message {
                 self.pointer(&format!("/errors/{i}/upstream_message"), p);
             }
-            if let Some(p) = &rule.details {
-                self.pointer(&format!("/errors/{i}/details"), p);
+            match &rule.details {
+                Some(Selection::Pointer(p)) => self.pointer(&format!("/errors/{i}/details"), p),
+                Some(Selection::Fields(fields)) => {
+                    for (name, p) in fields {
+                        self.pointer(&format!("/errors/{i}/details/{name}"), p);
+                    }
+                }
+                None => {}
             }
             // A rule that declares where its wait comes from (`wait`) may be any status.
             if rule.retry == RetryKind::AfterHeader
