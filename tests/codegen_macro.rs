@@ -50,16 +50,21 @@ fn inputs_reject_unknown_fields() {
 
 #[test]
 fn outputs_decode_api_records_and_ignore_unknown_fields() {
+    // Outputs are the tools' projections: ids resolved to names, or the id when not sideloaded.
     let body = json!({
-        "ticket": {"id": 35436, "status": "open", "priority": null, "tags": ["vip"], "brand_new_field": 1},
-        "users": [{"id": 7, "role": "end-user", "name": "Ana"}]
+        "ticket": {"id": 35436, "status": "open", "priority": null, "tags": ["vip"],
+                   "assignee": "Jane Agent", "requester": 7, "brand_new_field": 1}
     });
     let out: <zendesk::TicketGet as Tool>::Output = serde_json::from_value(body).unwrap();
     assert_eq!(out.ticket.id, 35436);
     assert_eq!(out.ticket.status, zendesk::Status::Open);
     assert_eq!(out.ticket.priority, None);
-    assert_eq!(out.users.unwrap()[0].role, Some(zendesk::Role::EndUser));
-    assert!(out.groups.is_none());
+    assert_eq!(out.ticket.assignee, Some(json!("Jane Agent")));
+    assert_eq!(out.ticket.requester, Some(json!(7)));
+    assert!(out.ticket.group.is_none());
+    let body = json!({"users": [{"id": 7, "role": "end-user", "name": "Ana"}]});
+    let users: <zendesk::UsersList as Tool>::Output = serde_json::from_value(body).unwrap();
+    assert_eq!(users.users[0].role, Some(zendesk::Role::EndUser));
 }
 
 #[test]

@@ -55,7 +55,7 @@ async fn typed_calls_run_the_same_engine() {
         )
         .await
         .unwrap();
-    let ticket: zendesk::Ticket = created.data;
+    let ticket: zendesk::TicketSummary = created.data;
     assert_eq!(ticket.subject.as_deref(), Some("Typed"));
 
     let got = tw
@@ -69,6 +69,12 @@ async fn typed_calls_run_the_same_engine() {
         .await
         .unwrap();
     assert_eq!(got.data.ticket.id, ticket.id);
+    // The typed output is the projection: the requester resolved to a name from the sideload.
+    let requester = got.data.ticket.requester.clone();
+    assert!(
+        requester.as_ref().is_some_and(|r| r.is_string()),
+        "{requester:?}"
+    );
     let dynamic = tw
         .execute_tool(
             "u1",

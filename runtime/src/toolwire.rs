@@ -94,7 +94,9 @@ impl Toolwire {
     }
 
     /// Runs a tool by name with JSON input (the dynamic path). The tool's connector is the
-    /// connection unless `connection` names another.
+    /// connection unless `connection` names another. The output is the tool's projection
+    /// when its spec declares one (`response.project`); see
+    /// [`execute_tool_full`](Self::execute_tool_full) for the whole payload.
     pub async fn execute_tool(
         &self,
         identifier: &str,
@@ -102,7 +104,21 @@ impl Toolwire {
         input: Value,
     ) -> Result<ToolOutput> {
         self.engine
-            .execute_tool(None, identifier, tool_name, input)
+            .execute_tool(None, identifier, tool_name, input, false)
+            .await
+    }
+
+    /// Like [`execute_tool`](Self::execute_tool) (on `connection` when given) but returns the
+    /// full selected output, ignoring the tool's projection (REST `"full": true`).
+    pub async fn execute_tool_full(
+        &self,
+        connection: Option<&str>,
+        identifier: &str,
+        tool_name: &str,
+        input: Value,
+    ) -> Result<ToolOutput> {
+        self.engine
+            .execute_tool(connection, identifier, tool_name, input, true)
             .await
     }
 
@@ -115,7 +131,7 @@ impl Toolwire {
         input: Value,
     ) -> Result<ToolOutput> {
         self.engine
-            .execute_tool(Some(connection), identifier, tool_name, input)
+            .execute_tool(Some(connection), identifier, tool_name, input, false)
             .await
     }
 

@@ -51,6 +51,25 @@ async fn connected(
     tw
 }
 
+/// Asserts a `tools/call` result's `structuredContent` is valid against the tool's
+/// `outputSchema` (what MCP clients check).
+fn assert_matches_output_schema(tool: &str, schema: &Value, content: &Value) {
+    let validator = jsonschema::draft202012::new(schema)
+        .unwrap_or_else(|e| panic!("{tool}: outputSchema compiles: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(content)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{tool}: structuredContent does not match outputSchema: {errors:#?}\n{content}"
+    );
+}
+
+/// The `tools/list` token budget of the Zendesk connector (o200k_base, the GPT-4o tokenizer):
+/// BENCHMARKS.md states it and `--bin output_size` prints the current count.
+const TOOLS_LIST_TOKEN_BUDGET: usize = 7_000;
+
 #[tokio::test]
 async fn tools_and_calls() {
     let sim = Sim::builder().seed(42).start().await.unwrap();
@@ -58,6 +77,14 @@ async fn tools_and_calls() {
     let tw = connected(dir.path(), &sim, None).await;
     let server = McpServer::new(tw, "acme").unwrap();
     assert_eq!(server.tools().len(), common::all_tools());
+    assert_eq!(
+        server
+            .tools()
+            .iter()
+            .filter(|t| t.name.starts_with("zendesk_"))
+            .count(),
+        14
+    );
     let get = server
         .tools()
         .iter()
@@ -74,6 +101,51 @@ async fn tools_and_calls() {
         .await;
     assert_eq!(ok.is_error, Some(false));
     assert_eq!(ok.structured_content.as_ref().unwrap()["ticket"]["id"], 1);
+    let schema = |name: &str| {
+        let tool = server.tools().iter().find(|t| t.name == name).unwrap();
+        Value::Object(tool.output_schema.as_deref().expect("outputSchema").clone())
+    };
+    assert_matches_output_schema(
+        "zendesk_ticket_get",
+        &schema("zendesk_ticket_get"),
+        ok.structured_content.as_ref().unwrap(),
+    );
+    for (tool, input) in [
+        ("zendesk_search_tickets", json!({"query": "status:open"})),
+        ("zendesk_tickets_list", json!({"per_page": 5})),
+        ("zendesk_ticket_comments_list", json!({"ticket_id": 1})),
+        ("zendesk_users_list", json!({"per_page": 5})),
+        ("zendesk_organizations_list", json!({})),
+        ("zendesk_groups_list", json!({})),
+        ("zendesk_views_list", json!({})),
+        (
+            "zendesk_ticket_update",
+            json!({"ticket_id": 1, "priority": "high"}),
+        ),
+    ] {
+        let out = server
+            .call(tool, Some(input.as_object().unwrap().clone()))
+            .await;
+        assert_eq!(out.is_error, Some(false), "{tool}: {:?}", out.content);
+        let content = out.structured_content.expect("structuredContent");
+        assert_matches_output_schema(tool, &schema(tool), &content);
+    }
+    let user = server
+        .call(
+            "zendesk_users_list",
+            Some(json!({"role": "agent"}).as_object().unwrap().clone()),
+        )
+        .await
+        .structured_content
+        .unwrap()["users"][0]["id"]
+        .clone();
+    let input = json!({"user_id": user, "include": ["organizations", "groups"]});
+    let out = server
+        .call("zendesk_user_get", Some(input.as_object().unwrap().clone()))
+        .await;
+    assert_eq!(out.is_error, Some(false), "{:?}", out.content);
+    let content = out.structured_content.expect("structuredContent");
+    assert_matches_output_schema("zendesk_user_get", &schema("zendesk_user_get"), &content);
 
     let bad = server
         .call(
@@ -177,6 +249,32 @@ async fn stdio_round_trip() {
     assert!(
         call["result"]["structuredContent"]["results"].is_array(),
         "{call}"
+    );
+    let tools = list["result"]["tools"].as_array().unwrap();
+    let search = tools
+        .iter()
+        .find(|t| t["name"] == "zendesk_search_tickets")
+        .unwrap();
+    assert_matches_output_schema(
+        "zendesk_search_tickets",
+        &search["outputSchema"],
+        &call["result"]["structuredContent"],
+    );
+
+    // The Zendesk part of tools/list, as the client received it, fits the stated token budget.
+    let zendesk: Vec<&Value> = tools
+        .iter()
+        .filter(|t| t["name"].as_str().unwrap().starts_with("zendesk_"))
+        .collect();
+    assert_eq!(zendesk.len(), 14);
+    let text = serde_json::to_string(&json!({"tools": zendesk})).unwrap();
+    let tokens = tiktoken_rs::o200k_base()
+        .unwrap()
+        .encode_with_special_tokens(&text)
+        .len();
+    assert!(
+        tokens <= TOOLS_LIST_TOKEN_BUDGET,
+        "tools/list is {tokens} tokens (o200k_base), over the budget of {TOOLS_LIST_TOKEN_BUDGET}"
     );
 }
 

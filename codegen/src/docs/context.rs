@@ -8,8 +8,10 @@ use toolwire_spec::{
 
 use crate::schemas::notes;
 
-/// The template context for `spec`.
+/// The template context for `spec`: tools and models as callers see them (projected outputs,
+/// their named models listed with the others).
 pub(super) fn build(spec: &ConnectorSpec) -> Value {
+    let projected = spec.projected();
     json!({
         "connector": spec.connector,
         "title": spec.title,
@@ -25,8 +27,10 @@ pub(super) fn build(spec: &ConnectorSpec) -> Value {
         })).collect::<Vec<_>>(),
         "auth": spec.auth.iter().map(|(name, scheme)| auth(name, scheme)).collect::<Vec<_>>(),
         "errors": spec.errors.iter().map(error).collect::<Vec<_>>(),
-        "tools": spec.tools.iter().map(tool).collect::<Vec<_>>(),
-        "models": spec.models.iter().map(|(name, schema)| json!({
+        "tools": projected.tools.iter().zip(&spec.tools)
+            .map(|(t, declared)| tool(t, declared.response.project.is_some()))
+            .collect::<Vec<_>>(),
+        "models": projected.models.iter().map(|(name, schema)| json!({
             "name": name,
             "description": description(schema),
             "fields": rows(schema, ""),
@@ -133,7 +137,7 @@ fn body_match(m: &BodyMatch) -> String {
     cell(&format!("`{}` {test}", m.pointer))
 }
 
-fn tool(tool: &ToolSpec) -> Value {
+fn tool(tool: &ToolSpec, projected: bool) -> Value {
     let a = tool.annotations;
     let idempotency = tool.request.idempotency.as_ref().map(|i| match &i.input {
         Some(input) => format!(
@@ -155,7 +159,7 @@ fn tool(tool: &ToolSpec) -> Value {
             ),
         })
         .collect();
-    let (output, output_fields) = output(tool);
+    let (output, output_fields) = output(tool, projected);
     json!({
         "name": tool.name,
         "title": cell(&tool.title),
@@ -176,7 +180,20 @@ fn tool(tool: &ToolSpec) -> Value {
     })
 }
 
-fn output(tool: &ToolSpec) -> (String, Vec<Value>) {
+/// The tool's output (`tool` from the projected spec: a projected tool's output is its
+/// projection, said so, since REST `"full": true` returns the whole selected response).
+fn output(tool: &ToolSpec, projected: bool) -> (String, Vec<Value>) {
+    let (label, fields) = declared_output(tool);
+    if projected {
+        let note =
+            "Projected for a model (REST `\"full\": true` returns the whole selected response).";
+        (format!("{note} {label}"), fields)
+    } else {
+        (label, fields)
+    }
+}
+
+fn declared_output(tool: &ToolSpec) -> (String, Vec<Value>) {
     let Some(schema) = &tool.response.output else {
         return (
             "The response body as JSON (no output schema).".into(),
@@ -201,7 +218,11 @@ fn output(tool: &ToolSpec) -> (String, Vec<Value>) {
 fn when(rule: &toolwire_spec::ErrorRule) -> String {
     let mut parts: Vec<String> = rule.when.as_ref().map(body_match).into_iter().collect();
     if let Some(h) = &rule.when_header {
-        parts.push(format!("header `{}` is `{}`", h.header, h.equals));
+        parts.push(match (&h.equals, h.present) {
+            (Some(v), _) => format!("header `{}` is `{v}`", h.header),
+            (None, Some(false)) => format!("header `{}` is absent", h.header),
+            _ => format!("header `{}` is present", h.header),
+        });
     }
     if let Some(s) = &rule.missing_scopes {
         parts.push(format!(

@@ -31,8 +31,11 @@ struct Place<'p> {
 }
 
 impl Module {
-    /// Lowers a loaded spec.
+    /// Lowers a loaded spec; a tool's output type is its projected shape when it declares
+    /// `response.project`.
     pub fn lower(spec: &ConnectorSpec) -> Module {
+        let projected = spec.projected();
+        let spec = &projected;
         let mut l = Lowerer {
             spec,
             taken: Vec::new(),

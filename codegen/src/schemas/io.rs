@@ -10,9 +10,10 @@ pub fn input_schema(spec: &ConnectorSpec, tool: &ToolSpec) -> Value {
 }
 
 /// The tool's output schema with models inlined, when it describes an object (MCP requires
-/// an object at the root, so a bare `$ref` to a model becomes that model).
+/// an object at the root, so a bare `$ref` to a model becomes that model); the projected
+/// shape when the tool declares `response.project`.
 pub fn output_schema(spec: &ConnectorSpec, tool: &ToolSpec) -> Option<Value> {
-    let output = tool.response.output.as_ref()?;
+    let output = &spec.tool_output(tool)?;
     let model = output
         .as_object()
         .filter(|m| m.len() == 1)

@@ -84,7 +84,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             },
         )
         .await?;
-    let ticket: zendesk::Ticket = created.data;
+    let ticket: zendesk::TicketSummary = created.data;
     println!("created ticket #{}", ticket.id);
     let read = tw
         .execute(

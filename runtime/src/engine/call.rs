@@ -20,12 +20,15 @@ use crate::store::{AccountRecord, AccountStatus, ExecutionRecord};
 impl Engine {
     /// Runs `tool_name` for `identifier`. Every tool call passes here, so this is where the
     /// identifier rule ([`crate::identifier`]) is applied to calls, before anything else.
+    /// The output is the tool's projection (`response.project`) unless `full` asks for the
+    /// whole selected output.
     pub(crate) async fn execute_tool(
         self: &Arc<Self>,
         connection: Option<&str>,
         identifier: &str,
         tool_name: &str,
         input: Value,
+        full: bool,
     ) -> Result<ToolOutput> {
         crate::identifier::check(identifier, tool_name)?;
         let started = Instant::now();
@@ -82,7 +85,15 @@ impl Engine {
             at: crate::store::now(),
         })
         .await;
-        result.map(|(_, out)| out).map_err(|(_, e)| e)
+        let project = tool.response.project.as_ref().filter(|_| !full);
+        result
+            .map(|(_, mut out)| {
+                if let Some(p) = project {
+                    p.apply(&mut out.data);
+                }
+                out
+            })
+            .map_err(|(_, e)| e)
     }
 
     #[allow(clippy::too_many_arguments)]

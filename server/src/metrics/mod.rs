@@ -144,10 +144,27 @@ pub async fn instrument(
     tool: &str,
     input: serde_json::Value,
 ) -> toolwire_runtime::Result<ToolOutput> {
+    instrument_with(tw, surface, connection, identifier, tool, input, false).await
+}
+
+/// [`instrument`], returning the tool's full output instead of its projection when `full`.
+pub async fn instrument_with(
+    tw: &Toolwire,
+    surface: &str,
+    connection: Option<&str>,
+    identifier: &str,
+    tool: &str,
+    input: serde_json::Value,
+    full: bool,
+) -> toolwire_runtime::Result<ToolOutput> {
     let started = Instant::now();
-    let out = match connection {
-        Some(conn) => tw.execute_tool_on(conn, identifier, tool, input).await,
-        None => tw.execute_tool(identifier, tool, input).await,
+    let out = match (connection, full) {
+        (_, true) => {
+            tw.execute_tool_full(connection, identifier, tool, input)
+                .await
+        }
+        (Some(conn), false) => tw.execute_tool_on(conn, identifier, tool, input).await,
+        (None, false) => tw.execute_tool(identifier, tool, input).await,
     };
     let (conn_label, tool_label) = labels(tw, connection, tool);
     global().observe(

@@ -22,12 +22,16 @@ pub struct ExecuteTool {
     tool_input: Option<Value>,
     #[serde(default)]
     connection_name: Option<String>,
+    /// True for the tool's full output instead of its projection (the default output, sized
+    /// for a model, is what `outputSchema` describes).
+    #[serde(default)]
+    full: bool,
 }
 
 /// `POST /v1/execute_tool` response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExecuteResult {
-    /// The tool's output (its MCP `outputSchema`).
+    /// The tool's output (its MCP `outputSchema`; the full output when `full` was asked).
     data: Value,
     /// The execution id (UUIDv7; also in the audit log).
     #[schema(value_type = String)]
@@ -67,13 +71,14 @@ pub async fn execute(
 ) -> Result<Json<ExecuteResult>> {
     // The identifier is checked by the runtime (`toolwire_runtime::identifier`).
     let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
-    let out = crate::metrics::instrument(
+    let out = crate::metrics::instrument_with(
         &tw,
         "rest",
         req.connection_name.as_deref(),
         &req.identifier,
         &req.tool_name,
         input,
+        req.full,
     )
     .await?;
     Ok(Json(out.into()))

@@ -3,11 +3,13 @@
 
 mod auth;
 mod errors;
+mod projection;
 mod tool;
 mod wire;
 
 pub use auth::*;
 pub use errors::*;
+pub use projection::*;
 pub use tool::*;
 pub use wire::*;
 
@@ -69,10 +71,20 @@ impl ConnectorSpec {
         Template::parse(&self.base_url).expect("validated at load")
     }
 
-    /// A tool's output schema with `#/models/..` references resolved into `$defs`.
+    /// A tool's output schema with `#/models/..` references resolved into `$defs`: the
+    /// projected shape when the tool declares a projection.
     pub fn output_schema(&self, tool: &ToolSpec) -> Option<Value> {
+        Some(self.inline_models(&self.tool_output(tool)?))
+    }
+
+    /// A tool's output schema as declared (models still referenced), projected when the tool
+    /// declares `response.project`: the shape callers receive by default.
+    pub fn tool_output(&self, tool: &ToolSpec) -> Option<Value> {
         let output = tool.response.output.as_ref()?;
-        Some(self.inline_models(output))
+        Some(match &tool.response.project {
+            Some(p) => p.schema(&self.models, output),
+            None => output.clone(),
+        })
     }
 
     /// `schema` with every `#/models/X` reference rewritten to `#/$defs/X` and the models it

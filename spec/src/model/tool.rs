@@ -213,6 +213,9 @@ pub struct ResponseSpec {
     /// JSON Schema of the output (may `$ref` `#/models/Name`).
     #[serde(default)]
     pub output: Option<Value>,
+    /// How the selected output is reshaped for a model (absent: returned as selected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<super::Projection>,
 }
 
 /// What to keep of a response.

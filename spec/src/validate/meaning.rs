@@ -615,6 +615,9 @@ impl<'a> Checker<'a> {
                 self.keywords(&format!("{at}/response/output"), output);
                 self.compiles(&format!("{at}/response/output"), output, "the output");
             }
+            for (pointer, message, hint) in super::projection::problems(self.spec, tool, &at) {
+                self.err(&pointer, message, hint);
+            }
             match &tool.pagination {
                 Pagination::None => {}
                 Pagination::Offset {

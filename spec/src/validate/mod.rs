@@ -4,6 +4,7 @@
 //! the method, names suit MCP and OpenAI, pointers and models resolve).
 
 mod meaning;
+mod projection;
 mod shape;
 
 use crate::diagnostic::Diagnostics;
