@@ -106,14 +106,19 @@ pub async fn run(spec_path: &Path, cassettes: Option<&Path>) -> Result<Report> {
         });
     }
     let file = crate::load::load_file(&file_path, &spec)?;
+    let source = std::fs::read_to_string(spec_path).map_err(|source| TestkitError::Read {
+        path: spec_path.display().to_string(),
+        source,
+    })?;
+    // Validated once above; each cassette's runtime gets the prepared spec (no re-validation).
     let connector =
-        Connector::load_file(spec_path).map_err(|e| TestkitError::StandIn(e.to_string()))?;
+        Connector::new(spec.clone(), &source).map_err(|e| TestkitError::StandIn(e.to_string()))?;
     let hosts = hosts(&connector, &spec, &file);
     let stand_in = StandIn::start(&hosts).await?;
     let mut outcomes = Vec::new();
     for cassette in &file.cassettes {
         let started = std::time::Instant::now();
-        let failure = run_cassette(spec_path, &spec, &file, cassette, &stand_in, &hosts)
+        let failure = run_cassette(&source, &spec, &file, cassette, &stand_in, &hosts)
             .await
             .err();
         outcomes.push(Outcome {
@@ -176,7 +181,7 @@ fn hosts(connector: &Connector, spec: &ConnectorSpec, file: &CassetteFile) -> Ve
 }
 
 async fn run_cassette(
-    spec_path: &Path,
+    source: &str,
     spec: &ConnectorSpec,
     file: &CassetteFile,
     cassette: &Cassette,
@@ -190,7 +195,10 @@ async fn run_cassette(
     let mut builder = Toolwire::builder()
         .store(store)
         .master_key(MasterKey::generate())
-        .connector_file(spec_path)
+        .connector(
+            Connector::new(spec.clone(), source)
+                .map_err(|e| format!("the connector did not load: {e}"))?,
+        )
         .extra_root_pem(stand_in.ca_pem());
     for h in hosts {
         builder = builder.resolve_suffix(h.clone(), stand_in.addr());
