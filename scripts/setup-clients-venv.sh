@@ -8,3 +8,9 @@ if [ ! -x .venv-clients/bin/python ]; then
   python3 -m venv .venv-clients
 fi
 .venv-clients/bin/pip install -q --disable-pip-version-check -r tests/clients/requirements.txt
+
+echo "--> Python venv (.venv-clients-2) with the current 2.x MCP SDK"
+if [ ! -x .venv-clients-2/bin/python ]; then
+  python3 -m venv .venv-clients-2
+fi
+.venv-clients-2/bin/pip install -q --disable-pip-version-check -r tests/clients/requirements-2.txt

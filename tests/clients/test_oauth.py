@@ -3,7 +3,8 @@
 discovers the authorization server from the 401, registers itself, and sends the user to
 `/authorize`; this test plays the browser and the host app (it signs the login assertion with
 the shared secret), approves the consent page, and hands the code back to the SDK. Then the
-SDK lists only that user's tools and calls one."""
+SDK lists only that user's tools and calls one. Runs with the pinned 1.x SDK (2025-11-25, with
+`initialize`) and with the current 2.x SDK in its own venv (scripts/test-mcp-clients.sh)."""
 
 import asyncio
 import base64
@@ -15,13 +16,16 @@ import re
 import time
 from urllib.parse import parse_qs, urlencode, urlparse
 
-import httpx
+import mcp.client.auth.oauth2 as sdk_oauth
 from mcp import ClientSession
 from mcp.client.auth import OAuthClientProvider, TokenStorage
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 
 from conftest import EXPECTED_TOOLS
+
+# The HTTP client the SDK's OAuth provider is made for (2.x ships its own fork of httpx).
+httpx = getattr(sdk_oauth, "httpx2", None) or sdk_oauth.httpx
 
 REDIRECT = "http://localhost:3030/callback"
 
@@ -69,7 +73,7 @@ class Browser:
     async def redirect_handler(self, url: str) -> None:
         self.authorize_url = url
 
-    async def callback_handler(self) -> tuple[str, str | None]:
+    async def callback_handler(self):
         secret = os.environ["TOOLWIRE_MCP_LOGIN_SECRET"]
         async with httpx.AsyncClient(follow_redirects=False, timeout=30) as browser:
             resp = await browser.get(self.authorize_url)
@@ -89,7 +93,13 @@ class Browser:
             done = await browser.post(f"{self.base}/authorize/consent", data={**fields, "decision": "approve"})
             assert done.status_code == 303, done.text
             params = parse_qs(urlparse(done.headers["location"]).query)
-            return params["code"][0], params.get("state", [None])[0]
+            code, state = params["code"][0], params.get("state", [None])[0]
+            try:  # 2.x wants a result object, 1.x a (code, state) tuple
+                from mcp.shared.auth import AuthorizationCodeResult
+
+                return AuthorizationCodeResult(code=code, state=state)
+            except ImportError:
+                return code, state
 
 
 async def connect_as(base: str, identifier: str):
@@ -107,12 +117,22 @@ async def connect_as(base: str, identifier: str):
         callback_handler=browser.callback_handler,
     )
     async with httpx.AsyncClient(auth=provider, timeout=30) as http:
-        async with streamable_http_client(f"{base}/mcp", http_client=http) as (read, write, _):
-            async with ClientSession(read, write) as session:
+        # 1.x yields (read, write, session id); 2.x (read, write).
+        async with streamable_http_client(f"{base}/mcp", http_client=http) as streams:
+            async with ClientSession(streams[0], streams[1]) as session:
                 await session.initialize()
                 tools = {t.name for t in (await session.list_tools()).tools}
                 call = await session.call_tool("zendesk_ticket_get", {"ticket_id": 1})
                 return browser, tools, call
+
+
+def is_error(call) -> bool:
+    """`isError` (1.x) or `is_error` (2.x)."""
+    return getattr(call, "is_error", None) if hasattr(call, "is_error") else call.isError
+
+
+def structured(call) -> dict:
+    return getattr(call, "structured_content", None) or call.structuredContent
 
 
 def test_oauth_client_connects_as_one_user_and_sees_only_their_tools(settings):
@@ -120,14 +140,14 @@ def test_oauth_client_connects_as_one_user_and_sees_only_their_tools(settings):
     browser, tools, call = asyncio.run(connect_as(base, who))
     assert "SDK test client" in browser.consent_page and who in browser.consent_page
     assert tools == EXPECTED_TOOLS
-    assert call.isError is False, call.content
-    assert call.structuredContent["ticket"]["id"] == 1
+    assert is_error(call) is False, call.content
+    assert structured(call)["ticket"]["id"] == 1
 
 
 def test_a_second_user_reaches_no_account_of_the_first(settings):
     base = settings["TOOLWIRE_URL"]
     _, tools, call = asyncio.run(connect_as(base, "oauth_second_user"))
     assert tools == {"toolwire_connect_account"}
-    assert call.isError is True
+    assert is_error(call) is True
     text = " ".join(c.text for c in call.content if c.type == "text")
     assert "ACCOUNT_NOT_FOUND" in text, text
