@@ -45,6 +45,8 @@ async fn floor_call(client: &reqwest::Client, t: &Tenant) -> Value {
             "https://{}.zendesk.com/api/v2/tickets/{}.json",
             t.sub, t.ticket
         ))
+        // What the tool sends: its `include` input defaults to every sideload.
+        .query(&[("include", "users,groups,organizations")])
         .header(reqwest::header::ACCEPT, "application/json")
         .basic_auth(format!("{}/token", t.email), Some(&t.token))
         .send()

@@ -112,6 +112,8 @@ async fn run() {
             .get(format!(
                 "https://{sub}.zendesk.com/api/v2/tickets/{ticket}.json"
             ))
+            // What the tool sends: its `include` input defaults to every sideload.
+            .query(&[("include", "users,groups,organizations")])
             .header(reqwest::header::ACCEPT, "application/json")
             .basic_auth(format!("{email}/token"), Some(&token))
             .send()

@@ -75,6 +75,8 @@ async fn main() {
             if mode == "floor" {
                 let r = client
                     .get(format!("https://{sub}.zendesk.com/api/v2/tickets/1.json"))
+                    // What the tool sends: its `include` input defaults to every sideload.
+                    .query(&[("include", "users,groups,organizations")])
                     .header(reqwest::header::ACCEPT, "application/json")
                     .basic_auth(format!("{email}/token"), Some(&token))
                     .send()
