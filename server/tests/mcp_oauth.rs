@@ -196,7 +196,19 @@ async fn authorize(env: &Env, client_id: &str, challenge: &str) -> (String, Stri
         param(&login, "return_to").unwrap(),
         env.url("/authorize/login")
     );
-    (cookie, param(&login, "request").unwrap())
+    // The request travels through the host app and URL bars: it must not carry the cookie's
+    // value (only its hash), or whoever sees it could bind another browser.
+    let request = param(&login, "request").unwrap();
+    let body = request.split('.').next().unwrap();
+    let body = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(body)
+        .unwrap();
+    let nonce = cookie.split_once('=').unwrap().1;
+    assert!(
+        !String::from_utf8_lossy(&body).contains(nonce),
+        "cookie value leaked"
+    );
+    (cookie, request)
 }
 
 /// The host app's redirect back with a signed assertion; returns the consent page.

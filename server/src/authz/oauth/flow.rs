@@ -17,6 +17,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 use toolwire_runtime::Toolwire;
 
 use super::{AuthzConfig, assertion, client, resource, seal};
@@ -42,7 +43,9 @@ pub struct Pending {
     r: String,
     cc: String,
     s: Option<String>,
-    nonce: String,
+    /// SHA-256 of the browser cookie's nonce (the request travels through the host app and
+    /// the URL bar: the cookie value itself never leaves the browser).
+    nh: String,
     exp: i64,
 }
 
@@ -94,6 +97,15 @@ fn cookie_name(ui: &UiState) -> &'static str {
     } else {
         "tw_mcp_authz"
     }
+}
+
+fn nonce_hash(nonce: &str) -> String {
+    hex::encode(sha2::Sha256::digest(nonce.as_bytes()))
+}
+
+/// Whether this browser holds the cookie of the flow whose nonce hash is `nh`.
+fn bound(ui: &UiState, headers: &HeaderMap, nh: &str) -> bool {
+    cookie_nonce(ui, headers).is_some_and(|n| same(&nonce_hash(&n), nh))
 }
 
 fn cookie_nonce(ui: &UiState, headers: &HeaderMap) -> Option<String> {
@@ -270,8 +282,13 @@ pub async fn authorize(
         r: redirect_uri,
         cc: challenge,
         s: q.state,
-        nonce: seal::nonce(),
+        nh: String::new(),
         exp: now() + FLOW_TTL_S,
+    };
+    let nonce = seal::nonce();
+    let pending = Pending {
+        nh: nonce_hash(&nonce),
+        ..pending
     };
     let secure = if ui.links.public_url().starts_with("https://") {
         "; Secure"
@@ -281,7 +298,7 @@ pub async fn authorize(
     let cookie = format!(
         "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={FLOW_TTL_S}{secure}",
         cookie_name(&ui),
-        pending.nonce
+        nonce
     );
     let login = with_params(
         login_url,
@@ -325,7 +342,7 @@ pub async fn login(
             "This sign-in request is invalid or has expired; start again from your app.",
         );
     };
-    if !cookie_nonce(&ui, &headers).is_some_and(|n| same(&n, &pending.nonce)) {
+    if !bound(&ui, &headers, &pending.nh) {
         return refuse(
             "This sign-in was started in another browser; start again from your app here.",
         );
@@ -349,7 +366,7 @@ pub async fn login(
         tools = "<li>No account is connected yet: it will be offered a link to connect one.</li>"
             .into();
     }
-    let csrf = seal::seal(&ui, CSRF, &pending.nonce);
+    let csrf = seal::seal(&ui, CSRF, &pending.nh);
     let consent = seal::seal(
         &ui,
         CONSENT,
@@ -402,9 +419,8 @@ pub async fn consent(
     else {
         return refuse("This consent form is invalid or has expired; start again from your app.");
     };
-    let nonce = cookie_nonce(&ui, &headers);
-    let csrf_ok = seal::open::<String>(&ui, CSRF, &form.csrf).is_some_and(|n| same(&n, &c.p.nonce));
-    if !csrf_ok || !nonce.is_some_and(|n| same(&n, &c.p.nonce)) {
+    let csrf_ok = seal::open::<String>(&ui, CSRF, &form.csrf).is_some_and(|nh| same(&nh, &c.p.nh));
+    if !csrf_ok || !bound(&ui, &headers, &c.p.nh) {
         return refuse("This consent was not submitted from the page this browser was shown.");
     }
     let clear = format!(
