@@ -121,7 +121,14 @@ async fn every_connector_with_cassettes_passes_them() {
             ran.push(spec.display().to_string());
         }
     }
-    eprintln!("cassettes replayed for: {ran:?}");
+    assert!(
+        ran.iter().any(|s| s.ends_with("connectors/zendesk.yaml")),
+        "the Zendesk cassettes ran: {ran:?}"
+    );
+    assert!(
+        ran.iter().any(|s| s.ends_with("connectors/notes.yaml")),
+        "the example's cassettes ran: {ran:?}"
+    );
 }
 
 const HEAD: &str = r#"
