@@ -14,7 +14,9 @@
 //! | `/v1/connected_accounts...`, `GET /v1/tools`, `POST /v1/execute_tool` | accounts, tool catalog, tool execution (API key) | [`crate::rest`] |
 //! | `POST /v1/connected_accounts/{connection_name}/{identifier}/magic_link` | a signed, single-use onboarding link | [`crate::links::rest`] |
 //! | `POST /v1/connected_accounts/{connection_name}/{identifier}/oauth/authorize` | start OAuth → `{url, expires_at}` | [`crate::links::rest`] |
-//! | `POST /mcp` | MCP over streamable HTTP (API key + `X-Toolwire-Identifier`) | [`crate::mcp::http`] |
+//! | `POST /mcp` | MCP over streamable HTTP (an MCP token, or API key + `X-Toolwire-Identifier`) | [`crate::mcp::http`] |
+//! | `POST/GET /v1/mcp_tokens`, `DELETE /v1/mcp_tokens/{id}` | per-identifier MCP tokens (API key) | [`crate::rest`] |
+//! | `/.well-known/oauth-*`, `/register`, `/authorize*`, `/token` | OAuth 2.1 for MCP clients | [`crate::authz::oauth`] |
 //! | `GET /metrics` | Prometheus metrics (API key) | [`crate::metrics`] |
 //! | `/connect/*`, `/oauth/callback`, `/oauth/start/*`, `/admin`, `/ui/style.css` | the onboarding UI and admin page | [`crate::ui`] |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document of this API (no auth) | [`openapi`] |

@@ -5,7 +5,11 @@
 //!
 //! - stdio ([`McpServer::serve_stdio`]): `toolwire mcp --identifier ID` acts for one account;
 //! - streamable HTTP ([`http`]): `/mcp` on `toolwire serve`, where the identifier comes from
-//!   the authenticated request (`X-Toolwire-Identifier`), never from the model.
+//!   the authenticated request — an end user's MCP token (minted over REST or issued by
+//!   [`crate::authz::oauth`]), or the API key plus `X-Toolwire-Identifier` — never from the
+//!   model. A token's holder sees the tools of the connections its identifier has, within
+//!   the token's toolset and read-only flag (enforced again at call time), plus
+//!   `toolwire_connect_account` for the others (`connect.rs`).
 
 mod connect;
 pub mod http;
