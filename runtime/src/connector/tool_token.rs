@@ -28,3 +28,41 @@ pub(crate) fn bearer_from_field(
     }
     Ok(request.bearer_auth(token))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CANARY: &str = "xoxp-CANARY-7f3a9c";
+
+    fn get() -> reqwest::RequestBuilder {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::new().get("https://x.test/")
+    }
+
+    #[test]
+    fn the_named_token_is_sent_as_a_bearer_token() {
+        let creds = Credentials::from_fields([("token", "xoxb-bot"), ("user_token", CANARY)]);
+        let request = bearer_from_field(&creds, "user_token", get())
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            request.headers()["authorization"],
+            format!("Bearer {CANARY}").as_str()
+        );
+    }
+
+    #[test]
+    fn errors_name_the_field_never_the_value() {
+        let none = Credentials::from_fields([("token", CANARY)]);
+        let err = bearer_from_field(&none, "user_token", get()).unwrap_err();
+        assert_eq!(err.code(), "INVALID_CREDENTIALS");
+        assert!(err.to_string().contains("user_token"), "{err}");
+        let broken = format!("{CANARY}\nx");
+        let bad = Credentials::from_fields([("user_token", broken.as_str())]);
+        let err = bearer_from_field(&bad, "user_token", get()).unwrap_err();
+        assert!(!err.to_string().contains(CANARY), "{err}");
+        assert!(!format!("{err:?}").contains(CANARY), "{err:?}");
+    }
+}
