@@ -80,6 +80,9 @@ def test_agent_calls_two_tools_and_gets_invalid_input_back(client: ToolwireClien
     direct = client.execute_tool("zendesk_ticket_get", identifier, {"ticket_id": 1})
     assert json.loads(ticket.content) == direct.data
     assert direct.execution_id != ticket.artifact["execution_id"]
+    # `full=True` is the whole vendor output, larger than the projection the model gets.
+    whole = client.execute_tool("zendesk_ticket_get", identifier, {"ticket_id": 1}, full=True)
+    assert 1 in find_ids(whole.data) and len(json.dumps(whole.data)) > len(ticket.content)
     # A model mistake comes back to the model with the stable code, naming the field.
     assert bad.status == "error" and bad.content.startswith("INVALID_INPUT: "), bad.content
     assert "ticket_id" in bad.content

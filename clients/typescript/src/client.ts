@@ -155,12 +155,17 @@ export class ToolwireClient {
     return list.tools as ToolDefinition[];
   }
 
-  /** Runs one tool for one identifier: `data`, `execution_id`, `next_cursor`, `has_more`. */
+  /**
+   * Runs one tool for one identifier: `data` (sized for a model unless `full`), `execution_id`,
+   * `next_cursor`, `has_more`.
+   */
   async executeTool(args: {
     toolName: string;
     identifier: string;
     toolInput?: Record<string, unknown>;
     connectionName?: string;
+    /** The whole output instead of the one sized for a model (its `outputSchema`). */
+    full?: boolean;
   }): Promise<ExecuteResult> {
     return ok(
       this.api.POST("/v1/execute_tool", {
@@ -169,6 +174,7 @@ export class ToolwireClient {
           identifier: args.identifier,
           tool_input: args.toolInput ?? {},
           connection_name: args.connectionName ?? null,
+          ...(args.full ? { full: true } : {}),
         },
       }),
     );

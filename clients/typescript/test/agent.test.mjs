@@ -94,6 +94,9 @@ test("an agent calls two tools through executeTool", async () => {
   assert.ok(ticket.artifact.execution_id);
   const direct = await client.executeTool({ toolName: "zendesk_ticket_get", identifier, toolInput: { ticket_id: 1 } });
   assert.deepEqual(JSON.parse(ticket.content), direct.data);
+  // `full: true` is the whole vendor output, larger than the projection the model gets.
+  const whole = await client.executeTool({ toolName: "zendesk_ticket_get", identifier, toolInput: { ticket_id: 1 }, full: true });
+  assert.ok(findIds(whole.data).has(1) && JSON.stringify(whole.data).length > ticket.content.length);
   assert.equal(messages.at(-1).content, "Ticket 1 is open.");
 });
 

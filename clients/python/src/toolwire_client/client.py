@@ -187,11 +187,16 @@ class ToolwireClient:
         tool_input: dict[str, Any] | None = None,
         *,
         connection_name: str | None = None,
+        full: bool = False,
     ) -> ExecuteResult:
-        """Runs one tool for one identifier: `data`, `execution_id`, `next_cursor`, `has_more`."""
+        """Runs one tool for one identifier: `data`, `execution_id`, `next_cursor`, `has_more`.
+        `data` is the tool's output sized for a model (its `outputSchema`); `full=True` asks for
+        the whole output instead."""
         body: dict[str, Any] = {"tool_name": tool_name, "identifier": identifier, "tool_input": tool_input or {}}
         if connection_name is not None:
             body["connection_name"] = connection_name
+        if full:
+            body["full"] = True
         return _ok(execute_tool_api.sync_detailed(client=self.api, body=ExecuteTool.from_dict(body)))
 
     def get_tools(self, connection_name: str, identifier: str) -> list[Any]:

@@ -5,8 +5,10 @@ from .account_status import AccountStatus
 from .account_view import AccountView
 from .account_view_config import AccountViewConfig
 from .authorization import Authorization
+from .authorization_server_response_200 import AuthorizationServerResponse200
 from .authorize_request import AuthorizeRequest
 from .authorize_request_config import AuthorizeRequestConfig
+from .consent_form import ConsentForm
 from .create_account import CreateAccount
 from .create_account_config_type_0 import CreateAccountConfigType0
 from .create_account_credentials_type_0 import CreateAccountCredentialsType0
@@ -26,10 +28,18 @@ from .mcp_token_list import McpTokenList
 from .mcp_token_view import McpTokenView
 from .mint_token import MintToken
 from .minted_token import MintedToken
+from .protected_resource_mcp_response_200 import ProtectedResourceMcpResponse200
+from .protected_resource_response_200 import ProtectedResourceResponse200
 from .put_credentials import PutCredentials
 from .put_credentials_config_type_0 import PutCredentialsConfigType0
 from .put_credentials_credentials import PutCredentialsCredentials
+from .register_response_201 import RegisterResponse201
+from .register_response_400 import RegisterResponse400
+from .registration import Registration
 from .serve_response_200 import ServeResponse200
+from .token_request import TokenRequest
+from .token_response_200 import TokenResponse200
+from .token_response_400 import TokenResponse400
 from .tool_list import ToolList
 from .tool_list_tools_item import ToolListToolsItem
 
@@ -39,8 +49,10 @@ __all__ = (
     "AccountView",
     "AccountViewConfig",
     "Authorization",
+    "AuthorizationServerResponse200",
     "AuthorizeRequest",
     "AuthorizeRequestConfig",
+    "ConsentForm",
     "CreateAccount",
     "CreateAccountConfigType0",
     "CreateAccountCredentialsType0",
@@ -60,10 +72,18 @@ __all__ = (
     "McpTokenView",
     "MintToken",
     "MintedToken",
+    "ProtectedResourceMcpResponse200",
+    "ProtectedResourceResponse200",
     "PutCredentials",
     "PutCredentialsConfigType0",
     "PutCredentialsCredentials",
+    "RegisterResponse201",
+    "RegisterResponse400",
+    "Registration",
     "ServeResponse200",
+    "TokenRequest",
+    "TokenResponse200",
+    "TokenResponse400",
     "ToolList",
     "ToolListToolsItem",
 )

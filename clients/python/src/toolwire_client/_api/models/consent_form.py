@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ConsentForm")
+
+
+@_attrs_define
+class ConsentForm:
+    """The consent form.
+
+    Attributes:
+        consent (str):
+        csrf (str):
+        decision (str):
+    """
+
+    consent: str
+    csrf: str
+    decision: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        consent = self.consent
+
+        csrf = self.csrf
+
+        decision = self.decision
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "consent": consent,
+                "csrf": csrf,
+                "decision": decision,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        consent = d.pop("consent")
+
+        csrf = d.pop("csrf")
+
+        decision = d.pop("decision")
+
+        consent_form = cls(
+            consent=consent,
+            csrf=csrf,
+            decision=decision,
+        )
+
+        consent_form.additional_properties = d
+        return consent_form
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
