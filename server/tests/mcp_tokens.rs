@@ -418,7 +418,8 @@ async fn an_end_user_sees_only_connected_tools_and_a_link_to_connect_the_others(
     assert_eq!(names(&b), ["toolwire_connect_account"]);
     let offered = &b["result"]["tools"][0]["inputSchema"]["properties"]["connection_name"]["enum"];
     assert_eq!(offered, &json!(["zendesk"]), "{b}");
-    // Its tools are not callable into someone else's account: the runtime finds none.
+    // Its tools reach no one else's account: the call answers ACCOUNT_NOT_FOUND with a link
+    // to connect one (never a dead end, never another account).
     let (_, b) = env
         .mcp(
             &token,
@@ -427,6 +428,9 @@ async fn an_end_user_sees_only_connected_tools_and_a_link_to_connect_the_others(
         )
         .await;
     assert_eq!(b["result"]["isError"], true, "{b}");
+    let text = b["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.starts_with("ACCOUNT_NOT_FOUND"), "{text}");
+    assert!(text.contains(&format!("{}/connect/", env.base)), "{text}");
     // REST shows the same split for the host app.
     let (s, rest) = env
         .api(env.http.get(env.url("/v1/tools?identifier=newcomer")))

@@ -68,15 +68,47 @@ pub async fn call(
     let Some(ui) = ui else {
         return error("UI_DISABLED: onboarding links are off on this server".into());
     };
-    if let Err(e) = tw.accounts().get_or_create(connection, identifier).await {
-        return error(super::tools::error_text(&e));
+    match link(tw, ui, connection, identifier).await {
+        Ok(link) => CallToolResult::success(vec![ContentBlock::text(format!(
+            "Ask the user to open {} to connect their {connection} account (the link works \
+             once, until {}). Then call the tool again.",
+            link.url, link.expires_at
+        ))]),
+        Err(e) => error(super::tools::error_text(&e)),
     }
-    let link = ui
+}
+
+/// The answer to a call of `tool` whose connection `identifier` has not connected: the
+/// runtime's `ACCOUNT_NOT_FOUND` with a fresh onboarding link instead of a dead end.
+pub async fn not_connected(
+    tw: &Toolwire,
+    ui: &UiState,
+    identifier: &str,
+    connection: &str,
+    tool: &str,
+) -> CallToolResult {
+    let text = match link(tw, ui, connection, identifier).await {
+        Ok(link) => format!(
+            "ACCOUNT_NOT_FOUND: no {connection} account is connected for this user yet. Ask the \
+             user to open {} to connect it (credentials are entered on that page, never here), \
+             then call {tool} again.",
+            link.url
+        ),
+        Err(e) => super::tools::error_text(&e),
+    };
+    CallToolResult::error(vec![ContentBlock::text(text)])
+}
+
+/// A single-use onboarding link (the account is created as PENDING_AUTH if new, as
+/// `POST .../magic_link` does).
+async fn link(
+    tw: &Toolwire,
+    ui: &UiState,
+    connection: &str,
+    identifier: &str,
+) -> Result<crate::links::MagicLink, toolwire_runtime::Error> {
+    tw.accounts().get_or_create(connection, identifier).await?;
+    Ok(ui
         .links
-        .mint(connection, identifier, crate::links::DEFAULT_TTL);
-    CallToolResult::success(vec![ContentBlock::text(format!(
-        "Ask the user to open {} to connect their {connection} account (the link works once, \
-         until {}). Then call the tool again.",
-        link.url, link.expires_at
-    ))])
+        .mint(connection, identifier, crate::links::DEFAULT_TTL))
 }

@@ -267,6 +267,25 @@ impl ServerHandler for McpServer {
                 None,
             ));
         };
+        // An end user calling a tool of a connection they have not connected: a link to do so.
+        if Self::request_scope(&context).is_some()
+            && let Some(ui) = &self.ui
+        {
+            let connected = reach::connected(&self.tw, &identifier)
+                .await
+                .map_err(|e| ErrorData::internal_error(tools::error_text(&e), None))?;
+            if !connected.contains(&tool.connection) {
+                return Ok(connect::not_connected(
+                    &self.tw,
+                    ui,
+                    &identifier,
+                    &tool.connection,
+                    &request.name,
+                )
+                .await
+                .into());
+            }
+        }
         let surface = if self.identifier.is_some() {
             "mcp_stdio"
         } else {
