@@ -61,8 +61,8 @@ fn bad_transport_declarations_are_all_reported_at_their_place() {
     );
     let text = step(
         text,
-        "    code: RATE_LIMITED\n    retry: after_header\n    wait: [{header: retry-after, format: seconds}, {header: x-ratelimit-reset, format: epoch}]\n    message: GitHub's rate limit for this account was reached; wait before calling again.\n    upstream_message: /message\n  - status: 429",
-        "    code: RATE_LIMITED\n    retry: never\n    wait: [{header: retry-after, format: seconds}, {header: x-ratelimit-reset, format: epoch}]\n    message: GitHub's rate limit for this account was reached; wait before calling again.\n    upstream_message: /message\n  - status: 429",
+        "    code: RATE_LIMITED\n    retry: after_header\n    wait: [{header: retry-after, format: seconds}, {header: x-ratelimit-reset, format: epoch}]\n    message: GitHub's rate limit for this account was reached; wait before calling again.\n    upstream_message: /message\n  # Secondary rate limit at 403",
+        "    code: RATE_LIMITED\n    retry: never\n    wait: [{header: retry-after, format: seconds}, {header: x-ratelimit-reset, format: epoch}]\n    message: GitHub's rate limit for this account was reached; wait before calling again.\n    upstream_message: /message\n  # Secondary rate limit at 403",
         "the rule never retries",
         "retry: after_header",
     );
@@ -79,6 +79,13 @@ fn bad_transport_declarations_are_all_reported_at_their_place() {
         "        cursor: {type: integer, description: The next_cursor of a previous call.}\n    request:\n      method: GET\n      path: /user/repos",
         "carries the next page's URL, so it must be a string",
         "type: string",
+    );
+    let text = step(
+        text,
+        "    when_header: {header: retry-after, present: true}",
+        "    when_header: {header: retry-after, present: true, equals: \"60\"}",
+        "`when_header` on `retry-after` needs exactly one test",
+        "present: true",
     );
     let err = toolwire_spec::load_str("github.yaml", &text).unwrap_err();
     let diags = err.diagnostics().expect("located problems");

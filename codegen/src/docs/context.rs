@@ -218,7 +218,11 @@ fn declared_output(tool: &ToolSpec) -> (String, Vec<Value>) {
 fn when(rule: &toolwire_spec::ErrorRule) -> String {
     let mut parts: Vec<String> = rule.when.as_ref().map(body_match).into_iter().collect();
     if let Some(h) = &rule.when_header {
-        parts.push(format!("header `{}` is `{}`", h.header, h.equals));
+        parts.push(match (&h.equals, h.present) {
+            (Some(v), _) => format!("header `{}` is `{v}`", h.header),
+            (None, Some(false)) => format!("header `{}` is absent", h.header),
+            _ => format!("header `{}` is present", h.header),
+        });
     }
     if let Some(s) = &rule.missing_scopes {
         parts.push(format!(

@@ -18,7 +18,7 @@ pub(crate) fn holds(rule: &ErrorRule, headers: &HeaderMap) -> bool {
     let header_ok = rule
         .when_header
         .as_ref()
-        .is_none_or(|m| text(headers, &m.header) == Some(m.equals.as_str()));
+        .is_none_or(|m| m.holds(text(headers, &m.header)));
     let scopes_ok = rule
         .missing_scopes
         .as_ref()
@@ -92,6 +92,12 @@ mod tests {
         assert!(holds(&r, &headers(&[("x-ratelimit-remaining", " 0")])));
         assert!(!holds(&r, &headers(&[("x-ratelimit-remaining", "12")])));
         assert!(!holds(&r, &HeaderMap::new()));
+        let present = rule(json!({"when_header": {"header": "retry-after", "present": true}}));
+        assert!(holds(&present, &headers(&[("retry-after", "30")])));
+        assert!(!holds(
+            &present,
+            &headers(&[("x-ratelimit-remaining", "12")])
+        ));
     }
 
     #[test]

@@ -40,14 +40,29 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
-/// A condition on a response header (names are case-insensitive).
+/// A condition on a response header (names are case-insensitive); exactly one test is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderMatch {
     /// Header name (`x-ratelimit-remaining`).
     pub header: String,
     /// The header's value, trimmed, equals this.
-    pub equals: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
+    /// The header is present (`true`) or absent (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+}
+
+impl HeaderMatch {
+    /// Whether the condition holds for the header's value (`None`: absent).
+    pub fn holds(&self, value: Option<&str>) -> bool {
+        match (&self.equals, self.present) {
+            (Some(expected), _) => value.map(str::trim) == Some(expected.as_str()),
+            (None, Some(present)) => value.is_some() == present,
+            (None, None) => false,
+        }
+    }
 }
 
 /// Where a rule's wait (`retry_after_s`) comes from; the first source present wins.

@@ -83,6 +83,15 @@ impl Checker<'_> {
 
     fn header_rules(&mut self) {
         for (i, rule) in self.spec.errors.iter().enumerate() {
+            if let Some(m) = &rule.when_header
+                && m.equals.is_some() == m.present.is_some()
+            {
+                self.err(
+                    &format!("/errors/{i}/when_header"),
+                    format!("`when_header` on `{}` needs exactly one test", m.header),
+                    "use `equals: \"0\"` (the trimmed value) or `present: true`",
+                );
+            }
             if !rule.wait.is_empty() && rule.retry == RetryKind::Never {
                 self.err(
                     &format!("/errors/{i}/wait"),
