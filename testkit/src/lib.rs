@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), toolwire_testkit::TestkitError> {
-//! let report = toolwire_testkit::run(std::path::Path::new("connectors/zendesk.yaml"), None).await?;
+//! let report = toolwire_testkit::run(std::path::Path::new("connectors/notes.yaml"), None).await?;
 //! print!("{}", report.render());
 //! assert!(report.passed());
 //! # Ok(()) }
