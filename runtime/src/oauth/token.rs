@@ -64,7 +64,7 @@ pub(crate) async fn request(
     }
     let response = post
         .timeout(Duration::from_secs(30))
-        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::ACCEPT, accept(scheme))
         .form(&body)
         .send()
         .await
@@ -116,6 +116,17 @@ pub(crate) async fn request(
     .map_err(|message| TokenError::Other(Error::OAuth { message }))
 }
 
+/// The `Accept` header a scheme's token requests carry (`token_accept`, else JSON).
+fn accept(scheme: &AuthScheme) -> &str {
+    match scheme {
+        AuthScheme::Oauth2AuthorizationCode {
+            token_accept: Some(accept),
+            ..
+        } => accept,
+        _ => "application/json",
+    }
+}
+
 /// True when the access token expires within `skew_s` seconds.
 pub(crate) fn expiring(creds: &Credentials, skew_s: u64) -> bool {
     creds
@@ -139,5 +150,27 @@ pub(crate) fn skew(scheme: &AuthScheme) -> u64 {
     match scheme {
         AuthScheme::Oauth2AuthorizationCode { refresh_skew_s, .. } => *refresh_skew_s,
         _ => 60,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scheme(extra: Value) -> AuthScheme {
+        let mut v = serde_json::json!({"type": "oauth2_authorization_code", "title": "Connect",
+            "authorize_url": "https://login.example/authorize", "token_url": "https://login.example/token",
+            "scopes": ["read"], "client_fields": {}});
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn token_requests_accept_the_declared_type_else_json() {
+        let declared = scheme(serde_json::json!({"token_accept": "application/vnd.example+json"}));
+        assert_eq!(accept(&declared), "application/vnd.example+json");
+        assert_eq!(accept(&scheme(serde_json::json!({}))), "application/json");
     }
 }

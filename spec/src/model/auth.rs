@@ -83,6 +83,10 @@ pub enum AuthScheme {
         /// How the client authenticates at the token endpoint.
         #[serde(default, skip_serializing_if = "ClientAuth::is_body")]
         client_auth: ClientAuth,
+        /// The `Accept` header sent to the token endpoint (absent: `application/json`). Some
+        /// endpoints answer form-encoded unless asked for JSON; a form answer is read either way.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_accept: Option<String>,
         /// How refresh tokens behave.
         #[serde(default)]
         refresh: RefreshKind,
