@@ -104,7 +104,7 @@ mod tests {
                 other => panic!("{url} was not refused: {other:?}"),
             }
         }
-        assert!(check(&p, "https://github.example.com/api/v3").is_ok());
+        assert!(check(&p, "https://git.example.com/api/v3").is_ok());
     }
 
     #[test]
