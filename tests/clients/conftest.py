@@ -24,6 +24,12 @@ EXPECTED_TOOLS = {
 }
 
 
+def zendesk_tools(names) -> set:
+    """The Zendesk part of a tool listing: the server loads every connector in connectors/,
+    and these tests connect a Zendesk account only."""
+    return {n for n in names if n.startswith("zendesk_")}
+
+
 def env(name: str) -> str:
     value = os.environ.get(name)
     if not value:

@@ -139,7 +139,9 @@ def test_oauth_client_connects_as_one_user_and_sees_only_their_tools(settings):
     base, who = settings["TOOLWIRE_URL"], settings["TOOLWIRE_IDENTIFIER"]
     browser, tools, call = asyncio.run(connect_as(base, who))
     assert "SDK test client" in browser.consent_page and who in browser.consent_page
-    assert tools == EXPECTED_TOOLS
+    # An end user sees the tools of the connections they have (Zendesk here) plus the way to
+    # connect the others.
+    assert tools == EXPECTED_TOOLS | {"toolwire_connect_account"}
     assert is_error(call) is False, call.content
     assert structured(call)["ticket"]["id"] == 1
 
