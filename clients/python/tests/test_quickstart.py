@@ -53,8 +53,13 @@ def test_quickstart_runs_against_toolwire(client: ToolwireClient, settings: dict
         credentials=json.loads(os.environ["TOOLWIRE_SIM_CREDS"]),
     ).connected_account
     assert connected.status == "ACTIVE"
-    out, err = proc.communicate("\n", timeout=60)
-    assert proc.returncode == 0, err
+    # Read the rest through the same buffered pipe `readline` used: `communicate` reads the raw
+    # pipe and would miss the prompt when it arrived in the same chunk as the link line.
+    proc.stdin.write("\n")
+    proc.stdin.close()
+    out = proc.stdout.read()
+    err = proc.stderr.read() if proc.stderr else ""
+    assert proc.wait(timeout=60) == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("Press Enter after authorizing...")
     expected = client.execute_tool("zendesk_search_tickets", "user_zd_123", {"query": "status:open priority:urgent"})
