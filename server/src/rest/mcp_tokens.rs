@@ -88,13 +88,22 @@ impl From<AccessTokenRecord> for McpTokenView {
     }
 }
 
-/// `POST /v1/mcp_tokens` response: the token, shown this once.
-#[derive(Debug, Serialize, ToSchema)]
+/// `POST /v1/mcp_tokens` response: the token, shown this once (`Debug` leaves it out).
+#[derive(Serialize, ToSchema)]
 pub struct MintedToken {
     /// `Authorization: Bearer <token>` on `/mcp`. Not retrievable again.
     token: String,
     /// What it is bound to.
     mcp_token: McpTokenView,
+}
+
+impl std::fmt::Debug for MintedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MintedToken")
+            .field("token", &"[redacted]")
+            .field("mcp_token", &self.mcp_token)
+            .finish()
+    }
 }
 
 /// `GET /v1/mcp_tokens` response.

@@ -38,8 +38,9 @@ struct Refresh {
     n: String,
 }
 
-/// The token request (RFC 6749 §4.1.3, §6).
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code, the verifier and the
+/// refresh token.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
     grant_type: String,
     code: Option<String>,
@@ -48,6 +49,26 @@ pub struct TokenRequest {
     code_verifier: Option<String>,
     refresh_token: Option<String>,
     resource: Option<String>,
+}
+
+impl std::fmt::Debug for TokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("grant_type", &self.grant_type)
+            .field("code", &self.code.as_ref().map(|_| "[redacted]"))
+            .field("redirect_uri", &self.redirect_uri)
+            .field("client_id", &self.client_id)
+            .field(
+                "code_verifier",
+                &self.code_verifier.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("resource", &self.resource)
+            .finish()
+    }
 }
 
 fn now() -> i64 {
@@ -235,4 +256,25 @@ async fn issue(
         })),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_codes_verifiers_or_refresh_tokens() {
+        let req: TokenRequest = serde_json::from_value(serde_json::json!({
+            "grant_type": "refresh_token", "code": "CANARY_CODE_1",
+            "code_verifier": "CANARY_VERIFIER_2", "refresh_token": "CANARY_REFRESH_3",
+            "client_id": "cid"
+        }))
+        .unwrap();
+        let shown = format!("{req:?}");
+        assert!(!shown.contains("CANARY"), "{shown}");
+        assert!(
+            shown.contains("refresh_token") && shown.contains("cid"),
+            "{shown}"
+        );
+    }
 }
