@@ -741,7 +741,7 @@ export interface components {
              */
             ttl_s?: number | null;
         };
-        /** @description `POST /v1/mcp_tokens` response: the token, shown this once. */
+        /** @description `POST /v1/mcp_tokens` response: the token, shown this once (`Debug` leaves it out). */
         MintedToken: {
             /** @description `Authorization: Bearer <token>` on `/mcp`. Not retrievable again. */
             token: string;
@@ -765,7 +765,10 @@ export interface components {
             /** @description Shown on the consent page. */
             client_name?: string | null;
         };
-        /** @description The token request (RFC 6749 §4.1.3, §6). */
+        /**
+         * @description The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code, the verifier and the
+         *     refresh token.
+         */
         TokenRequest: {
             grant_type: string;
             code?: string | null;

@@ -15,7 +15,7 @@ T = TypeVar("T", bound="MintedToken")
 
 @_attrs_define
 class MintedToken:
-    """`POST /v1/mcp_tokens` response: the token, shown this once.
+    """`POST /v1/mcp_tokens` response: the token, shown this once (`Debug` leaves it out).
 
     Attributes:
         token (str): `Authorization: Bearer <token>` on `/mcp`. Not retrievable again.

@@ -13,16 +13,17 @@ T = TypeVar("T", bound="TokenRequest")
 
 @_attrs_define
 class TokenRequest:
-    """The token request (RFC 6749 §4.1.3, §6).
+    """The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code, the verifier and the
+    refresh token.
 
-    Attributes:
-        grant_type (str):
-        code (None | str | Unset):
-        redirect_uri (None | str | Unset):
-        client_id (None | str | Unset):
-        code_verifier (None | str | Unset):
-        refresh_token (None | str | Unset):
-        resource (None | str | Unset):
+        Attributes:
+            grant_type (str):
+            code (None | str | Unset):
+            redirect_uri (None | str | Unset):
+            client_id (None | str | Unset):
+            code_verifier (None | str | Unset):
+            refresh_token (None | str | Unset):
+            resource (None | str | Unset):
     """
 
     grant_type: str

@@ -67,7 +67,9 @@ def sync_detailed(
     """Exchanges a code or a refresh token for tokens.
 
     Args:
-        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6).
+        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code,
+            the verifier and the
+            refresh token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -96,7 +98,9 @@ def sync(
     """Exchanges a code or a refresh token for tokens.
 
     Args:
-        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6).
+        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code,
+            the verifier and the
+            refresh token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,7 +124,9 @@ async def asyncio_detailed(
     """Exchanges a code or a refresh token for tokens.
 
     Args:
-        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6).
+        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code,
+            the verifier and the
+            refresh token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,7 +153,9 @@ async def asyncio(
     """Exchanges a code or a refresh token for tokens.
 
     Args:
-        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6).
+        body (TokenRequest): The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code,
+            the verifier and the
+            refresh token.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
