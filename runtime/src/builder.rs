@@ -29,6 +29,7 @@ pub struct ToolwireBuilder {
     oauth_clients: HashMap<String, crate::oauth::OAuthClient>,
     account_cache_ttl: Option<std::time::Duration>,
     tenant_concurrency: Option<usize>,
+    shared_budgets: Option<crate::engine::SharedBudgetConfig>,
     audit_log: crate::engine::AuditLog,
     audit_retention: Option<std::time::Duration>,
     allow_private_egress: bool,
@@ -39,6 +40,41 @@ impl ToolwireBuilder {
     /// or failing API cannot take every connection.
     pub fn tenant_concurrency(mut self, limit: usize) -> Self {
         self.tenant_concurrency = Some(limit);
+        self
+    }
+
+    /// Shares per-tenant budgets across replicas through Redis (`redis://host:port`): a
+    /// vendor's `Retry-After` seen by one replica stops every replica from sending to that
+    /// tenant for that time, and [`tenant_concurrency`](Self::tenant_concurrency) holds over
+    /// all replicas together. Without it, budgets are per process. If Redis does not answer,
+    /// calls run on this replica's own budgets (one warning per outage), never blocked on it.
+    pub fn redis_url(mut self, url: impl Into<String>) -> Self {
+        let config = crate::engine::SharedBudgetConfig::new(url);
+        self.shared_budgets = Some(match self.shared_budgets.take() {
+            Some(old) => crate::engine::SharedBudgetConfig {
+                url: config.url,
+                ..old
+            },
+            None => config,
+        });
+        self
+    }
+
+    /// The prefix of every Redis key (default `toolwire:`), so deployments can share a Redis.
+    /// Only with [`redis_url`](Self::redis_url).
+    pub fn redis_key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        if let Some(c) = self.shared_budgets.as_mut() {
+            c.key_prefix = prefix.into();
+        }
+        self
+    }
+
+    /// How long a shared in-flight slot is held at most (default 60 s): the slots of a replica
+    /// killed mid-call come back after this. Only with [`redis_url`](Self::redis_url).
+    pub fn redis_slot_lease(mut self, lease: std::time::Duration) -> Self {
+        if let Some(c) = self.shared_budgets.as_mut() {
+            c.slot_lease = lease;
+        }
         self
     }
 
@@ -184,6 +220,11 @@ impl ToolwireBuilder {
             }
             map.insert(c.spec.connector.clone(), Arc::new(c));
         }
+        let per_tenant = self.tenant_concurrency.unwrap_or(32);
+        let budgets = match &self.shared_budgets {
+            Some(config) => crate::engine::Budgets::shared(per_tenant, config)?,
+            None => crate::engine::Budgets::new(per_tenant),
+        };
         let cache = Arc::new(crate::engine::AccountCache::new(
             self.account_cache_ttl
                 .unwrap_or(std::time::Duration::from_secs(1)),
@@ -202,7 +243,7 @@ impl ToolwireBuilder {
             audit_log: self.audit_log,
             oauth_clients: self.oauth_clients,
             refresh_locks: Default::default(),
-            budgets: crate::engine::Budgets::new(self.tenant_concurrency.unwrap_or(32)),
+            budgets,
             cache,
             account_counts: Default::default(),
             _retention: crate::engine::Retention::start(store.clone(), self.audit_retention),

@@ -22,7 +22,7 @@ mod status;
 mod tool_credential;
 mod verify;
 
-pub(crate) use budget::Budgets;
+pub(crate) use budget::{Budgets, SharedBudgetConfig};
 pub(crate) use cache::{AccountCache, Cached};
 pub use ledger::AuditLog;
 pub(crate) use ledger::Ledger;

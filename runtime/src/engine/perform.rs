@@ -137,24 +137,27 @@ impl Call<'_> {
             encoding,
             retry_safe,
             spec: &self.connector.spec,
+            budget: Some(&self.target.budget),
         };
         let creds = &self.creds;
         let config = &self.account.config;
         let auth = self.auth;
         let budget = &self.target.budget;
-        if let Some(wait) = budget.blocked_for() {
-            return Err(CallError::Other(Error::Upstream {
-                code: toolwire_spec::UpstreamErrorCode::RateLimited,
-                status: 429,
-                message: format!(
-                    "{} asked this account to slow down; nothing was sent. Try again in {wait} s.",
-                    self.connector.spec.title
-                ),
-                details: None,
-                retry_after_s: Some(wait),
-            }));
-        }
-        let _slot = budget.acquire().await;
+        let _slot = match budget.enter().await {
+            Ok(slot) => slot,
+            Err(wait) => {
+                return Err(CallError::Other(Error::Upstream {
+                    code: toolwire_spec::UpstreamErrorCode::RateLimited,
+                    status: 429,
+                    message: format!(
+                        "{} asked this account to slow down; nothing was sent. Try again in {wait} s.",
+                        self.connector.spec.title
+                    ),
+                    details: None,
+                    retry_after_s: Some(wait),
+                }));
+            }
+        };
         let token = self.tool.credential.as_ref().map(|c| c.token.as_str());
         let authorize = |r| match token {
             Some(field) => crate::connector::bearer_from_field(creds, field, r),
@@ -168,7 +171,7 @@ impl Call<'_> {
                     .as_ref()
                     .is_some_and(|r| r.retry == toolwire_spec::RetryKind::AfterHeader);
                 if let (Some(s), true) = (f.retry_after_s, asked_to_wait) {
-                    budget.block(s);
+                    budget.block(s).await;
                 }
                 Err(CallError::Upstream(f))
             }

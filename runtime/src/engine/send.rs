@@ -24,6 +24,9 @@ pub(crate) struct Exchange<'a> {
     pub encoding: BodyEncoding,
     pub retry_safe: bool,
     pub spec: &'a ConnectorSpec,
+    /// The tenant's budget: a `Retry-After` this exchange waits out blocks the tenant for
+    /// that time first (on every replica when budgets are shared), so other calls do not send.
+    pub budget: Option<&'a super::budget::Budget>,
 }
 
 /// A successful answer.
@@ -153,6 +156,10 @@ pub(crate) async fn send(
             },
         };
         if let (Some(wait), false) = (wait, last) {
+            if let (RetryKind::AfterHeader, Some(s), Some(budget)) = (retry, retry_after, ex.budget)
+            {
+                budget.block(s).await;
+            }
             tracing::debug!(
                 status,
                 attempt,

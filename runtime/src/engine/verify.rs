@@ -46,6 +46,7 @@ pub(crate) async fn probe(
         encoding: Default::default(),
         retry_safe: spec.verify.method == HttpMethod::Get,
         spec,
+        budget: None,
     };
     match send(client, &ex, &|r| auth.apply(creds, config, r)).await {
         Ok(answer) => {
