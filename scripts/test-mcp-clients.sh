@@ -36,10 +36,11 @@ TOOLWIRE_BIN="$TW_BIN" TOOLWIRE_URL="$TW_URL" TOOLWIRE_IDENTIFIER=user_zd_client
 TOOLWIRE_DATA_DIR="$data" TOOLWIRE_SIM_CA="$TW_SIM_CA" TOOLWIRE_SIM_ADDR="$TW_SIM_ADDR" \
   .venv-clients/bin/python -m pytest -q -p no:cacheprovider tests/clients
 rc=$?
-echo "--> pytest tests/clients/test_oauth.py with the 2.x SDK"
+echo "--> pytest tests/clients/test_{oauth,elicitation,stateless}.py with the 2.x SDK"
 TOOLWIRE_BIN="$TW_BIN" TOOLWIRE_URL="$TW_URL" TOOLWIRE_IDENTIFIER=user_zd_clients \
 TOOLWIRE_DATA_DIR="$data" TOOLWIRE_SIM_CA="$TW_SIM_CA" TOOLWIRE_SIM_ADDR="$TW_SIM_ADDR" \
-  .venv-clients-2/bin/python -m pytest -q -p no:cacheprovider tests/clients/test_oauth.py || rc=1
+  .venv-clients-2/bin/python -m pytest -q -p no:cacheprovider tests/clients/test_oauth.py \
+  tests/clients/test_elicitation.py tests/clients/test_stateless.py || rc=1
 set -e
 if [ "$rc" -ne 0 ]; then
   echo "--- serve log (tail) ---"; tail -n 40 "$TW_WORK/serve.log"

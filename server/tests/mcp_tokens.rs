@@ -494,3 +494,124 @@ async fn an_end_user_sees_only_connected_tools_and_a_link_to_connect_the_others(
     assert_eq!(rest["tools"].as_array().unwrap().len(), 14);
     assert_eq!(rest["not_connected"], json!([]));
 }
+
+/// `tools/call` of `name` carrying the client's capabilities in `_meta` (and, for the
+/// stateless revision, its protocol version too).
+fn call_declaring(name: &str, capabilities: Value, version: Option<&str>) -> Value {
+    let mut meta = json!({"io.modelcontextprotocol/clientCapabilities": capabilities});
+    if let Some(v) = version {
+        meta["io.modelcontextprotocol/protocolVersion"] = json!(v);
+        meta["io.modelcontextprotocol/clientInfo"] = json!({"name": "t", "version": "0"});
+    }
+    json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+        "params": {"name": name, "arguments": {"ticket_id": 1}, "_meta": meta}})
+}
+
+#[tokio::test]
+async fn a_client_that_declared_url_elicitation_is_asked_to_open_the_onboarding_page() {
+    let env = start().await;
+    let (_, minted) = env.mint(json!({"identifier": "asked"})).await;
+    let token = minted["token"].as_str().unwrap().to_string();
+    let url_mode = json!({"elicitation": {"url": {}}});
+    let v2025 = [("MCP-Protocol-Version", "2025-11-25")];
+
+    // 2025-11-25: URLElicitationRequiredError (-32042) naming one URL-mode elicitation.
+    let (s, b) = env
+        .mcp(
+            &token,
+            &v2025,
+            call_declaring("zendesk_ticket_get", url_mode.clone(), None),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["error"]["code"], -32042, "{b}");
+    let asked = &b["error"]["data"]["elicitations"];
+    assert_eq!(asked.as_array().map(Vec::len), Some(1), "{b}");
+    assert_eq!(asked[0]["mode"], "url");
+    assert!(
+        asked[0]["elicitationId"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    let url = asked[0]["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/connect/", env.base)), "{url}");
+    assert!(asked[0]["message"].as_str().unwrap().contains("zendesk"));
+    // The link is the onboarding page of this user's account.
+    let page = env.http.get(url).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+
+    // Form mode only (or nothing declared): the text result with the link.
+    for declared in [json!({"elicitation": {"form": {}}}), json!({})] {
+        let (_, b) = env
+            .mcp(
+                &token,
+                &v2025,
+                call_declaring("zendesk_ticket_get", declared, None),
+            )
+            .await;
+        assert_eq!(b["result"]["isError"], true, "{b}");
+        let text = b["result"]["content"][0]["text"].as_str().unwrap();
+        assert!(text.starts_with("ACCOUNT_NOT_FOUND"), "{text}");
+    }
+
+    // 2026-07-28 (stateless): an InputRequiredResult carrying the URL-mode elicitation.
+    let (s, b) = env
+        .mcp(
+            &token,
+            &[
+                ("MCP-Protocol-Version", "2026-07-28"),
+                ("Mcp-Method", "tools/call"),
+                ("Mcp-Name", "zendesk_ticket_get"),
+            ],
+            call_declaring("zendesk_ticket_get", url_mode.clone(), Some("2026-07-28")),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["result"]["resultType"], "input_required", "{b}");
+    let asked = &b["result"]["inputRequests"]["connect_account"];
+    assert_eq!(asked["method"], "elicitation/create", "{b}");
+    assert_eq!(asked["params"]["mode"], "url", "{b}");
+    assert!(
+        asked["params"]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with(&format!("{}/connect/", env.base))),
+        "{b}"
+    );
+
+    // A REVOKED account: the reconnect page the same way.
+    env.connect("acme").await;
+    let (_, minted) = env.mint(json!({"identifier": "acme"})).await;
+    let acme = minted["token"].as_str().unwrap().to_string();
+    let email = env
+        .sim
+        .tenant("acme")
+        .unwrap()
+        .agent()
+        .unwrap()
+        .email
+        .clone();
+    env.sim.rotate_token("acme", &email).unwrap();
+    let (_, b) = env
+        .mcp(
+            &acme,
+            &v2025,
+            call_declaring("zendesk_ticket_get", url_mode, None),
+        )
+        .await;
+    assert_eq!(b["error"]["code"], -32042, "{b}");
+    let asked = &b["error"]["data"]["elicitations"][0];
+    assert!(
+        asked["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("ACCOUNT_REVOKED"),
+        "{b}"
+    );
+    assert!(
+        asked["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}/connect/", env.base)),
+        "{b}"
+    );
+}

@@ -101,7 +101,7 @@ pub async fn not_connected(
 
 /// A single-use onboarding link (the account is created as PENDING_AUTH if new, as
 /// `POST .../magic_link` does).
-async fn link(
+pub async fn link(
     tw: &Toolwire,
     ui: &UiState,
     connection: &str,

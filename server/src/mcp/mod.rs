@@ -10,8 +10,13 @@
 //!   model. A token's holder sees the tools of the connections its identifier has, within
 //!   the token's toolset and read-only flag (enforced again at call time), plus
 //!   `toolwire_connect_account` for the others (`connect.rs`).
+//!
+//! A call that needs an account that is missing, REVOKED or EXPIRED asks a client that
+//! declared URL-mode elicitation to open the onboarding page (`elicitation.rs`); other
+//! clients get the link as text.
 
 mod connect;
+mod elicitation;
 pub mod http;
 mod server;
 mod tools;

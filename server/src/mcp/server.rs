@@ -1,6 +1,8 @@
 //! [`McpServer`]: the rmcp handler both transports share — the tool list from the catalog
 //! of the loaded connectors, calls through the runtime (counted by [`crate::metrics`]), tool
-//! errors as `isError` results carrying the agent message.
+//! errors as `isError` results carrying the agent message — except an account the user must
+//! connect, which a client that declared URL-mode elicitation gets as `-32042`
+//! ([`super::elicitation`]).
 
 use std::sync::Arc;
 
@@ -11,9 +13,11 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
-use toolwire_runtime::Toolwire;
+use toolwire_runtime::{AccountStatus, Toolwire};
+use tracing::Instrument as _;
 
 use super::connect;
+use super::elicitation::{self, Ask};
 use super::tools::{self, McpTool};
 use crate::authz::{Scope, Toolsets, reach};
 use crate::catalog::Catalog;
@@ -136,17 +140,29 @@ impl McpServer {
         name: &str,
         arguments: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
+        self.run(identifier, surface, name, arguments)
+            .await
+            .unwrap_or_else(|e| {
+                CallToolResult::error(vec![ContentBlock::text(tools::error_text(&e))])
+            })
+    }
+
+    /// Runs one tool for `identifier`; the result, or the runtime's error.
+    async fn run(
+        &self,
+        identifier: &str,
+        surface: &str,
+        name: &str,
+        arguments: Option<serde_json::Map<String, Value>>,
+    ) -> Result<CallToolResult, toolwire_runtime::Error> {
         let input = Value::Object(arguments.unwrap_or_default());
-        match crate::metrics::instrument(&self.tw, surface, None, identifier, name, input).await {
-            Ok(out) => {
-                let mut result = CallToolResult::structured(out.data);
-                if let Some(cursor) = out.next_cursor {
-                    result.content.push(ContentBlock::text(format!("More results exist: call {name} again with next_cursor {cursor:?} as its page/cursor input.")));
-                }
-                result
-            }
-            Err(e) => CallToolResult::error(vec![ContentBlock::text(tools::error_text(&e))]),
+        let out =
+            crate::metrics::instrument(&self.tw, surface, None, identifier, name, input).await?;
+        let mut result = CallToolResult::structured(out.data);
+        if let Some(cursor) = out.next_cursor {
+            result.content.push(ContentBlock::text(format!("More results exist: call {name} again with next_cursor {cursor:?} as its page/cursor input.")));
         }
+        Ok(result)
     }
 
     /// Serves MCP on stdin/stdout until the client disconnects.
@@ -275,6 +291,22 @@ impl ServerHandler for McpServer {
                 .await
                 .map_err(|e| ErrorData::internal_error(tools::error_text(&e), None))?;
             if !connected.contains(&tool.connection) {
+                let ask = Ask::of(&context, &request);
+                if ask != Ask::Text {
+                    let link = connect::link(&self.tw, ui, &tool.connection, &identifier)
+                        .await
+                        .map_err(|e| ErrorData::internal_error(tools::error_text(&e), None))?;
+                    return elicitation::connect_required(
+                        ask,
+                        &link.url,
+                        &tool.connection,
+                        &request.name,
+                        &format!(
+                            "No {} account is connected for this user yet.",
+                            tool.connection
+                        ),
+                    );
+                }
                 return Ok(connect::not_connected(
                     &self.tw,
                     ui,
@@ -291,9 +323,33 @@ impl ServerHandler for McpServer {
         } else {
             "mcp_http"
         };
-        Ok(self
-            .call_as(&identifier, surface, &request.name, request.arguments)
+        // The caller's `_meta.traceparent` (else the HTTP header) makes this call part of its trace.
+        let parent = crate::telemetry::from_mcp(request.meta.as_ref(), &context);
+        let span = crate::telemetry::mcp_span(surface, &request.name, parent);
+        let ask = Ask::of(&context, &request);
+        match self
+            .run(&identifier, surface, &request.name, request.arguments)
+            .instrument(span)
             .await
-            .into())
+        {
+            Ok(result) => Ok(result.into()),
+            // A REVOKED or EXPIRED account: the reconnect page, opened by the client.
+            Err(
+                e @ toolwire_runtime::Error::AccountNotActive {
+                    status: AccountStatus::Revoked | AccountStatus::Expired,
+                    reconnect_url: Some(_),
+                    ..
+                },
+            ) if ask != Ask::Text => elicitation::connect_required(
+                ask,
+                e.reconnect_url().unwrap_or_default(),
+                &tool.connection,
+                &request.name,
+                &format!("{}: {e}", e.code()),
+            ),
+            Err(e) => {
+                Ok(CallToolResult::error(vec![ContentBlock::text(tools::error_text(&e))]).into())
+            }
+        }
     }
 }
