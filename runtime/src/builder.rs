@@ -237,7 +237,7 @@ impl ToolwireBuilder {
             store: store.clone(),
             vault,
             links: self.links,
-            events: Events::default(),
+            events: Events::pruning(store.clone()),
             outbound_ip_hint: self.outbound_ip_hint,
             ledger: Ledger::start(store.clone()),
             audit_log: self.audit_log,

@@ -37,12 +37,13 @@ impl Engine {
             status: change,
         };
         self.cache.invalidate(connection, identifier);
-        let updated = self.store.store_credentials(account.id, &update).await?;
+        let (updated, event) = self
+            .store
+            .store_credentials_evented(account.id, &update)
+            .await?;
         // Again after the write: a call may have cached the old row in between.
         self.cache.invalidate(connection, identifier);
-        if updated.status != account.status || updated.status_reason != account.status_reason {
-            self.events.emit(&account, &updated);
-        }
+        self.events.emit(event);
         Ok(updated)
     }
 }

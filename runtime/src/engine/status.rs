@@ -218,17 +218,17 @@ impl Engine {
             .invalidate(&account.connection, &account.identifier);
         match self
             .store
-            .set_status_from(
+            .set_status_from_evented(
                 account.id,
                 (AccountStatus::Restricted, Some(ACCESS_RESTRICTED)),
                 &change,
             )
             .await
         {
-            Ok(Some(updated)) => {
+            Ok(Some((_, event))) => {
                 self.cache
                     .invalidate(&account.connection, &account.identifier);
-                self.events.emit(account, &updated);
+                self.events.emit(event);
             }
             Ok(None) => {}
             Err(e) => tracing::warn!(code = e.code(), "could not record a status change"),
@@ -272,13 +272,12 @@ impl Engine {
     ) -> Result<AccountRecord> {
         self.cache
             .invalidate(&account.connection, &account.identifier);
-        let updated = self.store.set_status(account.id, change).await?;
+        let (updated, event) = self.store.set_status_evented(account.id, change).await?;
         // Again after the write: a call may have cached the old row in between.
         self.cache
             .invalidate(&account.connection, &account.identifier);
-        if updated.status != account.status || updated.status_reason != account.status_reason {
-            self.events.emit(account, &updated);
-        }
+        // Only the change this call made (another replica may have made it first).
+        self.events.emit(event);
         Ok(updated)
     }
 }

@@ -3,12 +3,13 @@
 
 use uuid::Uuid;
 
+use super::outbox::{event_for, insert_outbox};
 use super::rows::{self, AccountRow, account_columns};
 use super::transitions::{insert_history, lock_account};
 use super::ts::{Ts, now};
 use super::{
-    AccountRecord, CiphertextSwap, CredentialsUpdate, KeyId, RewrapCandidate, Store, StoreError,
-    canonical_json,
+    AccountRecord, CiphertextSwap, CredentialsUpdate, KeyId, RewrapCandidate, StatusEvent, Store,
+    StoreError, canonical_json,
 };
 
 #[derive(sqlx::FromRow)]
@@ -32,10 +33,22 @@ impl Store {
         id: Uuid,
         update: &CredentialsUpdate,
     ) -> Result<AccountRecord, StoreError> {
+        self.store_credentials_evented(id, update)
+            .await
+            .map(|(a, _)| a)
+    }
+
+    /// [`Store::store_credentials`], with the status event it wrote (when status or reason
+    /// changed: that change also has an outbox row, in the same transaction).
+    pub(crate) async fn store_credentials_evented(
+        &self,
+        id: Uuid,
+        update: &CredentialsUpdate,
+    ) -> Result<(AccountRecord, Option<StatusEvent>), StoreError> {
         let at = Ts::new(now());
         let config = canonical_json(&serde_json::Value::Object(update.config.clone()));
         let change = &update.status;
-        let row: AccountRow = on_pool!(self, |pool| {
+        let (row, event): (AccountRow, Option<StatusEvent>) = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let current = lock_account!(tx, id);
             if current.version != update.expected_version {
@@ -46,6 +59,21 @@ impl Store {
                 });
             }
             insert_history!(tx, id, Some(current.status.as_str()), change, at);
+            let mut event = None;
+            if current.status != change.status.as_str()
+                || current.status_reason.as_deref() != Some(change.reason.as_str())
+            {
+                let e = event_for(
+                    id,
+                    &current.connection,
+                    &current.identifier,
+                    &current.status,
+                    change,
+                    at,
+                )?;
+                insert_outbox!(tx, &e);
+                event = Some(e);
+            }
             let row = sqlx::query_as(concat!(
                 "UPDATE accounts SET auth_scheme = $2, config = $3, credentials = $4, key_id = $5, \
                  status = $6, status_reason = $7, status_message = $8, updated_at = $9, \
@@ -65,9 +93,9 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
-            row
+            (row, event)
         });
-        AccountRecord::try_from(row)
+        Ok((AccountRecord::try_from(row)?, event))
     }
 
     /// Up to `limit` accounts with credentials sealed under a key other than `key_id`, with

@@ -31,6 +31,7 @@ mod error;
 mod executions;
 mod keys;
 mod oauth;
+mod outbox;
 mod page;
 mod records;
 mod rows;
@@ -43,6 +44,7 @@ pub use access_tokens::{AccessTokenRecord, NewAccessToken};
 pub(crate) use canonical::canonical_json;
 pub use error::StoreError;
 pub(crate) use oauth::OAuthState;
+pub use outbox::{OutboxEntry, OutboxState, StatusEvent};
 pub(crate) use records::RewrapCandidate;
 pub use records::{
     AccountConfig, AccountFilter, AccountPage, AccountRecord, ExecutionRecord, KeyId, Sealed,

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Sqlite, Transaction};
 use uuid::Uuid;
 
+use super::outbox::{event_for, insert_outbox};
 use super::rows::{AccountRow, account_columns};
 use super::transitions::{insert_history, lock_account};
 use super::ts::{Ts, now};
@@ -174,11 +175,24 @@ impl CredentialLock {
         let id = self.account.id;
         let at = Ts::new(now());
         let from = self.account.status.as_str();
+        let event = status
+            .filter(|c| {
+                c.status != self.account.status
+                    || self.account.status_reason.as_deref() != Some(c.reason.as_str())
+            })
+            .map(|c| {
+                let a = &self.account;
+                event_for(id, &a.connection, &a.identifier, from, c, at)
+            })
+            .transpose()?;
         macro_rules! run {
             ($tx:expr) => {{
                 let mut tx = $tx;
                 if let Some(change) = status {
                     insert_history!(tx, id, Some(from), change, at);
+                }
+                if let Some(event) = &event {
+                    insert_outbox!(tx, event);
                 }
                 let row: AccountRow = sqlx::query_as(concat!(
                     "UPDATE accounts SET credentials = $2, key_id = $3, credentials_updated_at = $4, \

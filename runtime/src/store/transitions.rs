@@ -1,15 +1,21 @@
 //! Status transitions and their history. Every change that moves status or reason writes a
-//! history row in the same transaction as the account update.
+//! history row and a status-event outbox row (`outbox.rs`) in the same transaction as the
+//! account update: one event per change, however many replicas tried to make it.
 
 use uuid::Uuid;
 
+use super::outbox::{event_for, insert_outbox};
 use super::rows::{AccountRow, HistoryRow, account_columns};
 use super::ts::{Ts, now};
-use super::{AccountRecord, AccountStatus, StatusChange, StatusHistoryEntry, Store, StoreError};
+use super::{
+    AccountRecord, AccountStatus, StatusChange, StatusEvent, StatusHistoryEntry, Store, StoreError,
+};
 
 /// The status of a row locked for update (see [`lock_account!`]).
 #[derive(sqlx::FromRow)]
 pub(crate) struct Locked {
+    pub(crate) connection: String,
+    pub(crate) identifier: String,
     pub(crate) status: String,
     pub(crate) status_reason: Option<String>,
     pub(crate) status_message: Option<String>,
@@ -23,7 +29,7 @@ macro_rules! lock_account {
     ($tx:expr, $id:expr) => {
         sqlx::query_as::<_, $crate::store::transitions::Locked>(
             "UPDATE accounts SET version = version WHERE id = $1 \
-             RETURNING status, status_reason, status_message, version",
+             RETURNING connection, identifier, status, status_reason, status_message, version",
         )
         .bind($id)
         .fetch_optional(&mut *$tx)
@@ -63,6 +69,15 @@ impl Store {
         id: Uuid,
         change: &StatusChange,
     ) -> Result<AccountRecord, StoreError> {
+        self.set_status_evented(id, change).await.map(|(a, _)| a)
+    }
+
+    /// [`Store::set_status`], with the event it wrote (`None` when status and reason stayed).
+    pub(crate) async fn set_status_evented(
+        &self,
+        id: Uuid,
+        change: &StatusChange,
+    ) -> Result<(AccountRecord, Option<StatusEvent>), StoreError> {
         self.transition(id, None, change)
             .await?
             .ok_or(StoreError::AccountNotFound { id })
@@ -78,6 +93,19 @@ impl Store {
         from: (AccountStatus, Option<&str>),
         change: &StatusChange,
     ) -> Result<Option<AccountRecord>, StoreError> {
+        Ok(self
+            .set_status_from_evented(id, from, change)
+            .await?
+            .map(|(a, _)| a))
+    }
+
+    /// [`Store::set_status_from`], with the event it wrote.
+    pub(crate) async fn set_status_from_evented(
+        &self,
+        id: Uuid,
+        from: (AccountStatus, Option<&str>),
+        change: &StatusChange,
+    ) -> Result<Option<(AccountRecord, Option<StatusEvent>)>, StoreError> {
         self.transition(id, Some(from), change).await
     }
 
@@ -86,9 +114,9 @@ impl Store {
         id: Uuid,
         from: Option<(AccountStatus, Option<&str>)>,
         change: &StatusChange,
-    ) -> Result<Option<AccountRecord>, StoreError> {
+    ) -> Result<Option<(AccountRecord, Option<StatusEvent>)>, StoreError> {
         let at = Ts::new(now());
-        let row: AccountRow = on_pool!(self, |pool| {
+        let (row, event): (AccountRow, Option<StatusEvent>) = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let current = lock_account!(tx, id);
             if let Some((status, reason)) = from
@@ -98,8 +126,19 @@ impl Store {
             }
             let transition = current.status != change.status.as_str()
                 || current.status_reason.as_deref() != Some(change.reason.as_str());
+            let mut event = None;
             if transition {
                 insert_history!(tx, id, Some(current.status.as_str()), change, at);
+                let e = event_for(
+                    id,
+                    &current.connection,
+                    &current.identifier,
+                    &current.status,
+                    change,
+                    at,
+                )?;
+                insert_outbox!(tx, &e);
+                event = Some(e);
             }
             let changed = transition || current.status_message != change.message;
             let row = sqlx::query_as(concat!(
@@ -118,9 +157,9 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
-            row
+            (row, event)
         });
-        AccountRecord::try_from(row).map(Some)
+        Ok(Some((AccountRecord::try_from(row)?, event)))
     }
 
     /// The account's status history, oldest first.

@@ -1,40 +1,58 @@
 //! Status-change webhooks to the host app (`toolwire serve --webhook-url URL`, secret from
-//! `TOOLWIRE_WEBHOOK_SECRET`).
+//! `TOOLWIRE_WEBHOOK_SECRET`), delivered from the store's durable outbox.
 //!
-//! Every [`StatusEvent`] the runtime broadcasts is POSTed as JSON:
+//! Every account status change is POSTed as JSON:
 //!
 //! ```json
-//! {"type": "account.status_changed", "event_id": "<uuid, same on every retry>",
+//! {"type": "account.status_changed", "event_id": "<uuid>",
 //!  "account_id": "...", "connection": "zendesk", "identifier": "user_zd_123",
 //!  "from": "ACTIVE", "to": "REVOKED", "reason": "...", "message": "...", "at": "<RFC 3339>"}
 //! ```
 //!
 //! with `X-Toolwire-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`
-//! (see [`signature`]) and `X-Toolwire-Event-Id`. Receivers should recompute the HMAC over the
-//! raw body, compare in constant time and reject a `t` older than a few minutes.
+//! (see [`signature`]) and `X-Toolwire-Event-Id: <event_id>`. Receivers should recompute the
+//! HMAC over the raw body, compare in constant time and reject a `t` older than a few minutes.
+//!
+//! ## The contract
+//!
+//! - **One event per status change**, however many replicas saw it: the store writes the event
+//!   (the outbox row) in the transaction that makes the change, and a change that another
+//!   replica already made writes nothing.
+//! - **At least once**: an event is retried until a receiver answers 2xx, with exponential
+//!   backoff plus jitter kept in the store (attempts, next attempt, last error), so retries
+//!   survive restarts and `kill -9`. A replica that dies mid-delivery leaves a lease that
+//!   expires ([`WebhookConfig::lease`]); another replica (or the same one, restarted) then
+//!   sends the same event again. **De-duplicate on `event_id`** (= `X-Toolwire-Event-Id`),
+//!   which is the same in every retry and redelivery (and in the in-process
+//!   `Toolwire::subscribe` event).
+//! - **In order per account**: an account's event N+1 is not sent before its event N was
+//!   delivered or dropped. Different accounts are delivered concurrently (at most
+//!   [`MAX_IN_FLIGHT`] at once per replica).
+//! - 4xx answers other than 408/429 mean "do not retry": the event is dropped, as it is after
+//!   [`WebhookConfig::max_attempts`] attempts; both are logged. Delivered and dropped events are
+//!   kept a day, then pruned (`toolwire_runtime`'s outbox retention).
 //!
 //! Delivery runs on its own tasks, off the tool-call path: a slow or failing receiver never
-//! delays a call. Non-2xx answers (except 4xx other than 408/429, which mean "do not retry")
-//! and network errors are retried with exponential backoff plus jitter, up to
-//! [`WebhookConfig::max_attempts`]; then the event is logged as dropped. At most
-//! [`MAX_IN_FLIGHT`] events are delivered at once; if the runtime's event channel overflows
-//! the number of lost events is logged.
+//! delays a call. The dispatcher ([`dispatch`]) wakes on this process's own events and polls
+//! the store every [`WebhookConfig::poll_interval`] for the others' (and for retries that came
+//! due).
 
+mod attempt;
+mod dispatch;
 mod sign;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use tokio::sync::{Semaphore, broadcast};
 use toolwire_runtime::{StatusEvent, Toolwire};
 
+pub use attempt::backoff;
 pub use sign::{signature, verify};
 
 use crate::error::{Result, ServerError};
 
-/// Most deliveries (each with its retries) running at once.
+/// Most deliveries running at once in one process.
 pub const MAX_IN_FLIGHT: usize = 16;
 
 /// Where and how to deliver.
@@ -50,6 +68,8 @@ pub struct WebhookConfig {
     pub base_delay: Duration,
     /// Per-attempt timeout (default 10 s).
     pub timeout: Duration,
+    /// How often the store is polled for due events (default 1 s).
+    pub poll_interval: Duration,
 }
 
 impl std::fmt::Debug for WebhookConfig {
@@ -85,100 +105,36 @@ impl WebhookConfig {
             max_attempts: 6,
             base_delay: Duration::from_secs(1),
             timeout: Duration::from_secs(10),
+            poll_interval: Duration::from_secs(1),
         })
     }
+
+    /// How long a claimed event is held for one attempt: the attempt's timeout plus 5 s.
+    /// A replica that dies mid-delivery delays that account's events by at most this.
+    pub fn lease(&self) -> Duration {
+        self.timeout + Duration::from_secs(5)
+    }
 }
 
-/// Subscribes to `tw`'s status events and delivers each one; runs until the runtime is dropped.
+/// Starts delivering `tw`'s outbox (every replica's events, not only this process's); runs
+/// until the runtime is dropped.
 pub fn spawn(tw: &Toolwire, config: WebhookConfig) -> Result<tokio::task::JoinHandle<()>> {
     let client = toolwire_runtime::http::client(&Default::default())?;
-    let rx = tw.subscribe();
-    Ok(tokio::spawn(run(rx, client, Arc::new(config))))
-}
-
-async fn run(
-    mut rx: broadcast::Receiver<StatusEvent>,
-    client: reqwest::Client,
-    config: Arc<WebhookConfig>,
-) {
-    let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-    loop {
-        match rx.recv().await {
-            Ok(event) => {
-                let Ok(permit) = permits.clone().acquire_owned().await else {
-                    return;
-                };
-                let (client, config) = (client.clone(), config.clone());
-                tokio::spawn(async move {
-                    deliver(&client, &config, &event).await;
-                    drop(permit);
-                });
-            }
-            Err(broadcast::error::RecvError::Lagged(n)) => {
-                tracing::warn!(
-                    lost = n,
-                    "webhooks fell behind; status events were not delivered"
-                );
-            }
-            Err(broadcast::error::RecvError::Closed) => return,
-        }
-    }
+    let wake = tw.subscribe();
+    Ok(tokio::spawn(dispatch::run(
+        tw.store().clone(),
+        wake,
+        client,
+        config,
+    )))
 }
 
 /// The JSON body of one event.
-pub fn body(event: &StatusEvent, event_id: uuid::Uuid) -> Value {
-    let mut v = json!({"type": "account.status_changed", "event_id": event_id.to_string()});
+pub fn body(event: &StatusEvent) -> Value {
+    let mut v = json!({"type": "account.status_changed"});
     if let (Some(obj), Ok(Value::Object(fields))) = (v.as_object_mut(), serde_json::to_value(event))
     {
         obj.extend(fields);
     }
     v
-}
-
-/// Delivers one event with retries; returns whether the receiver accepted it.
-pub async fn deliver(
-    client: &reqwest::Client,
-    config: &WebhookConfig,
-    event: &StatusEvent,
-) -> bool {
-    let event_id = uuid::Uuid::new_v4();
-    let body = body(event, event_id).to_string();
-    for attempt in 1..=config.max_attempts.max(1) {
-        let t = chrono::Utc::now().timestamp();
-        let sent = client
-            .post(config.url.clone())
-            .timeout(config.timeout)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("X-Toolwire-Event-Id", event_id.to_string())
-            .header("X-Toolwire-Signature", signature(&config.secret, t, &body))
-            .body(body.clone())
-            .send()
-            .await;
-        let retry = match sent {
-            Ok(r) if r.status().is_success() => return true,
-            Ok(r) => {
-                let s = r.status();
-                tracing::warn!(status = s.as_u16(), attempt, %event_id, "webhook delivery refused");
-                !s.is_client_error() || s.as_u16() == 408 || s.as_u16() == 429
-            }
-            Err(e) => {
-                tracing::warn!(error = %e.without_url(), attempt, %event_id, "webhook delivery failed");
-                true
-            }
-        };
-        if !retry || attempt == config.max_attempts {
-            break;
-        }
-        tokio::time::sleep(backoff(config.base_delay, attempt)).await;
-    }
-    tracing::error!(%event_id, connection = %event.connection, "webhook event dropped after retries");
-    false
-}
-
-/// `base * 2^(attempt-1)`, capped at 5 minutes, plus up to 10% jitter.
-fn backoff(base: Duration, attempt: u32) -> Duration {
-    let d = base
-        .saturating_mul(1u32 << (attempt - 1).min(16))
-        .min(Duration::from_secs(300));
-    d + d.mul_f64(rand::random::<f64>() * 0.1)
 }

@@ -1,0 +1,27 @@
+-- Status-change events waiting for (or done with) webhook delivery: written in the same
+-- transaction as the status change, so each change has exactly one row. `seq` orders events of
+-- an account; a pending row is claimed with a lease (`claimed_until`), and an expired lease
+-- makes it claimable again (a replica that died mid-delivery). Survives account deletion.
+CREATE TABLE status_outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        BLOB    NOT NULL UNIQUE,
+    account_id      BLOB    NOT NULL,
+    connection      TEXT    NOT NULL,
+    identifier      TEXT    NOT NULL,
+    from_status     TEXT    NOT NULL,
+    to_status       TEXT    NOT NULL,
+    reason          TEXT,
+    message         TEXT,
+    at              TEXT    NOT NULL,
+    state           TEXT    NOT NULL DEFAULT 'pending',
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL,
+    claimed_until   TEXT,
+    claimed_by      BLOB,
+    last_error      TEXT,
+    done_at         TEXT
+);
+
+CREATE INDEX status_outbox_pending_idx ON status_outbox (state, account_id, seq);
+CREATE INDEX status_outbox_done_idx ON status_outbox (done_at);
+CREATE INDEX status_outbox_at_idx ON status_outbox (at);
