@@ -32,6 +32,7 @@ mod oauth_flow;
 pub mod secret_file;
 pub mod store;
 mod toolwire;
+pub mod trace;
 pub mod vault;
 
 pub use accounts::{AccountCounts, Accounts};

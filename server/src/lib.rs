@@ -18,6 +18,7 @@ pub mod mcp;
 pub mod metrics;
 pub mod rest;
 pub mod setup;
+pub mod telemetry;
 pub mod ui;
 pub mod web;
 pub mod webhooks;

@@ -30,9 +30,23 @@ impl Engine {
         input: Value,
         full: bool,
     ) -> Result<ToolOutput> {
+        let execution_id = Uuid::now_v7();
+        let call = self.call_tool(connection, identifier, tool_name, input, full, execution_id);
+        crate::trace::tool_call(connection, identifier, tool_name, execution_id, call).await
+    }
+
+    /// [`execute_tool`](Self::execute_tool) inside its trace span.
+    async fn call_tool(
+        self: &Arc<Self>,
+        connection: Option<&str>,
+        identifier: &str,
+        tool_name: &str,
+        input: Value,
+        full: bool,
+        execution_id: Uuid,
+    ) -> Result<ToolOutput> {
         crate::identifier::check(identifier, tool_name)?;
         let started = Instant::now();
-        let execution_id = Uuid::now_v7();
         let owner = self
             .tool_owner
             .get(tool_name)
@@ -45,6 +59,7 @@ impl Engine {
                 name: format!("{tool_name} (not a tool of connection `{connection}`)"),
             });
         }
+        crate::trace::connection(connection);
         let connector = self.connectors[owner].clone();
         let (tool, compiled) = connector.tool(tool_name).expect("indexed at build");
         let input = compiled.prepare_input(tool_name, input)?;
@@ -63,6 +78,9 @@ impl Engine {
             Ok((id, _)) => (Some(*id), Ok(())),
             Err((id, e)) => (*id, Err(e)),
         };
+        if let Some(id) = account_id {
+            crate::trace::account(id);
+        }
         self.audit(ExecutionRecord {
             execution_id,
             account_id,

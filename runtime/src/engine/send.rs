@@ -97,6 +97,7 @@ pub(crate) async fn send(
         }
         let req = authorize(req).map_err(SendError::Transport)?;
         let last = attempt >= max_attempts;
+        crate::trace::request_sent();
         let response = match req.send().await {
             Ok(r) => r,
             Err(e) if e.is_builder() => {
@@ -117,6 +118,7 @@ pub(crate) async fn send(
             }
         };
         let status = response.status().as_u16();
+        crate::trace::answered(status);
         let headers = response.headers().clone();
         let bytes = match response.bytes().await {
             Ok(b) => b,

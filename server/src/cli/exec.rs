@@ -3,6 +3,7 @@
 //! exit code that says what kind of failure it was.
 
 use serde_json::{Value, json};
+use tracing::Instrument as _;
 
 use super::runtime_args::RuntimeArgs;
 use crate::error::{Result, ServerError};
@@ -41,6 +42,8 @@ pub async fn run(args: ExecArgs) -> Result<()> {
         return Err(ServerError::Usage("--input must be a JSON object".into()));
     }
     let tw = args.runtime.open().await?;
+    // `TRACEPARENT` in the environment makes this call part of the caller's trace.
+    let span = crate::telemetry::cli_span(&args.tool, crate::telemetry::from_env());
     let out = crate::metrics::instrument(
         &tw,
         "cli",
@@ -49,6 +52,7 @@ pub async fn run(args: ExecArgs) -> Result<()> {
         &args.tool,
         input,
     )
+    .instrument(span)
     .await;
     tw.flush().await;
     let out = out?;

@@ -96,7 +96,8 @@ pub enum Command {
 /// Runs one command; errors go to stderr with their code, and the exit code follows the
 /// error's kind ([`EXIT_CODES`]).
 pub fn main(cli: Cli) -> ExitCode {
-    init_tracing(&cli.log);
+    // Dropped last, after the async runtime: it exports the spans still queued.
+    let _telemetry = crate::telemetry::init(&cli.log, cli.command.otlp_endpoint());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -193,6 +194,7 @@ fn kind_exit(kind: ErrorKind) -> u8 {
             | UpstreamErrorCode::AccountExpired
             | UpstreamErrorCode::AccountRestricted => 5,
             UpstreamErrorCode::RateLimited
+            | UpstreamErrorCode::QuotaExceeded
             | UpstreamErrorCode::Forbidden
             | UpstreamErrorCode::Conflict
             | UpstreamErrorCode::UpstreamBadRequest
@@ -212,15 +214,17 @@ fn kind_exit(kind: ErrorKind) -> u8 {
     }
 }
 
-fn init_tracing(filter: &str) {
-    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(filter)
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+impl Command {
+    /// `--otlp-endpoint` of the commands that run tools.
+    fn otlp_endpoint(&self) -> Option<&str> {
+        let runtime = match self {
+            Command::Serve(a) => &a.runtime,
+            Command::Mcp(a) => &a.runtime,
+            Command::Exec(a) => &a.runtime,
+            _ => return None,
+        };
+        runtime.otlp_endpoint.as_deref()
+    }
 }
 
 #[cfg(test)]

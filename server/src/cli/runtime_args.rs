@@ -68,6 +68,34 @@ pub struct RuntimeArgs {
     /// under `--resolve` are always allowed.
     #[arg(long, env = "TOOLWIRE_ALLOW_PRIVATE_EGRESS", global = true)]
     pub allow_private_egress: bool,
+    /// Share per-tenant budgets with every replica through this Redis (`redis://HOST:PORT`):
+    /// a vendor's `Retry-After` seen by one replica stops all of them sending to that tenant,
+    /// and the per-tenant in-flight cap holds over all replicas together. Without it, budgets
+    /// are per process. If Redis stops answering, calls go on with this replica's own budgets
+    /// (logged once per outage).
+    #[arg(
+        long,
+        env = "TOOLWIRE_REDIS_URL",
+        value_name = "URL",
+        value_parser = parse_secret,
+        hide_env_values = true,
+        global = true
+    )]
+    pub redis_url: Option<secrecy::SecretString>,
+    /// The prefix of every Redis key, so deployments can share one Redis.
+    #[arg(
+        long,
+        env = "TOOLWIRE_REDIS_PREFIX",
+        value_name = "PREFIX",
+        default_value = "toolwire:",
+        global = true
+    )]
+    pub redis_prefix: String,
+    /// Export a trace span per tool call over OTLP/HTTP to this collector base URL (spans go to
+    /// URL/v1/traces), e.g. `http://127.0.0.1:4318`. Also on when the standard
+    /// OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set; off otherwise.
+    #[arg(long, value_name = "URL", global = true)]
+    pub otlp_endpoint: Option<String>,
 }
 
 impl RuntimeArgs {
@@ -82,6 +110,8 @@ impl RuntimeArgs {
             database_url: self.store.database_url.clone(),
             outbound_ip: self.outbound_ip.clone(),
             allow_private_egress: self.allow_private_egress,
+            redis_url: self.redis_url.clone(),
+            redis_prefix: Some(self.redis_prefix.clone()),
             ..Default::default()
         })
     }
@@ -112,6 +142,11 @@ fn read_cas(paths: &[PathBuf]) -> Result<Option<String>> {
         pem.push('\n');
     }
     Ok(Some(pem))
+}
+
+/// A value kept out of `Debug` output (a URL that may carry a password).
+fn parse_secret(s: &str) -> std::result::Result<secrecy::SecretString, String> {
+    Ok(s.trim().to_string().into())
 }
 
 /// `SUFFIX=HOST:PORT` (HOST may be a name; it is resolved once, here).

@@ -3,13 +3,16 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use toolwire_runtime::{ToolOutput, Toolwire};
+use tracing::Instrument as _;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::Result;
+use crate::telemetry;
 use crate::web::{ErrorBody, JsonBody};
 
 /// Request body.
@@ -67,10 +70,13 @@ impl From<ToolOutput> for ExecuteResult {
         (status = 502, description = "Upstream failure", body = ErrorBody)))]
 pub async fn execute(
     State(tw): State<Toolwire>,
+    headers: HeaderMap,
     JsonBody(req): JsonBody<ExecuteTool>,
 ) -> Result<Json<ExecuteResult>> {
     // The identifier is checked by the runtime (`toolwire_runtime::identifier`).
     let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
+    // A caller's `traceparent` header makes this call part of its trace.
+    let span = telemetry::rest_span(telemetry::from_headers(&headers));
     let out = crate::metrics::instrument_with(
         &tw,
         "rest",
@@ -80,6 +86,7 @@ pub async fn execute(
         input,
         req.full,
     )
+    .instrument(span)
     .await?;
     Ok(Json(out.into()))
 }
