@@ -88,6 +88,10 @@ pub struct RuntimeOptions {
     pub outbound_ip: Option<String>,
     /// Let accounts reach IP literals, local names and private addresses (default refused).
     pub allow_private_egress: bool,
+    /// Share per-tenant budgets across replicas through this Redis (`redis://HOST:PORT`).
+    pub redis_url: Option<secrecy::SecretString>,
+    /// The prefix of every Redis key (default `toolwire:`).
+    pub redis_prefix: Option<String>,
 }
 
 /// An OAuth client registered with a vendor, for one connection.
@@ -169,6 +173,13 @@ pub async fn build_with(
         b = b.outbound_ip_hint(ip.clone());
     }
     b = b.allow_private_egress(opts.allow_private_egress);
+    if let Some(url) = &opts.redis_url {
+        use secrecy::ExposeSecret as _;
+        b = b.redis_url(url.expose_secret());
+        if let Some(prefix) = &opts.redis_prefix {
+            b = b.redis_key_prefix(prefix.clone());
+        }
+    }
     for c in clients {
         b = b.oauth_client(&c.connection, &c.client_id, c.client_secret.clone());
     }

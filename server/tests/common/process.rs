@@ -55,6 +55,7 @@ impl ServerProcess {
             .env("TOOLWIRE_API_KEY", API_KEY)
             .env_remove("TOOLWIRE_MASTER_KEY") // data/master.key is generated
             .env_remove("TOOLWIRE_DATABASE_URL")
+            .env_remove("TOOLWIRE_REDIS_URL")
             .env_remove("TOOLWIRE_AUDIT_LOG")
             .env_remove("TOOLWIRE_PUBLIC_URL")
             .env_remove("TOOLWIRE_OUTBOUND_IP")
