@@ -20,9 +20,15 @@ pub struct ServeArgs {
     pub runtime: RuntimeArgs,
     /// POST every account status change here, signed with TOOLWIRE_WEBHOOK_SECRET
     /// (header `X-Toolwire-Signature: t=<unix>,v1=<hex hmac-sha256(secret, "<t>.<body>")>`),
-    /// retried with backoff.
+    /// retried with backoff from the store's outbox (at least once, in order per account;
+    /// receivers de-duplicate on `X-Toolwire-Event-Id`).
     #[arg(long, value_name = "URL")]
     pub webhook_url: Option<String>,
+    /// Per-attempt timeout of a webhook delivery; a delivery cut short by a crash is sent again
+    /// (by any replica) once its lease, this plus 5 s, runs out.
+    #[arg(long, env = "TOOLWIRE_WEBHOOK_TIMEOUT_S", value_name = "SECONDS", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub webhook_timeout: u64,
     /// The URL people reach this server at (magic links, OAuth redirect URI
     /// `{public_url}/oauth/callback`); default `http://<listen address>`. OAuth clients come
     /// from TOOLWIRE_OAUTH_<CONNECTION>_CLIENT_ID / _CLIENT_SECRET.
@@ -87,7 +93,12 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         .as_deref()
         .map(|url| {
             let secret = std::env::var("TOOLWIRE_WEBHOOK_SECRET").unwrap_or_default();
-            crate::webhooks::WebhookConfig::new(url, secret.into())
+            crate::webhooks::WebhookConfig::new(url, secret.into()).map(|c| {
+                crate::webhooks::WebhookConfig {
+                    timeout: std::time::Duration::from_secs(args.webhook_timeout),
+                    ..c
+                }
+            })
         })
         .transpose()?;
     let data_dir = args.runtime.data_dir().to_path_buf();
