@@ -185,3 +185,69 @@ async fn serve_exports_the_spans_of_a_call_to_an_otlp_receiver() {
         );
     }
 }
+
+#[tokio::test]
+async fn exec_continues_traceparent_from_the_environment_and_exports_before_exiting() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let received = Received::default();
+    let otlp = receiver(received.clone()).await;
+    let sim = Sim::builder().seed(42).start().await.expect("sim starts");
+    let dir = tempfile::tempdir().unwrap();
+    // `serve` (not traced) connects the account in the data directory `exec` then uses.
+    let server = ServerProcess::start(&sim, dir.path()).await;
+    server.connect(&sim, "acme", "acme").await;
+
+    let trace_id = uuid::Uuid::new_v4().simple().to_string();
+    let caller_span = uuid::Uuid::new_v4().simple().to_string()[..16].to_string();
+    let input_canary = format!("input-canary-{}", uuid::Uuid::new_v4().simple());
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolwire"))
+        .args(["exec", "zendesk_search_tickets", "--identifier", "acme"])
+        .arg("--input")
+        .arg(json!({"query": input_canary}).to_string())
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("--extra-ca")
+        .arg(dir.path().join("sim-ca.pem"))
+        .arg("--resolve")
+        .arg(format!("zendesk.com={}", sim.addr()))
+        .arg("--connectors")
+        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../connectors"))
+        .args(["--otlp-endpoint", &otlp])
+        .env("TRACEPARENT", format!("00-{trace_id}-{caller_span}-01"))
+        .env_remove("TOOLWIRE_MASTER_KEY")
+        .env_remove("TOOLWIRE_DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .output()
+        .await
+        .expect("run toolwire exec");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The default batch interval is 5 s: spans here arrived because exit flushed them.
+    let trace_bytes: Vec<u8> = (0..16)
+        .map(|i| u8::from_str_radix(&trace_id[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let spans = spans_of(&received, &trace_bytes, 2).await;
+    let entry = spans
+        .iter()
+        .find(|s| s.name == "toolwire exec zendesk_search_tickets")
+        .unwrap_or_else(|| panic!("the exec span: {spans:#?}"));
+    assert_eq!(hex(&entry.parent_span_id), caller_span);
+    let call = spans
+        .iter()
+        .find(|s| s.name == "execute_tool zendesk_search_tickets")
+        .unwrap_or_else(|| panic!("the call span: {spans:#?}"));
+    assert_eq!(call.parent_span_id, entry.span_id);
+    assert_eq!(
+        attr(call, "toolwire.outcome"),
+        Some(AnyValue::StringValue("ok".into()))
+    );
+    let exported = format!("{:?}", received.lock().unwrap());
+    assert!(
+        !exported.contains(&input_canary),
+        "tool input in an export: {exported}"
+    );
+}
