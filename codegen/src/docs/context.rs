@@ -236,9 +236,28 @@ fn when(rule: &toolwire_spec::ErrorRule) -> String {
 fn pagination(p: &Pagination) -> String {
     match p {
         Pagination::None => "none (one page)".into(),
+        Pagination::Relay {
+            cursor_input,
+            page_info,
+        } => format!(
+            "Relay connection: pass the returned cursor (`{page_info}/endCursor`) back as input `{cursor_input}`, more while `hasNextPage` is true"
+        ),
         Pagination::LinkHeader { cursor_input } => format!(
             "next-page URL from the `Link` header: pass the returned cursor back as input `{cursor_input}`"
         ),
+        Pagination::NextUrl {
+            cursor_input,
+            next_url,
+            done,
+        } => {
+            let done = done
+                .as_ref()
+                .map(|d| format!(", last page when `{d}` is true"))
+                .unwrap_or_default();
+            format!(
+                "next-page URL at `{next_url}` in the body{done}: pass the returned cursor back as input `{cursor_input}`"
+            )
+        }
         Pagination::Offset {
             page_input,
             next,

@@ -47,6 +47,8 @@ pub struct CompiledTool {
     pub(crate) headers: Vec<(String, Template)>,
     pub(crate) body: Option<BodyTemplate>,
     pub(crate) steps: Vec<CompiledStep>,
+    /// The body standing in for an answer with none (`response.no_content`).
+    pub(crate) no_content: Option<BodyTemplate>,
 }
 
 /// Step templates of a quirk (add, remove).
@@ -191,8 +193,12 @@ fn compile_tool(
         input,
         query: parse_map(&tool.request.query)?,
         headers,
-        body: parse_body(&tool.request.body)?,
+        body: match &tool.request.graphql {
+            Some(graphql) => Some(graphql.body_template().map_err(|(_, e)| e.message)?),
+            None => parse_body(&tool.request.body)?,
+        },
         steps,
+        no_content: parse_body(&tool.response.no_content)?,
     })
 }
 

@@ -61,6 +61,7 @@ pub(crate) fn wait_s(rule: Option<&ErrorRule>, headers: &HeaderMap, now: i64) ->
         Some(match source.format {
             WaitFormat::Seconds => value.max(0) as u64,
             WaitFormat::Epoch => (value - now).max(1) as u64,
+            WaitFormat::EpochMs => (value.div_euclid(1000) - now).max(1) as u64,
         })
     })
 }

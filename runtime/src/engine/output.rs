@@ -53,6 +53,19 @@ pub(crate) fn output(
             };
             (if more { cursor } else { None }, more)
         }
+        Pagination::NextUrl { next_url, done, .. } => {
+            let last = done
+                .as_ref()
+                .is_some_and(|d| body.pointer(d).and_then(Value::as_bool) == Some(true));
+            let next = body
+                .pointer(next_url)
+                .and_then(Value::as_str)
+                .filter(|u| !u.is_empty() && !last)
+                .map(str::to_string);
+            let more = next.is_some();
+            (next, more)
+        }
+        Pagination::Relay { page_info, .. } => toolwire_spec::relay_page(&body, page_info),
     };
     let data = match &tool.response.select {
         Some(sel) => sel.take_from(&mut body),

@@ -42,9 +42,13 @@ pub(crate) async fn probe(
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
-        body: None,
+        // A GraphQL probe's body is its constant document (`{"query", "operationName"}`).
+        body: spec.verify.graphql.as_ref().and_then(|g| {
+            let template = g.body_template().ok()?;
+            template.render(&|_: &toolwire_spec::template::VarRef| None)
+        }),
         encoding: Default::default(),
-        retry_safe: spec.verify.method == HttpMethod::Get,
+        retry_safe: spec.verify.method == HttpMethod::Get || spec.verify.graphql.is_some(),
         spec,
         budget: None,
     };

@@ -23,6 +23,8 @@ pub struct Document {
     pub value: Value,
     locations: HashMap<String, (u32, u32)>,
     key_locations: HashMap<String, (u32, u32)>,
+    /// The source text (to place problems found inside a multi-line string).
+    text: String,
 }
 
 impl Document {
@@ -49,6 +51,7 @@ impl Document {
             value: Value::Null,
             locations: HashMap::new(),
             key_locations: HashMap::new(),
+            text: text.to_string(),
         };
         let mut problems = Vec::new();
         doc.value = doc.flatten(&root, String::new(), &mut problems);
@@ -71,6 +74,34 @@ impl Document {
                 None => return (1, 1),
             }
         }
+    }
+
+    /// Where `line`:`column` (both 0-based) of the string at `pointer` is in the file: exact
+    /// for a block scalar (`|` or `>`: its lines follow the indicator, at the block's
+    /// indentation; the node may start at the indicator or at its first line) and for the first
+    /// line of a quoted one; else the string's start.
+    pub fn location_in_string(&self, pointer: &str, line: usize, column: usize) -> (u32, u32) {
+        let (start_line, start_column) = self.location(pointer);
+        let lines: Vec<&str> = self.text.lines().collect();
+        let at = |l: u32| lines.get((l as usize).wrapping_sub(1)).copied().unwrap_or("");
+        let indicator = at(start_line)
+            .get((start_column as usize).saturating_sub(1)..)
+            .unwrap_or("");
+        if indicator.starts_with(['|', '>']) {
+            let first = at(start_line + 1);
+            let indent = first.len() - first.trim_start().len();
+            return (start_line + 1 + line as u32, (indent + column + 1) as u32);
+        }
+        let previous = at(start_line.saturating_sub(1))
+            .trim_end()
+            .trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+        if start_line > 1 && previous.ends_with(['|', '>']) {
+            return (start_line + line as u32, start_column + column as u32);
+        }
+        if line == 0 && indicator.starts_with(['"', '\'']) {
+            return (start_line, start_column + 1 + column as u32);
+        }
+        (start_line, start_column)
     }
 
     /// Where the key naming the node at `pointer` is (for "unknown key" problems).

@@ -269,6 +269,9 @@ pub struct Verify {
     pub method: HttpMethod,
     /// Path relative to the base URL.
     pub path: String,
+    /// A GraphQL probe: its document (no variables from inputs), sent as the JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql: Option<super::GraphqlRequest>,
     /// Every expectation must hold on a 2xx response.
     #[serde(default)]
     pub expect: Vec<BodyMatch>,

@@ -3,12 +3,14 @@
 
 mod auth;
 mod errors;
+mod graphql;
 mod projection;
 mod tool;
 mod wire;
 
 pub use auth::*;
 pub use errors::*;
+pub use graphql::*;
 pub use projection::*;
 pub use tool::*;
 pub use wire::*;

@@ -144,6 +144,10 @@ pub struct RequestSpec {
     /// JSON body template (structured; keeps types; drops absent optionals).
     #[serde(default)]
     pub body: Option<Value>,
+    /// A GraphQL document and its variables, sent as the JSON body
+    /// `{"query", "variables", "operationName"}` (instead of `body`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql: Option<super::GraphqlRequest>,
     /// How the rendered body is sent: JSON (default) or form-encoded.
     #[serde(default, skip_serializing_if = "BodyEncoding::is_json")]
     pub body_encoding: BodyEncoding,
@@ -216,6 +220,11 @@ pub struct ResponseSpec {
     /// How the selected output is reshaped for a model (absent: returned as selected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::Projection>,
+    /// The body used when the vendor answers with none (e.g. `204 No Content` to an update):
+    /// a body template over the inputs (`{id: "{{input.id}}", updated: true}`), then selected
+    /// like any body. Absent: such an answer is `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_content: Option<Value>,
 }
 
 /// What to keep of a response.
@@ -289,6 +298,28 @@ pub enum Pagination {
     LinkHeader {
         /// Input holding the next-page URL.
         cursor_input: String,
+    },
+    /// Relay connections (GraphQL): the next call passes `cursor_input` (the `after`
+    /// variable's input) = the connection's `pageInfo.endCursor`; more pages exist while
+    /// `pageInfo.hasNextPage` is true.
+    Relay {
+        /// Input holding the cursor (mapped to the document's `after` variable).
+        cursor_input: String,
+        /// Pointer to the connection's `pageInfo` object (`/data/issues/pageInfo`).
+        page_info: String,
+    },
+    /// The next page's URL is in the response body at `next_url`: a path on the base URL's
+    /// server (`/api/v1/query/42-2000`) or a whole URL. It is returned as the cursor, and
+    /// passing it back as `cursor_input` requests it, provided it resolves to the base URL's
+    /// scheme, host and port. Paging stops when `done` is true or `next_url` is absent.
+    NextUrl {
+        /// Input holding the next-page URL.
+        cursor_input: String,
+        /// Pointer to the next page's URL.
+        next_url: String,
+        /// Pointer to a flag that is true on the last page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        done: Option<String>,
     },
 }
 

@@ -83,6 +83,9 @@ pub enum WaitFormat {
     Seconds,
     /// A UTC epoch time in seconds when the limit resets; the wait is the time left (at least 1 s).
     Epoch,
+    /// A UTC epoch time in milliseconds when the limit resets; the wait is the time left (at
+    /// least 1 s).
+    EpochMs,
 }
 
 /// Response headers listing the OAuth scopes an endpoint accepts and the scopes the token was

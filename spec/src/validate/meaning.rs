@@ -11,6 +11,7 @@ use crate::load::Document;
 use crate::model::*;
 use crate::template::{BodyTemplate, Template, VarRef};
 
+mod graphql;
 mod transport;
 mod wire;
 
@@ -155,6 +156,7 @@ pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) 
     c.config();
     c.auth();
     c.verify();
+    c.verify_graphql();
     c.errors();
     c.models();
     c.tools();
@@ -587,6 +589,10 @@ impl<'a> Checker<'a> {
                 }
                 self.body(&format!("{at}/request/body"), body, &scope);
             }
+            self.tool_graphql(&at, tool, &scope);
+            if let Some(empty) = &tool.response.no_content {
+                self.body(&format!("{at}/response/no_content"), empty, &scope);
+            }
             if let Some(input) = r
                 .idempotency
                 .as_ref()
@@ -619,7 +625,8 @@ impl<'a> Checker<'a> {
                 self.err(&pointer, message, hint);
             }
             match &tool.pagination {
-                Pagination::None => {}
+                // Checked with the GraphQL request (`graphql.rs`).
+                Pagination::None | Pagination::Relay { .. } => {}
                 Pagination::Offset {
                     page_input,
                     next,
@@ -633,6 +640,17 @@ impl<'a> Checker<'a> {
                 }
                 Pagination::LinkHeader { cursor_input } => {
                     self.input_named(&format!("{at}/pagination/cursor_input"), tool, cursor_input);
+                }
+                Pagination::NextUrl {
+                    cursor_input,
+                    next_url,
+                    done,
+                } => {
+                    self.input_named(&format!("{at}/pagination/cursor_input"), tool, cursor_input);
+                    self.pointer(&format!("{at}/pagination/next_url"), next_url);
+                    if let Some(d) = done {
+                        self.pointer(&format!("{at}/pagination/done"), d);
+                    }
                 }
                 Pagination::Cursor {
                     cursor_input,
@@ -777,17 +795,32 @@ impl<'a> Checker<'a> {
         let a = tool.annotations;
         let m = tool.request.method;
         let at = format!("{at}/annotations");
-        if m.is_safe() && !a.read_only {
+        // A GraphQL request is always a POST: its operation (query or mutation) says whether
+        // it changes anything.
+        let graphql_query = tool
+            .request
+            .graphql
+            .as_ref()
+            .and_then(|g| g.operation().ok())
+            .map(|op| op.kind == OperationKind::Query);
+        let safe = graphql_query.unwrap_or(m.is_safe());
+        let sends = match graphql_query {
+            Some(true) => "only runs a GraphQL query".to_string(),
+            Some(false) => "runs a GraphQL mutation".to_string(),
+            None if safe => format!("only sends {}", m.as_str()),
+            None => format!("sends {}", m.as_str()),
+        };
+        if safe && !a.read_only {
             self.err(
                 &at,
-                format!("`{}` only sends GET but is not read_only", tool.name),
+                format!("`{}` {sends} but is not read_only", tool.name),
                 "set `read_only: true`",
             );
         }
-        if !m.is_safe() && a.read_only {
+        if !safe && a.read_only {
             self.err(
                 &at,
-                format!("`{}` sends {} but claims read_only", tool.name, m.as_str()),
+                format!("`{}` {sends} but claims read_only", tool.name),
                 "set `read_only: false`",
             );
         }
@@ -805,7 +838,7 @@ impl<'a> Checker<'a> {
                 "set `destructive: true`",
             );
         }
-        if m == HttpMethod::Post && a.idempotent && tool.request.idempotency.is_none() {
+        if m == HttpMethod::Post && !safe && a.idempotent && tool.request.idempotency.is_none() {
             self.err(
                 &at,
                 "a POST is only idempotent with an idempotency key",
