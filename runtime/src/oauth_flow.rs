@@ -119,7 +119,9 @@ impl OAuth<'_> {
                 Err(TokenError::Other(e)) => return Err(e),
             };
         let creds = answer.creds;
-        // Config values the answer carries (e.g. the workspace) are checked like typed ones.
+        // Config values the answer carries (the workspace, or the address the account lives
+        // at) are checked like typed ones — pattern, then the base URL's host checks and egress
+        // policy — before anything is sent with the new token; a refused one saves nothing.
         let config = if answer.config.is_empty() {
             pending.config.clone()
         } else {
@@ -127,14 +129,14 @@ impl OAuth<'_> {
             merged.extend(answer.config);
             connector.normalize_config(&merged)?
         };
-        let base = connector.route.base_url(&pending.config)?;
+        let base = connector.route.base_url(&config)?;
         match probe(
             &engine.client,
             &connector.spec,
             &base,
             connector.auth_templates(&pending.scheme)?,
             &creds,
-            &pending.config,
+            &config,
         )
         .await
         {

@@ -218,7 +218,9 @@ fn kind_status(kind: ErrorKind) -> StatusCode {
 /// The HTTP status of an upstream error, by the code its spec rule gave it.
 fn upstream_status(code: UpstreamErrorCode) -> StatusCode {
     match code {
-        UpstreamErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        UpstreamErrorCode::RateLimited | UpstreamErrorCode::QuotaExceeded => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         UpstreamErrorCode::NotFound => StatusCode::NOT_FOUND,
         UpstreamErrorCode::Conflict
         | UpstreamErrorCode::AccountRevoked

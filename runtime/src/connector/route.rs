@@ -1,5 +1,8 @@
 //! Tenant routing: the base-URL template rendered with validated config, then checked — https,
-//! exactly the expected host, no port, no userinfo — before any credential is attached.
+//! exactly the expected host, no port, no userinfo — before any credential is attached. A base
+//! URL may also start with a config value holding a whole origin (`{{config.instance_url}}/api`,
+//! e.g. the address an OAuth token response names): that origin must be bare `https://host`,
+//! and its host must pass the egress policy like any host taken from config.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
@@ -19,6 +22,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 pub struct Route {
     base: Template,
     host: Template,
+    /// The host template is a config value holding a whole origin (`https://host`).
+    origin_from_config: bool,
     egress: super::egress::HostPolicy,
 }
 
@@ -26,10 +31,16 @@ impl Route {
     /// Parses `https://{{config.x}}.example.com/api`.
     pub fn new(base_url: &str) -> std::result::Result<Self, String> {
         let base = Template::parse(base_url).map_err(|e| e.message)?;
-        let rest = base_url
-            .strip_prefix("https://")
-            .ok_or("base_url must be https")?;
-        let host_text = rest.split('/').next().unwrap_or_default();
+        let origin_from_config = base_url.starts_with("{{");
+        let rest = match base_url.strip_prefix("https://") {
+            Some(rest) => rest,
+            None if origin_from_config => base_url,
+            None => return Err("base_url must be https".into()),
+        };
+        let host_text = match rest.find("}}") {
+            Some(end) if origin_from_config => &rest[..end + 2],
+            _ => rest.split('/').next().unwrap_or_default(),
+        };
         let host = Template::parse(host_text).map_err(|e| e.message)?;
         let field = host_text
             .split("{{")
@@ -41,6 +52,7 @@ impl Route {
         Ok(Route {
             base,
             host,
+            origin_from_config,
             egress: super::egress::HostPolicy {
                 field,
                 ..Default::default()
@@ -57,6 +69,16 @@ impl Route {
     /// Whether local hosts (IP literals, `localhost`, single-label names) are allowed.
     pub fn allow_private(&mut self, allow: bool) {
         self.egress.allow_private = allow;
+    }
+
+    /// Whether the spec declares egress host patterns.
+    pub(crate) fn has_egress_patterns(&self) -> bool {
+        self.egress.patterns.is_some()
+    }
+
+    /// Whether `url`'s host passes the egress policy (patterns, no IP literal or local name).
+    pub(crate) fn allows_host(&self, url: &url::Url) -> bool {
+        self.egress.check(url).is_ok()
     }
 
     /// The base URL for an account's (validated) config, after the host checks.
@@ -79,14 +101,16 @@ impl Route {
             })?;
         // A config value may carry a fixed path after the host (`ghe.example.com/api/v3`,
         // as its pattern allows): the host is what comes before the first `/`.
-        let expected_host = self
-            .host
-            .render_string(&lookup)
-            .unwrap_or_default()
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let rendered_host = self.host.render_string(&lookup).unwrap_or_default();
+        let expected_host = if self.origin_from_config {
+            origin_host(&rendered_host)?
+        } else {
+            rendered_host
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
         let url = url::Url::parse(&base).map_err(|e| Error::InvalidConfig {
             field: "config".into(),
             message: format!("the account's URL is invalid: {e}"),
@@ -112,6 +136,23 @@ impl Route {
         }
         Ok(base.trim_end_matches('/').to_string())
     }
+}
+
+/// The host of a config value that must be a bare https origin (`https://host`, nothing after
+/// the host: a spec normalises a pasted trailing `/` away with `strip_suffix`).
+fn origin_host(origin: &str) -> Result<String> {
+    let refuse = |why: &str| Error::InvalidConfig {
+        field: "config".into(),
+        message: format!("the account's address must be a bare https://host origin: {why}"),
+    };
+    let rest = origin
+        .strip_prefix("https://")
+        .ok_or_else(|| refuse("it is not https"))?;
+    let host = rest;
+    if host.is_empty() || host.contains(['/', '?', '#', '@', ':', '\\']) {
+        return Err(refuse("it carries a path, query, port or user"));
+    }
+    Ok(host.to_ascii_lowercase())
 }
 
 /// Renders a spec path (`/tickets/{ticket_id}.json`) with percent-encoded input values.
@@ -143,4 +184,67 @@ pub fn render_path(path: &str, input: &Value) -> Result<String> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+    use toolwire_spec::Egress;
+
+    use super::Route;
+    use crate::error::Error;
+
+    fn route() -> Route {
+        Route::new("{{config.origin}}/api/v2")
+            .unwrap()
+            .with_egress(Some(Egress {
+                hosts: vec!["*.tenants.example.com".into()],
+            }))
+    }
+
+    fn config(origin: &str) -> Map<String, Value> {
+        json!({ "origin": origin }).as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_config_origin_on_an_allowed_host_is_the_base_url() {
+        for (origin, base) in [
+            (
+                "https://acme.tenants.example.com",
+                "https://acme.tenants.example.com/api/v2",
+            ),
+            (
+                "https://acme--dev.sandbox.tenants.example.com",
+                "https://acme--dev.sandbox.tenants.example.com/api/v2",
+            ),
+        ] {
+            assert_eq!(route().base_url(&config(origin)).unwrap(), base);
+        }
+    }
+
+    #[test]
+    fn a_config_origin_that_is_not_a_bare_https_origin_on_an_allowed_host_is_refused() {
+        for origin in [
+            "http://acme.tenants.example.com",
+            "https://evil.example.com",
+            "https://tenants.example.com.evil.example.com",
+            "https://10.0.0.1",
+            "https://[::1]",
+            "https://localhost",
+            "https://acme.tenants.example.com:8443",
+            "https://user@acme.tenants.example.com",
+            "https://acme.tenants.example.com/other/path",
+            "https://acme.tenants.example.com/",
+            "https://acme.tenants.example.com?x=1",
+            "https://evil.example.com#.tenants.example.com",
+            "acme.tenants.example.com",
+            "",
+        ] {
+            match route().base_url(&config(origin)) {
+                Err(Error::InvalidConfig { .. }) => {}
+                other => panic!("{origin:?} was not refused: {other:?}"),
+            }
+        }
+        assert!(route().base_url(&Map::new()).is_err());
+    }
 }

@@ -286,6 +286,13 @@ impl Call<'_> {
                 _ => {}
             }
         }
-        Ok(result.unwrap_or(Value::Null))
+        let body = result.unwrap_or(Value::Null);
+        // An answer with no body (204) becomes the spec's declared `no_content` body.
+        match &self.compiled.no_content {
+            Some(template) if body.is_null() => {
+                Ok(template.render(&self.lookup(None)).unwrap_or(Value::Null))
+            }
+            _ => Ok(body),
+        }
     }
 }

@@ -158,6 +158,44 @@ mod tests {
     }
 
     #[test]
+    fn a_refresh_answer_without_a_refresh_token_keeps_the_stored_one() {
+        // A non-rotating refresh (`refresh: reusable`): the answer repeats the account's
+        // address but has no refresh token and no expires_in.
+        let map = TokenResponseMap {
+            credentials: [
+                ("access_token", "/access_token"),
+                ("refresh_token", "/refresh_token"),
+                ("scope", "/scope"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+            config: [("instance_url".to_string(), "/instance_url".to_string())]
+                .into_iter()
+                .collect(),
+        };
+        let before = Credentials::from_fields([
+            ("access_token", "old-access"),
+            ("refresh_token", "long-lived-refresh"),
+            ("scope", "api refresh_token"),
+        ]);
+        let answer = json!({"access_token": "new-access", "instance_url": "https://acme.example.com",
+            "issued_at": "1278448832702", "token_type": "Bearer"});
+        let got = read(&answer, &map, Some(&before), 1_000).unwrap();
+        assert_eq!(got.creds.expose_field("access_token"), Some("new-access"));
+        assert_eq!(
+            got.creds.expose_field("refresh_token"),
+            Some("long-lived-refresh")
+        );
+        assert_eq!(got.creds.expose_field("scope"), Some("api refresh_token"));
+        assert_eq!(got.creds.expose_value("expires_at"), None);
+        assert_eq!(
+            got.config.get("instance_url"),
+            Some(&json!("https://acme.example.com"))
+        );
+    }
+
+    #[test]
     fn no_access_token_is_an_error_naming_the_pointer() {
         let err = read(&json!({"ok": true}), &slack_map(), None, 0).unwrap_err();
         assert!(err.contains("/access_token"), "{err}");

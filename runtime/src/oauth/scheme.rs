@@ -1,5 +1,7 @@
 //! Which OAuth scheme a connector offers and its endpoint URLs, rendered from an account's
-//! config: only `https` on the account's own host (no port, no user info) is accepted.
+//! config: only `https` (no port, no user info) on the account's own host is accepted — or,
+//! for a connector declaring egress patterns, on a host they allow (e.g. a login host chosen
+//! in config while the API host is only known from the token response).
 
 use serde_json::{Map, Value};
 use toolwire_spec::AuthScheme;
@@ -52,15 +54,24 @@ pub(crate) fn render_url(
         field: "config".into(),
         message: format!("bad OAuth URL: {e}"),
     })?;
-    let base_host = url::Url::parse(&connector.route.base_url(config)?)
-        .ok()
+    // The account's API host; not known before the code exchange when the token response
+    // names it (the egress patterns decide then).
+    let base = match connector.route.base_url(config) {
+        Ok(base) => Some(base),
+        Err(_) if connector.route.has_egress_patterns() => None,
+        Err(e) => return Err(e),
+    };
+    let base_host = base
+        .and_then(|b| url::Url::parse(&b).ok())
         .and_then(|u| u.host_str().map(str::to_string));
+    let on_account_host = parsed.host_str().map(str::to_string) == base_host
+        || (connector.route.has_egress_patterns() && connector.route.allows_host(&parsed));
     if parsed.scheme() != "https"
         || parsed.port().is_some()
         || !parsed.username().is_empty()
         // A URL fixed in the spec is the spec author's choice (e.g. a login host apart from
         // the API host); one built from account config must stay on the account's host.
-        || (template.contains("{{") && parsed.host_str().map(str::to_string) != base_host)
+        || (template.contains("{{") && !on_account_host)
     {
         return Err(Error::InvalidConfig {
             field: "config".into(),

@@ -183,7 +183,8 @@ fn is_upstream(e: &ServerError) -> bool {
             | UpstreamErrorCode::Forbidden
             | UpstreamErrorCode::NotFound
             | UpstreamErrorCode::Conflict
-            | UpstreamErrorCode::RateLimited => false,
+            | UpstreamErrorCode::RateLimited
+            | UpstreamErrorCode::QuotaExceeded => false,
         },
         ErrorKind::UpstreamAuthFailed | ErrorKind::Timeout | ErrorKind::Unreachable => true,
         ErrorKind::InvalidInput

@@ -149,6 +149,8 @@ pub enum UpstreamErrorCode {
     UpstreamBadRequest,
     /// Too many requests.
     RateLimited,
+    /// A daily or monthly API quota is used up: retrying soon cannot help (not retried).
+    QuotaExceeded,
     /// The vendor is down or overloaded.
     UpstreamUnavailable,
     /// Anything else.
@@ -168,6 +170,7 @@ impl UpstreamErrorCode {
             UpstreamErrorCode::UpstreamValidation => "UPSTREAM_VALIDATION",
             UpstreamErrorCode::UpstreamBadRequest => "UPSTREAM_BAD_REQUEST",
             UpstreamErrorCode::RateLimited => "RATE_LIMITED",
+            UpstreamErrorCode::QuotaExceeded => "QUOTA_EXCEEDED",
             UpstreamErrorCode::UpstreamUnavailable => "UPSTREAM_UNAVAILABLE",
             UpstreamErrorCode::UpstreamError => "UPSTREAM_ERROR",
         }

@@ -179,7 +179,7 @@ fn pattern_hint(schema_path: &str, pattern: &str) -> String {
     if schema_path.contains("/name/") {
         "tool names are lowercase letters, digits and `_`, start with a letter, at most 64 characters (valid for MCP, OpenAI and Anthropic)".into()
     } else if schema_path.contains("base_url") {
-        "base_url must start with https://".into()
+        "base_url must start with https:// (or with `{{config.<name>}}` when that config value is a whole https origin)".into()
     } else if schema_path.contains("path") {
         "paths are relative to base_url and start with `/`".into()
     } else {

@@ -50,12 +50,16 @@ impl Checker<'_> {
     /// A base URL whose host comes from account config needs declared egress patterns, and
     /// each pattern must be a host name pattern.
     fn egress(&mut self) {
-        let host = self
-            .spec
-            .base_url
-            .strip_prefix("https://")
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_default();
+        // A base URL starting with a config value (a whole origin) takes its host from it.
+        let host = if self.spec.base_url.starts_with("{{") {
+            self.spec.base_url.split('/').next().unwrap_or_default()
+        } else {
+            self.spec
+                .base_url
+                .strip_prefix("https://")
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or_default()
+        };
         // `{{config.sub}}.example.com` stays under the spec's own domain; a host that ends in
         // a config value (`{{config.host}}`) can be any server.
         let fixed_suffix = host
@@ -111,10 +115,13 @@ impl Checker<'_> {
         }
     }
 
-    /// `link_header` paging: the cursor input carries a whole URL, so it must be a string.
+    /// `link_header` and `next_url` paging: the cursor input carries a URL, so it must be a
+    /// string.
     fn link_paging(&mut self) {
         for (i, tool) in self.spec.tools.iter().enumerate() {
-            let Pagination::LinkHeader { cursor_input } = &tool.pagination else {
+            let (Pagination::LinkHeader { cursor_input }
+            | Pagination::NextUrl { cursor_input, .. }) = &tool.pagination
+            else {
                 continue;
             };
             let at = format!("/tools/{}", self.tool_index[i]);

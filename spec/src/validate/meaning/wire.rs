@@ -41,10 +41,33 @@ impl Checker<'_> {
         }
     }
 
-    /// An optional config field cannot build the base URL.
+    /// An optional config field cannot build the base URL, unless it is the base URL's whole
+    /// origin and an OAuth token response fills it (the address the vendor names when the
+    /// account connects; other schemes must be given it).
     fn optional_config(&mut self) {
+        let from_token: Vec<&String> = self
+            .spec
+            .auth
+            .values()
+            .filter_map(|scheme| match scheme {
+                AuthScheme::Oauth2AuthorizationCode {
+                    token_response: Some(map),
+                    ..
+                } => Some(map.config.keys()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         for (name, var) in &self.spec.config {
-            if !var.required && self.spec.base_url.contains(&format!("config.{name}}}")) {
+            let origin_from_token = from_token.contains(&name)
+                && self
+                    .spec
+                    .base_url
+                    .starts_with(&format!("{{{{config.{name}}}}}"));
+            if !var.required
+                && !origin_from_token
+                && self.spec.base_url.contains(&format!("config.{name}}}"))
+            {
                 self.err(
                     &format!("/config/{name}/required"),
                     format!("config `{name}` is optional but `base_url` uses it"),
