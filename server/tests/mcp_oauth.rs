@@ -3,7 +3,9 @@
 //! naming the resource metadata, RFC 9728 / RFC 8414 metadata, dynamic registration,
 //! `/authorize` with PKCE and `resource`, the consent page bound to the browser that started
 //! it (cookie + CSRF), the code exchange, calls as the signed-in identifier only, rotating
-//! refresh tokens with reuse detection. The real router, simulator and SQLite.
+//! refresh tokens with reuse detection; client ID metadata documents fetched from an HTTPS
+//! stand-in through the runtime's resolve/extra-CA mechanism. The real router, simulator and
+//! SQLite.
 
 mod common;
 
@@ -13,6 +15,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use toolwire_runtime::MasterKey;
 use toolwire_server::app::{self, AppState};
+use toolwire_server::authz::oauth::documents::ClientDocuments;
 use toolwire_server::authz::oauth::{AuthzConfig, assertion};
 use toolwire_server::setup::{self, RuntimeOptions};
 use toolwire_server::web::ApiKeys;
@@ -30,6 +33,11 @@ struct Env {
 }
 
 async fn start() -> Env {
+    start_with(Default::default()).await
+}
+
+/// A server fetching client metadata documents with `client_documents`.
+async fn start_with(client_documents: std::sync::Arc<ClientDocuments>) -> Env {
     let sim = Sim::builder().seed(42).start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let specs = dir.path().join("connectors");
@@ -55,6 +63,7 @@ async fn start() -> Env {
         .with_authz(AuthzConfig {
             login_url: Some(LOGIN.into()),
             login_secret: Some(std::sync::Arc::new(SECRET.to_vec())),
+            client_documents,
         });
     tokio::spawn(async move {
         app::serve(listener, app::router(state), std::future::pending())
@@ -565,4 +574,148 @@ async fn a_second_user_reaches_only_their_own_account() {
         .await
         .unwrap();
     assert_eq!(refused.status().as_u16(), 401);
+}
+
+/// A stand-in answer: `status`, `headers`, a JSON body.
+fn answer(status: u16, headers: Value, body: Value) -> toolwire_testkit::model::Response {
+    serde_json::from_value(json!({"status": status, "headers": headers, "json": body})).unwrap()
+}
+
+/// `/authorize` for `client_id` (with this test's redirect URI): status and body.
+async fn authorize_status(env: &Env, client_id: &str) -> (u16, String) {
+    let (_, challenge) = pkce();
+    let resource = env.url("/mcp");
+    let resp = env
+        .http
+        .get(env.url("/authorize"))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", REDIRECT),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("resource", &resource),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn client_id_metadata_documents_are_fetched_checked_and_cached() {
+    let stand_in = toolwire_testkit::standin::StandIn::start(&["app.example".into()])
+        .await
+        .unwrap();
+    let http = toolwire_runtime::http::HttpOptions {
+        extra_roots_pem: vec![stand_in.ca_pem().to_string()],
+        resolve_suffixes: vec![("app.example".into(), stand_in.addr())],
+        connect_timeout: None,
+    };
+    let env = start_with(std::sync::Arc::new(ClientDocuments::new(&http, false))).await;
+    env.connect("acme").await;
+    let asm: Value = env
+        .http
+        .get(env.url("/.well-known/oauth-authorization-server"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(asm["client_id_metadata_document_supported"], true);
+
+    // A good document: the consent page names the client from it; the flow completes.
+    let id = "https://app.example/oauth/client.json";
+    let doc = json!({"client_id": id, "client_name": "Doc <Client>",
+        "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "none"});
+    stand_in.script(vec![answer(
+        200,
+        json!({"cache-control": "public, max-age=600"}),
+        doc,
+    )]);
+    let (verifier, challenge) = pkce();
+    let (cookie, request) = authorize(&env, id, &challenge).await;
+    let fetched = stand_in.received();
+    assert_eq!(fetched.len(), 1);
+    assert_eq!(
+        (
+            fetched[0].method.as_str(),
+            fetched[0].host.as_str(),
+            fetched[0].path.as_str()
+        ),
+        ("GET", "app.example", "/oauth/client.json")
+    );
+    let (status, page) = login(&env, Some(&cookie), &request, "acme", SECRET).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Doc &lt;Client&gt;"), "{page}");
+    // Cached for its max-age: a second flow fetches nothing (the stand-in has no answer left).
+    let code = code_for(&env, id, &challenge, "acme").await;
+    assert_eq!(stand_in.received().len(), 1, "fetched again");
+    let (status, tokens) = env
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("client_id", id),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &verifier),
+            ("resource", &env.url("/mcp")),
+        ])
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap();
+    let (status, listed) = env.mcp(access, list()).await;
+    assert_eq!(status, 200, "{listed}");
+
+    // Documents this server refuses: an error page, never a redirect to the client.
+    let big = "x".repeat(6 * 1024);
+    for (url, doc, why) in [
+        (
+            "https://app.example/other.json",
+            json!({"client_id": "https://app.example/oauth/client.json", "redirect_uris": [REDIRECT]}),
+            "another client_id",
+        ),
+        (
+            "https://app.example/elsewhere.json",
+            json!({"client_id": "https://app.example/elsewhere.json",
+                "redirect_uris": ["https://elsewhere.example/cb"]}),
+            "redirect URI is not one this client registered",
+        ),
+        (
+            "https://app.example/big.json",
+            json!({"client_id": "https://app.example/big.json", "client_name": big,
+                "redirect_uris": [REDIRECT]}),
+            "larger than 5120 bytes",
+        ),
+        (
+            "https://app.example/secret.json",
+            json!({"client_id": "https://app.example/secret.json", "client_secret": "s",
+                "redirect_uris": [REDIRECT]}),
+            "client_secret",
+        ),
+    ] {
+        stand_in.script(vec![answer(200, json!({}), doc)]);
+        let (status, page) = authorize_status(&env, url).await;
+        assert_eq!(status, 400, "{url}: {page}");
+        assert!(page.contains(why), "{url}: {page}");
+        assert_eq!(stand_in.received().len(), 1, "{url}");
+    }
+    // A document that is not there.
+    stand_in.script(vec![answer(404, json!({}), json!({}))]);
+    let (status, page) = authorize_status(&env, "https://app.example/gone.json").await;
+    assert_eq!(status, 400);
+    assert!(page.contains("HTTP 404"), "{page}");
+    // Private or local addresses: refused before any request.
+    stand_in.script(vec![]);
+    let port = stand_in.addr().port();
+    for url in [
+        format!("https://127.0.0.1:{port}/oauth/client.json"),
+        format!("https://localhost:{port}/oauth/client.json"),
+        "https://169.254.169.254/latest/meta-data.json".to_string(),
+    ] {
+        let (status, page) = authorize_status(&env, &url).await;
+        assert_eq!(status, 400, "{url}");
+        assert!(page.contains("private or local address"), "{url}: {page}");
+    }
+    assert!(stand_in.received().is_empty());
 }

@@ -66,14 +66,28 @@ pub struct ServeArgs {
 
 /// The OAuth settings for MCP clients: the login URL and the assertion secret (at least 32
 /// characters) come together or not at all.
-fn authz_config(login_url: Option<String>) -> Result<crate::authz::oauth::AuthzConfig> {
+/// Client metadata documents are fetched like upstream APIs (`--extra-ca`, `--resolve`,
+/// `--allow-private-egress`).
+fn authz_config(
+    login_url: Option<String>,
+    opts: &RuntimeOptions,
+) -> Result<crate::authz::oauth::AuthzConfig> {
     let secret = std::env::var("TOOLWIRE_MCP_LOGIN_SECRET").ok();
+    let http = toolwire_runtime::http::HttpOptions {
+        extra_roots_pem: opts.extra_root_pem.iter().cloned().collect(),
+        resolve_suffixes: opts.resolve.clone(),
+        connect_timeout: None,
+    };
+    let client_documents = std::sync::Arc::new(
+        crate::authz::oauth::documents::ClientDocuments::new(&http, opts.allow_private_egress),
+    );
     match (login_url, secret) {
         (None, None) => Ok(Default::default()),
         (Some(url), Some(secret)) if secret.len() >= 32 && url::Url::parse(&url).is_ok() => {
             Ok(crate::authz::oauth::AuthzConfig {
                 login_url: Some(url),
                 login_secret: Some(std::sync::Arc::new(secret.into_bytes())),
+                client_documents,
             })
         }
         _ => Err(ServerError::Usage(
@@ -135,7 +149,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let state = AppState::new(tw, keys)
         .with_ui(setup::ui_state(&opts, &clients)?)
         .with_toolsets(toolsets)
-        .with_authz(authz_config(args.mcp_login_url.clone())?);
+        .with_authz(authz_config(args.mcp_login_url.clone(), &opts)?);
     eprintln!(
         "toolwire REST API on http://{local}  (Authorization: Bearer <api key>; Ctrl-C stops)"
     );

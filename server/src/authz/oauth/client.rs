@@ -56,7 +56,13 @@ pub fn oauth_error(status: StatusCode, error: &str, description: &str) -> Respon
         .into_response()
 }
 
-fn redirect_ok(uri: &str) -> bool {
+/// A client's name as shown on the consent page: no control characters, at most 100.
+pub(super) fn display_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(100).collect()
+}
+
+/// Whether a client may use `uri` as a redirect URI.
+pub(super) fn redirect_ok(uri: &str) -> bool {
     let Ok(url) = url::Url::parse(uri) else {
         return false;
     };
@@ -99,13 +105,7 @@ pub async fn register(State(ui): State<Option<Arc<UiState>>>, body: axum::body::
             "1 to 10 redirect_uris, each https (or http on localhost/127.0.0.1), without a fragment",
         );
     }
-    let name: String = reg
-        .client_name
-        .unwrap_or_else(|| "An MCP client".into())
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect();
+    let name = display_name(reg.client_name.as_deref().unwrap_or("An MCP client"));
     let client = Client {
         name,
         redirect_uris: reg.redirect_uris,

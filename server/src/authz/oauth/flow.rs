@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 use toolwire_runtime::Toolwire;
 
+use super::documents::ClientDocuments;
 use super::{AuthzConfig, assertion, client, resource, seal};
 use crate::authz::reach;
 use crate::catalog::{Catalog, Format};
@@ -226,8 +227,16 @@ pub async fn authorize(
     let Some(client_id) = q.client_id.as_deref() else {
         return refuse("The request names no client (client_id).");
     };
-    let Some(client) = client::lookup(&ui, client_id) else {
-        return refuse("This client is not registered here.");
+    let client = if ClientDocuments::is_document_id(client_id) {
+        match config.client_documents.lookup(client_id).await {
+            Ok(client) => client,
+            Err(why) => return refuse(&format!("This client cannot sign in here: {why}.")),
+        }
+    } else {
+        let Some(client) = client::lookup(&ui, client_id) else {
+            return refuse("This client is not registered here.");
+        };
+        client
     };
     let redirect_uri = match q.redirect_uri.as_deref() {
         Some(r) if client.redirect_uris.iter().any(|x| x == r) => r.to_string(),

@@ -55,6 +55,6 @@ pub async fn authorization_server(State(ui): State<Option<Arc<UiState>>>) -> Res
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["none"],
         "scopes_supported": ["mcp"],
-        "client_id_metadata_document_supported": false,
+        "client_id_metadata_document_supported": true,
     })))
 }

@@ -1,6 +1,7 @@
 //! toolwire as an OAuth 2.1 authorization server and protected resource for MCP clients (the
 //! MCP authorization spec): metadata ([`metadata`]: RFC 9728 and RFC 8414), dynamic client
-//! registration ([`client`]: RFC 7591, stateless signed client ids), the browser flow
+//! registration ([`client`]: RFC 7591, stateless signed client ids) with client ID metadata
+//! documents first ([`documents`]: an https `client_id` names the client's own JSON), the browser flow
 //! ([`flow`]: `/authorize` → the operator's login URL → a signed assertion naming the
 //! identifier → a consent page bound to the browser that started it), and the token endpoint
 //! ([`token`]: authorization code + PKCE S256, rotating refresh tokens). Access tokens are the
@@ -18,6 +19,7 @@
 
 pub mod assertion;
 pub mod client;
+pub mod documents;
 pub mod flow;
 pub mod metadata;
 mod routes;
@@ -37,6 +39,8 @@ pub struct AuthzConfig {
     pub login_url: Option<String>,
     /// The HS256 secret of login assertions (`TOOLWIRE_MCP_LOGIN_SECRET`).
     pub login_secret: Option<Arc<Vec<u8>>>,
+    /// Where clients' metadata documents are fetched and cached.
+    pub client_documents: Arc<documents::ClientDocuments>,
 }
 
 impl std::fmt::Debug for AuthzConfig {
@@ -47,6 +51,7 @@ impl std::fmt::Debug for AuthzConfig {
                 "login_secret",
                 &self.login_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("client_documents", &self.client_documents)
             .finish()
     }
 }
