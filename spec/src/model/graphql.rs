@@ -34,13 +34,14 @@ impl GraphqlRequest {
         let variables = Value::Object(self.variables.clone().into_iter().collect());
         let variables =
             BodyTemplate::parse(&variables).map_err(|(at, e)| (format!("/variables{at}"), e))?;
-        let mut members = vec![
-            (
-                "query".to_string(),
-                BodyTemplate::Literal(Value::String(self.document.clone())),
-            ),
-            ("variables".to_string(), variables),
-        ];
+        let mut members = vec![(
+            "query".to_string(),
+            BodyTemplate::Literal(Value::String(self.document.clone())),
+        )];
+        // No declared variables: none are sent (an operation without variables needs none).
+        if !self.variables.is_empty() {
+            members.push(("variables".to_string(), variables));
+        }
         if let Some(name) = &self.operation_name {
             members.push((
                 "operationName".to_string(),
