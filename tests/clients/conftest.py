@@ -9,6 +9,9 @@ Environment:
   TOOLWIRE_SIM_CA         the simulator's CA (PEM file)
   TOOLWIRE_SIM_ADDR       the simulator's HOST:PORT
   TOOLWIRE_MASTER_KEY     the vault key the server uses (the stdio server needs the same)
+  TOOLWIRE_MCP_LOGIN_SECRET    the host app's login assertion secret (OAuth tests)
+  TOOLWIRE_CLIENT_DOCUMENT_URL an MCP client's metadata document (https, served by
+                               client_document_server.py; the OAuth tests)
 """
 
 import os

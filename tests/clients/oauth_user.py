@@ -137,7 +137,10 @@ class Browser:
             return done.text
 
 
-def oauth_provider(base: str, browser: Browser) -> OAuthClientProvider:
+def oauth_provider(base: str, browser: Browser, client_metadata_url: str | None = None) -> OAuthClientProvider:
+    """The SDK's OAuth client: registers itself, or names its metadata document when
+    `client_metadata_url` is given (and the server supports them)."""
+    extra = {"client_metadata_url": client_metadata_url} if client_metadata_url else {}
     return OAuthClientProvider(
         server_url=f"{base}/mcp",
         client_metadata=OAuthClientMetadata(
@@ -149,6 +152,7 @@ def oauth_provider(base: str, browser: Browser) -> OAuthClientProvider:
         storage=MemoryStorage(),
         redirect_handler=browser.redirect_handler,
         callback_handler=browser.callback_handler,
+        **extra,
     )
 
 

@@ -8,6 +8,8 @@ SDK lists only that user's tools and calls one. Runs with the pinned 1.x SDK (20
 browser and host-app parts are in oauth_user.py."""
 
 import asyncio
+import os
+from urllib.parse import parse_qs, urlparse
 
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -16,9 +18,9 @@ from conftest import EXPECTED_TOOLS
 from oauth_user import Browser, httpx, is_error, oauth_provider, structured, text_of
 
 
-async def connect_as(base: str, identifier: str):
+async def connect_as(base: str, identifier: str, client_metadata_url: str | None = None):
     browser = Browser(base, identifier)
-    provider = oauth_provider(base, browser)
+    provider = oauth_provider(base, browser, client_metadata_url)
     async with httpx.AsyncClient(auth=provider, timeout=30) as http:
         # 1.x yields (read, write, session id); 2.x (read, write).
         async with streamable_http_client(f"{base}/mcp", http_client=http) as streams:
@@ -47,3 +49,15 @@ def test_a_second_user_reaches_no_account_of_the_first(settings):
     assert is_error(call) is True
     text = text_of(call)
     assert "ACCOUNT_NOT_FOUND" in text, text
+
+
+def test_a_client_named_by_its_metadata_document_needs_no_registration(settings):
+    base, who = settings["TOOLWIRE_URL"], settings["TOOLWIRE_IDENTIFIER"]
+    document = os.environ["TOOLWIRE_CLIENT_DOCUMENT_URL"]
+    browser, tools, call = asyncio.run(connect_as(base, who, client_metadata_url=document))
+    # The SDK used the document's URL as its client_id (no /register), and toolwire fetched the
+    # document: the consent page names the client from it.
+    assert parse_qs(urlparse(browser.authorize_url).query)["client_id"] == [document]
+    assert "SDK metadata-document client" in browser.consent_page, browser.consent_page
+    assert tools == EXPECTED_TOOLS | {"toolwire_connect_account"}
+    assert is_error(call) is False, call.content
