@@ -31,7 +31,7 @@ impl OutboxPruner {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                prune(&store).await;
+                prune(&store, crate::store::now()).await;
             }
         }))
     }
@@ -43,9 +43,8 @@ impl Drop for OutboxPruner {
     }
 }
 
-/// Deletes every expired row, batch by batch.
-pub(crate) async fn prune(store: &Store) {
-    let now = crate::store::now();
+/// Deletes every row expired at `now`, batch by batch.
+async fn prune(store: &Store, now: chrono::DateTime<chrono::Utc>) {
     let mut total = 0u64;
     loop {
         match store
@@ -67,5 +66,49 @@ pub(crate) async fn prune(store: &Store) {
     }
     if total > 0 {
         tracing::info!(rows = total, "outbox retention: old status events deleted");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{BATCH, prune};
+    use crate::store::{AccountStatus, OutboxState, StatusChange, Store, now};
+
+    #[tokio::test]
+    async fn done_rows_go_after_a_day_and_every_row_after_a_week() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        let active = StatusChange::new(AccountStatus::Active, "credentials_verified", "ok");
+        // More pending rows than one batch, and one delivered.
+        for i in 0..=BATCH {
+            let (a, _) = store
+                .get_or_create_account("conn", &format!("user{i}"))
+                .await
+                .unwrap();
+            store.set_status(a.id, &active).await.unwrap();
+        }
+        let claimed = store
+            .claim_outbox(uuid::Uuid::new_v4(), Duration::from_secs(30), 1)
+            .await
+            .unwrap();
+        store.outbox_delivered(claimed[0].seq).await.unwrap();
+        let count = |rows: &[crate::store::OutboxEntry], state| {
+            rows.iter().filter(|r| r.state == state).count()
+        };
+
+        prune(&store, now()).await;
+        let rows = store.list_outbox(BATCH * 2).await.unwrap();
+        assert_eq!(rows.len(), BATCH as usize + 1, "nothing is old yet");
+
+        prune(&store, now() + chrono::Duration::days(2)).await;
+        let rows = store.list_outbox(BATCH * 2).await.unwrap();
+        assert_eq!(count(&rows, OutboxState::Delivered), 0);
+        assert_eq!(count(&rows, OutboxState::Pending), BATCH as usize);
+
+        prune(&store, now() + chrono::Duration::days(8)).await;
+        assert!(store.list_outbox(10).await.unwrap().is_empty());
     }
 }

@@ -1,12 +1,24 @@
-//! One delivery attempt of one event: the signed POST, and what its answer means (delivered,
+//! One delivery attempt of one event: the JSON body, the signed POST, and what its answer means (delivered,
 //! retry later, or refused for good). Errors are described without the URL or any secret,
 //! since they are stored in the outbox row.
 
 use std::time::Duration;
 
+use serde_json::{Value, json};
 use toolwire_runtime::StatusEvent;
 
-use super::{WebhookConfig, body, signature};
+use super::config::WebhookConfig;
+use super::sign::signature;
+
+/// The JSON body of one event.
+pub fn body(event: &StatusEvent) -> Value {
+    let mut v = json!({"type": "account.status_changed"});
+    if let (Some(obj), Ok(Value::Object(fields))) = (v.as_object_mut(), serde_json::to_value(event))
+    {
+        obj.extend(fields);
+    }
+    v
+}
 
 /// What one attempt came to.
 #[derive(Debug)]

@@ -12,7 +12,7 @@ use toolwire_runtime::{StatusEvent, Store};
 use uuid::Uuid;
 
 use super::attempt::{Outcome, attempt, backoff};
-use super::{MAX_IN_FLIGHT, WebhookConfig};
+use super::config::{MAX_IN_FLIGHT, WebhookConfig};
 
 /// Runs until `wake`'s sender (the runtime) is dropped.
 pub(super) async fn run(
