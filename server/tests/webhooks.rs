@@ -2,7 +2,7 @@
 //! HMAC signature and counts posts and distinct event ids: a 500 is retried with the same event
 //! id (the in-process event carries it too); an account's events arrive in order even when one
 //! is retried; a delivery cut by a crash is sent again after a restart; a 4xx drops the event
-//! and the account's next one goes; a receiver that never answers does not slow tool calls.
+//! and the account's next one goes; an unreachable receiver's errors keep no secret; a receiver that never answers does not slow tool calls.
 
 mod common;
 
@@ -343,6 +343,32 @@ async fn a_hanging_receiver_never_blocks_calls() {
     assert_eq!(out.data["ticket"]["id"], 1);
     let disconnected = tw.accounts().disconnect("zendesk", "acme").await.unwrap();
     assert_eq!(disconnected.status, AccountStatus::Disconnected);
+}
+
+#[tokio::test]
+async fn an_unreachable_receiver_leaves_no_secret_in_the_outbox() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = Sim::builder().seed(42).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tw = runtime(dir.path(), &sim, &key()).await;
+    // A port nothing listens on (bound, then released), behind a URL with a password.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let password = "pw_canary_77f0";
+    let mut config = fast(&format!("http://hooks:{password}@127.0.0.1:{port}/hook"));
+    config.max_attempts = 2;
+    webhooks::spawn(&tw, config).unwrap();
+    connect(&tw, &sim).await;
+
+    let rows = settled(&tw).await;
+    assert_eq!(rows[0].state, OutboxState::Dropped);
+    assert_eq!(rows[0].attempts, 2);
+    let error = rows[0].last_error.clone().unwrap();
+    assert_eq!(error, "could not connect to the receiver");
+    let stored = format!("{rows:?}");
+    assert!(!stored.contains(password) && !stored.contains(SECRET));
 }
 
 #[test]
