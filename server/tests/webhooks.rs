@@ -2,7 +2,8 @@
 //! HMAC signature and counts posts and distinct event ids: a 500 is retried with the same event
 //! id (the in-process event carries it too); an account's events arrive in order even when one
 //! is retried; a delivery cut by a crash is sent again after a restart; a 4xx drops the event
-//! and the account's next one goes; an unreachable receiver's errors keep no secret; a receiver that never answers does not slow tool calls.
+//! and the account's next one goes; an unreachable receiver's errors keep no secret; a
+//! receiver that never answers does not slow tool calls.
 
 mod common;
 
