@@ -14,6 +14,7 @@ use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::{KeyValue, Value as OtelValue};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use serde_json::{Value, json};
+use toolwire_sim::{FaultKind, FaultSpec};
 use tracing_subscriber::layer::SubscriberExt as _;
 
 /// The process-wide exporter (one global subscriber per test binary; tests tell their spans
@@ -150,6 +151,12 @@ fn assert_continued<'a>(
     assert_eq!(str_attr(call, "toolwire.connection"), "zendesk");
     assert_eq!(str_attr(call, "toolwire.identifier"), "acme");
     assert!(int_attr(call, "toolwire.latency_ms") >= 0);
+    // Each attribute once (a span keeps every value recorded under a key).
+    let mut keys: Vec<&str> = call.attributes.iter().map(|kv| kv.key.as_str()).collect();
+    keys.sort_unstable();
+    let all = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), all, "{:?}", call.attributes);
     call
 }
 
@@ -189,6 +196,37 @@ async fn a_rest_call_continues_the_callers_trace_with_the_calls_attributes() {
     assert!(uuid::Uuid::parse_str(&account_id).is_ok(), "{account_id}");
     assert!(attr(call, "error.type").is_none(), "{call:?}");
     assert_eq!(call.status, Status::Unset);
+
+    // A 500 once, then the answer: the retry is counted.
+    h.sim.inject_fault(FaultSpec {
+        kind: FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+        count: Some(1),
+        share: None,
+        tenant: Some("acme".into()),
+        method: None,
+        path_prefix: Some("/api/v2/tickets".into()),
+    });
+    let caller = Caller::new();
+    let (status, body) = execute(
+        &h,
+        &caller,
+        json!({"identifier": "acme", "tool_name": "zendesk_ticket_get", "tool_input": {"ticket_id": 1}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let spans = spans_of(&caller.trace_id, 2).await;
+    let call = assert_continued(
+        &spans,
+        &caller,
+        "POST /v1/execute_tool",
+        "zendesk_ticket_get",
+    );
+    assert_eq!(str_attr(call, "toolwire.outcome"), "ok");
+    assert_eq!(int_attr(call, "toolwire.attempts"), 2);
+    assert_eq!(int_attr(call, "http.response.status_code"), 200);
 
     // An upstream error: its stable code and the upstream status, the span marked failed.
     let caller = Caller::new();

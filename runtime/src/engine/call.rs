@@ -32,7 +32,7 @@ impl Engine {
     ) -> Result<ToolOutput> {
         let execution_id = Uuid::now_v7();
         let call = self.call_tool(connection, identifier, tool_name, input, full, execution_id);
-        crate::trace::tool_call(connection, identifier, tool_name, execution_id, call).await
+        crate::trace::tool_call(identifier, tool_name, execution_id, call).await
     }
 
     /// [`execute_tool`](Self::execute_tool) inside its trace span.

@@ -7,14 +7,14 @@
 //! | --- | --- |
 //! | `gen_ai.operation.name` | `execute_tool` |
 //! | `gen_ai.tool.name` | the tool |
-//! | `toolwire.connection` | the connection asked for, else the tool's own |
+//! | `toolwire.connection` | the connection (the tool's own unless the caller named one), once the tool is found |
 //! | `toolwire.identifier` | the caller's identifier (when it passes the identifier rule) |
 //! | `toolwire.account_id` | the connected account's id (a UUID), once it is loaded |
 //! | `toolwire.execution_id` | the audit log's execution id |
 //! | `toolwire.outcome` | `ok` or `error` |
 //! | `error.type` | the stable error code (`RATE_LIMITED`, `INVALID_INPUT`, ...) |
-//! | `http.response.status_code` | the last upstream HTTP status |
-//! | `toolwire.attempts` | HTTP requests sent upstream (retries included) |
+//! | `http.response.status_code` | the upstream HTTP status of a failed call, else the last answer's |
+//! | `toolwire.attempts` | HTTP requests sent upstream through the spec's API: retries, further pages or write steps, and the verify probe after a 401/403 included (token refreshes are not) |
 //! | `toolwire.latency_ms` | the whole call, retries included |
 //!
 //! Numbers are recorded as `i64` (an OpenTelemetry layer exports other integer types as text).
@@ -35,10 +35,12 @@ use crate::error::Error;
 /// The `tracing` target of the runtime's exported spans (an exporter filters on it).
 pub const TARGET: &str = "toolwire::trace";
 
-/// The call being traced on this task: its span and the upstream requests sent so far.
+/// The call being traced on this task: its span, the upstream requests sent so far and the
+/// last upstream status (recorded once, when the call ends: a span keeps every value recorded).
 struct Current {
     span: tracing::Span,
     attempts: Cell<u32>,
+    status: Cell<Option<u16>>,
 }
 
 tokio::task_local! {
@@ -47,7 +49,6 @@ tokio::task_local! {
 
 /// Runs `call` (one tool call) inside its span and records the outcome when it ends.
 pub(crate) async fn tool_call<T>(
-    connection: Option<&str>,
     identifier: &str,
     tool: &str,
     execution_id: Uuid,
@@ -61,7 +62,7 @@ pub(crate) async fn tool_call<T>(
         otel.status_code = Empty,
         gen_ai.operation.name = "execute_tool",
         gen_ai.tool.name = tool,
-        toolwire.connection = connection,
+        toolwire.connection = Empty,
         toolwire.identifier = Empty,
         toolwire.account_id = Empty,
         toolwire.execution_id = %execution_id,
@@ -81,28 +82,37 @@ pub(crate) async fn tool_call<T>(
     let current = Current {
         span: span.clone(),
         attempts: Cell::new(0),
+        status: Cell::new(None),
     };
-    let (result, attempts) = CURRENT
+    let (result, attempts, last_status) = CURRENT
         .scope(current, async {
             let result = call.await;
-            (result, CURRENT.with(|c| c.attempts.get()))
+            let (attempts, status) = CURRENT.with(|c| (c.attempts.get(), c.status.get()));
+            (result, attempts, status)
         })
         .instrument(span.clone())
         .await;
     span.record("toolwire.attempts", i64::from(attempts));
     span.record("toolwire.latency_ms", started.elapsed().as_millis() as i64);
-    match &result {
+    let status = match &result {
         Ok(_) => {
             span.record("toolwire.outcome", "ok");
+            last_status
         }
         Err(e) => {
             span.record("toolwire.outcome", "error");
             span.record("error.type", e.code());
             span.record("otel.status_code", "ERROR");
-            if let Error::Upstream { status, .. } | Error::UpstreamAuthFailed { status, .. } = e {
-                span.record("http.response.status_code", i64::from(*status));
+            match e {
+                Error::Upstream { status, .. } | Error::UpstreamAuthFailed { status, .. } => {
+                    Some(*status)
+                }
+                _ => last_status,
             }
         }
+    };
+    if let Some(status) = status {
+        span.record("http.response.status_code", i64::from(status));
     }
     result
 }
@@ -114,10 +124,7 @@ pub(crate) fn request_sent() {
 
 /// The traced call's upstream answered `status`.
 pub(crate) fn answered(status: u16) {
-    let _ = CURRENT.try_with(|c| {
-        c.span
-            .record("http.response.status_code", i64::from(status));
-    });
+    let _ = CURRENT.try_with(|c| c.status.set(Some(status)));
 }
 
 /// The traced call is for the connected account `id`.
