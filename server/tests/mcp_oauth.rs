@@ -648,7 +648,7 @@ async fn client_id_metadata_documents_are_fetched_checked_and_cached() {
     );
     let (status, page) = login(&env, Some(&cookie), &request, "acme", SECRET).await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Doc &lt;Client&gt;"), "{page}");
+    assert!(page.contains("Doc &lt;Client&gt; (app.example)"), "{page}");
     // Cached for its max-age: a second flow fetches nothing (the stand-in has no answer left).
     let code = code_for(&env, id, &challenge, "acme").await;
     assert_eq!(stand_in.received().len(), 1, "fetched again");

@@ -58,6 +58,6 @@ def test_a_client_named_by_its_metadata_document_needs_no_registration(settings)
     # The SDK used the document's URL as its client_id (no /register), and toolwire fetched the
     # document: the consent page names the client from it.
     assert parse_qs(urlparse(browser.authorize_url).query)["client_id"] == [document]
-    assert "SDK metadata-document client" in browser.consent_page, browser.consent_page
+    assert "SDK metadata-document client (client.example)" in browser.consent_page, browser.consent_page
     assert tools == EXPECTED_TOOLS | {"toolwire_connect_account"}
     assert is_error(call) is False, call.content

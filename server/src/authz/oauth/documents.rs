@@ -8,7 +8,8 @@
 //! redirect URIs each https (or http on a loopback host), a public client (no
 //! `client_secret`; `token_endpoint_auth_method` absent or `none`). A good document is cached
 //! for its `Cache-Control: max-age` (at most [`MAX_CACHE`]; [`DEFAULT_CACHE`] without one;
-//! never with `no-store`/`no-cache`). Dynamic registration (`/register`) stays the fallback.
+//! never with `no-store`/`no-cache`). The consent page shows the document's `client_name`
+//! with the host that serves it. Dynamic registration (`/register`) stays the fallback.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -277,8 +278,13 @@ fn parse(client_id: &str, body: &[u8]) -> Result<Client, String> {
         .get("client_name")
         .and_then(Value::as_str)
         .unwrap_or("An MCP client");
+    // The host vouches for the name (the draft asks that users see it): "Name (host)".
+    let host = url::Url::parse(client_id)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
     Ok(Client {
-        name: super::client::display_name(name),
+        name: format!("{} ({host})", super::client::display_name(name)),
         redirect_uris,
     })
 }
@@ -293,7 +299,10 @@ mod tests {
     fn a_document_must_name_its_own_url_and_be_public() {
         let ok = serde_json::json!({"client_id": ID, "client_name": "App",
             "redirect_uris": ["http://127.0.0.1:3000/cb"]});
-        assert_eq!(parse(ID, ok.to_string().as_bytes()).unwrap().name, "App");
+        assert_eq!(
+            parse(ID, ok.to_string().as_bytes()).unwrap().name,
+            "App (app.example)"
+        );
         for (doc, why) in [
             (
                 serde_json::json!({"client_id": "https://other.example/c.json",
