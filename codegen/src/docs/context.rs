@@ -165,7 +165,15 @@ fn tool(tool: &ToolSpec, projected: bool) -> Value {
         "title": cell(&tool.title),
         "description": tool.description.trim(),
         "method": tool.request.method.as_str(),
-        "path": tool.request.path,
+        // A GraphQL tool's URL is shared: the operation says what it does.
+        "path": match &tool.request.graphql {
+            Some(g) => format!(
+                "{} (GraphQL {})",
+                tool.request.path,
+                g.operation_name.as_deref().unwrap_or("operation")
+            ),
+            None => tool.request.path.clone(),
+        },
         "read_only": yes_no(a.read_only),
         "destructive": yes_no(a.destructive),
         "idempotent": yes_no(a.idempotent),

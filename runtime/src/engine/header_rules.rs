@@ -122,6 +122,17 @@ mod tests {
     }
 
     #[test]
+    fn an_epoch_ms_reset_is_the_seconds_left() {
+        let r = rule(json!({"retry": "after_header", "wait": [
+            {"header": "x-ratelimit-requests-reset", "format": "epoch_ms"}]}));
+        let now = 1_700_000_000;
+        let reset = headers(&[("x-ratelimit-requests-reset", "1700000042500")]);
+        assert_eq!(wait_s(Some(&r), &reset, now), Some(42));
+        let past = headers(&[("x-ratelimit-requests-reset", "1600000000000")]);
+        assert_eq!(wait_s(Some(&r), &past, now), Some(1));
+    }
+
+    #[test]
     fn scopes_are_missing_only_when_none_accepted_is_granted() {
         let s = ScopeHeaders {
             accepted: "x-accepted-oauth-scopes".into(),

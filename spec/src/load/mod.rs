@@ -83,7 +83,12 @@ impl Document {
     pub fn location_in_string(&self, pointer: &str, line: usize, column: usize) -> (u32, u32) {
         let (start_line, start_column) = self.location(pointer);
         let lines: Vec<&str> = self.text.lines().collect();
-        let at = |l: u32| lines.get((l as usize).wrapping_sub(1)).copied().unwrap_or("");
+        let at = |l: u32| {
+            lines
+                .get((l as usize).wrapping_sub(1))
+                .copied()
+                .unwrap_or("")
+        };
         let indicator = at(start_line)
             .get((start_column as usize).saturating_sub(1)..)
             .unwrap_or("");
