@@ -466,3 +466,54 @@ fn bad_graphql_in_the_spec_is_reported_at_its_line_and_column_with_a_fix() {
         "{err}"
     );
 }
+
+#[test]
+fn bad_graphql_declarations_are_all_reported_with_a_fix() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../connectors/linear.yaml"
+    ))
+    .unwrap();
+    // Relay paging whose cursor input feeds no variable (teams: `after` renamed to a literal).
+    let (text, _) = break_once(
+        &text,
+        "    pagination: {style: relay, cursor_input: after, page_info: /data/teams/pageInfo}",
+        "    pagination: {style: relay, cursor_input: key, page_info: /data/teams/pageInfo}",
+    );
+    // An integer input mapped onto a String variable, and a mutation claiming read_only.
+    let (text, _) = break_once(
+        &text,
+        "          term: \"{{input.term}}\"",
+        "          term: \"{{input.first}}\"",
+    );
+    let (text, _) = break_once(
+        &text,
+        "    annotations: {read_only: false, destructive: false, idempotent: false, open_world: true}\n    scopes: [write]\n    input:\n      type: object\n      additionalProperties: false\n      required: [issue_id, body]",
+        "    annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}\n    scopes: [write]\n    input:\n      type: object\n      additionalProperties: false\n      required: [issue_id, body]",
+    );
+    let err = toolwire_spec::load_str("linear.yaml", &text).unwrap_err();
+    let all = err.to_string();
+    for (message, hint) in [
+        (
+            "Relay paging passes the cursor back as input `key`, but no GraphQL variable is `{{input.key}}`",
+            "map the document's `after` variable",
+        ),
+        (
+            "input `first` is a JSON integer, but variable `$term` is `String!` (a JSON string)",
+            "give input `first` `type: string`",
+        ),
+        (
+            "`linear_comment_create` runs a GraphQL mutation but claims read_only",
+            "set `read_only: false`",
+        ),
+    ] {
+        let d = err
+            .diagnostics()
+            .unwrap()
+            .iter()
+            .find(|d| d.message.contains(message))
+            .unwrap_or_else(|| panic!("no `{message}` in {all}"));
+        assert!(d.hint.as_deref().unwrap().contains(hint), "{d}");
+        assert!(d.line > 1, "{d}");
+    }
+}
