@@ -95,7 +95,7 @@ async fn receiver(hang_first_revoked: bool) -> (u16, Receiver) {
 }
 
 /// Replica `name`: its own data dir, the shared database and master key, webhooks to
-/// `/hook/{name}` with a 2 s attempt timeout (so a 7 s lease).
+/// `/hook/{name}` with a `timeout_s` attempt timeout (the lease is 5 s more).
 async fn replica(
     sim: &Sim,
     dir: &Path,
@@ -103,6 +103,7 @@ async fn replica(
     db: &str,
     key: &str,
     port: u16,
+    timeout_s: &str,
 ) -> ServerProcess {
     let dir = dir.join(name);
     std::fs::create_dir_all(&dir).unwrap();
@@ -116,7 +117,7 @@ async fn replica(
             "--webhook-url",
             &url,
             "--webhook-timeout",
-            "2",
+            timeout_s,
         ],
         &[
             ("TOOLWIRE_MASTER_KEY", key),
@@ -215,9 +216,9 @@ async fn a_revocation_seen_by_two_replicas_is_one_transition_and_one_webhook() {
     let key = MasterKey::generate().to_base64();
     let key = key.expose_secret();
     let (port, rx) = receiver(false).await;
-    let a = replica(&sim, dir.path(), "a", &pg.url, key, port).await;
-    let b = replica(&sim, dir.path(), "b", &pg.url, key, port).await;
-    let c = replica(&sim, dir.path(), "c", &pg.url, key, port).await;
+    let a = replica(&sim, dir.path(), "a", &pg.url, key, port, "10").await;
+    let b = replica(&sim, dir.path(), "b", &pg.url, key, port, "10").await;
+    let c = replica(&sim, dir.path(), "c", &pg.url, key, port, "10").await;
     let store = Store::connect(&pg.url).await.unwrap();
 
     revoke_seen_by_two(&sim, &store, &a, [&b, &c]).await;
@@ -248,8 +249,8 @@ async fn a_replica_killed_mid_delivery_leaves_the_event_to_another() {
     let key = key.expose_secret();
     let (port, rx) = receiver(true).await;
     let mut replicas = vec![
-        replica(&sim, dir.path(), "a", &pg.url, key, port).await,
-        replica(&sim, dir.path(), "b", &pg.url, key, port).await,
+        replica(&sim, dir.path(), "a", &pg.url, key, port, "3").await,
+        replica(&sim, dir.path(), "b", &pg.url, key, port, "3").await,
     ];
     let store = Store::connect(&pg.url).await.unwrap();
 
