@@ -66,7 +66,10 @@ impl Toolwire {
         self.engine.ledger.flush().await;
     }
 
-    /// Subscribes to account status changes.
+    /// Subscribes to the account status changes this process makes (one event per change; a
+    /// change another replica made first is not repeated here). Every change, from every
+    /// replica, is also kept in the store's outbox ([`Store::list_outbox`]), which
+    /// `toolwire serve --webhook-url` delivers; `event_id` is the same in both.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<StatusEvent> {
         self.engine.events.subscribe()
     }
