@@ -81,6 +81,7 @@ fn salesforce_requests_match_the_official_postman_collection() {
     let collection = collection();
     let spec = spec();
     let mut problems = Vec::new();
+    let field = Regex::new("^[A-Z][A-Za-z0-9_]*$").unwrap();
     let json_preset = collection["header_presets"]["headers"]
         .as_array()
         .unwrap()
@@ -132,7 +133,6 @@ fn salesforce_requests_match_the_official_postman_collection() {
                     problems.push(format!("{}: \"{name}\" sends JSON", tool.name));
                 }
                 // Field API names, as in the collection's `{"Name": "test"}`.
-                let field = Regex::new("^[A-Z][A-Za-z0-9_]*$").unwrap();
                 for key in body.as_object().into_iter().flatten().map(|(k, _)| k) {
                     if !field.is_match(key) {
                         problems.push(format!(
