@@ -28,7 +28,8 @@ pub struct Route {
 }
 
 impl Route {
-    /// Parses `https://{{config.x}}.example.com/api`.
+    /// Parses `https://{{config.x}}.example.com/api`, or `{{config.origin}}/api` where the
+    /// config value is a whole `https://host` origin.
     pub fn new(base_url: &str) -> std::result::Result<Self, String> {
         let base = Template::parse(base_url).map_err(|e| e.message)?;
         let origin_from_config = base_url.starts_with("{{");
@@ -92,13 +93,27 @@ impl Route {
                 None
             }
         };
-        let base = self
-            .base
-            .render_string(&lookup)
-            .ok_or_else(|| Error::InvalidConfig {
-                field: "config".into(),
-                message: "the account's config is incomplete".into(),
-            })?;
+        let base = self.base.render_string(&lookup).ok_or_else(|| {
+            // Name the first setting the base URL needs and the account lacks (e.g. an
+            // address an access-token account must give itself).
+            let missing = self
+                .base
+                .vars()
+                .find(|v| v.namespace == "config" && !config.contains_key(&v.path[0]))
+                .map(|v| v.path[0].clone());
+            match missing {
+                Some(field) => Error::InvalidConfig {
+                    message: format!(
+                        "the account's config has no `{field}`, which its address needs"
+                    ),
+                    field,
+                },
+                None => Error::InvalidConfig {
+                    field: "config".into(),
+                    message: "the account's config is incomplete".into(),
+                },
+            }
+        })?;
         // A config value may carry a fixed path after the host (`ghe.example.com/api/v3`,
         // as its pattern allows): the host is what comes before the first `/`.
         let rendered_host = self.host.render_string(&lookup).unwrap_or_default();
@@ -245,6 +260,12 @@ mod tests {
                 other => panic!("{origin:?} was not refused: {other:?}"),
             }
         }
-        assert!(route().base_url(&Map::new()).is_err());
+        match route().base_url(&Map::new()) {
+            Err(Error::InvalidConfig { field, message }) => {
+                assert_eq!(field, "origin");
+                assert!(message.contains("`origin`"), "{message}");
+            }
+            other => panic!("a missing origin was routed: {other:?}"),
+        }
     }
 }
