@@ -31,6 +31,8 @@ pub mod oauth;
 mod oauth_flow;
 pub mod secret_file;
 pub mod store;
+#[cfg(test)]
+mod testing;
 mod toolwire;
 pub mod trace;
 pub mod vault;

@@ -59,17 +59,13 @@ mod tests {
     use super::*;
 
     fn spec() -> toolwire_spec::ConnectorSpec {
-        toolwire_spec::load_file(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../connectors/slack.yaml"
-        ))
-        .unwrap()
+        crate::testing::chat_spec()
     }
 
     #[test]
     fn a_tool_needing_a_token_the_account_lacks_fails_naming_it() {
         let spec = spec();
-        let tool = spec.tool("slack_search_messages").unwrap();
+        let tool = spec.tool("chat_search_messages").unwrap();
         let bot_only = Credentials::from_fields([("token", "xoxb-1")]);
         let err = check(tool, &spec.auth["bot_token"], &bot_only).unwrap_err();
         assert_eq!(err.code(), "SCOPE_NOT_GRANTED");
@@ -84,7 +80,7 @@ mod tests {
     #[test]
     fn the_declared_scope_field_decides_for_oauth_accounts() {
         let spec = spec();
-        let tool = spec.tool("slack_search_messages").unwrap();
+        let tool = spec.tool("chat_search_messages").unwrap();
         let oauth = &spec.auth["oauth2"];
         let without = Credentials::from_fields([
             ("access_token", "xoxb-1"),
@@ -100,7 +96,7 @@ mod tests {
         ]);
         check(tool, oauth, &with).unwrap();
         // Tools without a declared credential are not this check's business.
-        let list = spec.tool("slack_users_list").unwrap();
+        let list = spec.tool("chat_users_list").unwrap();
         check(
             list,
             oauth,

@@ -100,31 +100,23 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn slack_map() -> TokenResponseMap {
-        let spec = toolwire_spec::load_file(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../connectors/slack.yaml"
-        ))
-        .unwrap();
-        mapping(&spec.auth["oauth2"])
+    fn chat_map() -> TokenResponseMap {
+        mapping(&crate::testing::chat_spec().auth["oauth2"])
     }
 
     #[test]
     fn nested_tokens_and_config_are_read_where_the_spec_says() {
-        // The answer of slack/examples/oauth.v2.access.json in the reference pack.
+        // Shaped like an answer with a bot token, a nested user token and the team.
         let answer = json!({
-            "access_token": "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+            "access_token": "bot-token-1",
             "app_id": "A0KRD7HC3",
             "authed_user": {"access_token": "xoxp-1234", "id": "U1234", "scope": "chat:write", "token_type": "user"},
             "bot_user_id": "U0KRQLJ9H", "ok": true, "scope": "commands,incoming-webhook",
-            "team": {"id": "T9TK3CUKW", "name": "Slack Softball Team"}, "token_type": "bot"
+            "team": {"id": "T9TK3CUKW", "name": "Softball Team"}, "token_type": "bot"
         });
-        let got = read(&answer, &slack_map(), None, 1_000).unwrap();
+        let got = read(&answer, &chat_map(), None, 1_000).unwrap();
         let c = &got.creds;
-        assert_eq!(
-            c.expose_field("access_token"),
-            Some("xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy")
-        );
+        assert_eq!(c.expose_field("access_token"), Some("bot-token-1"));
         assert_eq!(c.expose_field("user_token"), Some("xoxp-1234"));
         assert_eq!(c.expose_field("user_scope"), Some("chat:write"));
         assert_eq!(c.expose_field("scope"), Some("commands,incoming-webhook"));
@@ -148,7 +140,7 @@ mod tests {
         ]);
         let answer = json!({"ok": true, "access_token": "xoxe.xoxb-new", "refresh_token": "xoxe-1-new",
             "expires_in": 43200, "token_type": "bot"});
-        let got = read(&answer, &slack_map(), Some(&before), 1_000).unwrap();
+        let got = read(&answer, &chat_map(), Some(&before), 1_000).unwrap();
         let c = &got.creds;
         assert_eq!(c.expose_field("access_token"), Some("xoxe.xoxb-new"));
         assert_eq!(c.expose_field("refresh_token"), Some("xoxe-1-new"));
@@ -197,7 +189,7 @@ mod tests {
 
     #[test]
     fn no_access_token_is_an_error_naming_the_pointer() {
-        let err = read(&json!({"ok": true}), &slack_map(), None, 0).unwrap_err();
+        let err = read(&json!({"ok": true}), &chat_map(), None, 0).unwrap_err();
         assert!(err.contains("/access_token"), "{err}");
         let standard = read(
             &json!({"access_token": "a", "expires_in": 60, "scope": "read write"}),

@@ -98,17 +98,13 @@ mod tests {
 
     #[test]
     fn extra_scope_lists_go_under_their_own_parameter_with_the_declared_separator() {
-        let spec = toolwire_spec::load_file(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../connectors/slack.yaml"
-        ))
-        .unwrap();
+        let spec = crate::testing::chat_spec();
         let client = OAuthClient {
             client_id: "cid".into(),
             client_secret: secrecy::SecretString::from("s".to_string()),
         };
         let auth = new_authorization(
-            "https://slack.com/oauth/v2/authorize",
+            "https://chat.example.com/oauth/authorize",
             &spec.auth["oauth2"],
             &client,
             "https://app.example.com/cb",
@@ -116,10 +112,7 @@ mod tests {
         .unwrap();
         let url = url::Url::parse(&auth.request.url).unwrap();
         let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
-        assert_eq!(
-            q["scope"],
-            "channels:read,groups:read,channels:history,groups:history,chat:write,reactions:write,users:read,users:read.email"
-        );
+        assert_eq!(q["scope"], "channels:read,chat:write,users:read");
         assert_eq!(q["user_scope"], "search:read");
         assert_eq!(q["state"], auth.state);
         // No PKCE declared: no challenge is sent.
