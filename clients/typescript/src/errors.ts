@@ -28,6 +28,7 @@ export const ErrorCode = {
   ACCOUNT_PENDING_AUTH: "ACCOUNT_PENDING_AUTH",
   SCOPE_NOT_GRANTED: "SCOPE_NOT_GRANTED",
   RATE_LIMITED: "RATE_LIMITED",
+  QUOTA_EXCEEDED: "QUOTA_EXCEEDED",
   FORBIDDEN: "FORBIDDEN",
   CONFLICT: "CONFLICT",
   UPSTREAM_VALIDATION: "UPSTREAM_VALIDATION",
@@ -76,6 +77,8 @@ export class NotFoundError extends ToolwireError {}
 export class AccountNotActiveError extends ToolwireError {}
 /** Wait `retryAfterS` seconds before calling again. */
 export class RateLimitedError extends ToolwireError {}
+/** The vendor's quota for this account (e.g. a daily API allowance) is spent: do not retry soon. */
+export class QuotaExceededError extends ToolwireError {}
 /** A write without an idempotency key lost its answer: it may have been applied. */
 export class OutcomeUnknownError extends ToolwireError {}
 /** The vendor refused or failed the request, or could not be reached. */
@@ -87,6 +90,7 @@ type ErrorClass = new (...args: ConstructorParameters<typeof ToolwireError>) => 
 export function errorClass(code: string, status: number): ErrorClass {
   if (code === "UNAUTHORIZED" || code === "AUTH_THROTTLED") return UnauthorizedError;
   if (code === "RATE_LIMITED") return RateLimitedError;
+  if (code === "QUOTA_EXCEEDED") return QuotaExceededError;
   if (code === "OUTCOME_UNKNOWN") return OutcomeUnknownError;
   if (code === "SCOPE_NOT_GRANTED") return AccountNotActiveError;
   if (code.startsWith("ACCOUNT_") && code !== "ACCOUNT_NOT_FOUND") return AccountNotActiveError;

@@ -66,7 +66,7 @@ impl From<ToolOutput> for ExecuteResult {
         (status = 401, description = "Missing or invalid API key", body = ErrorBody),
         (status = 404, description = "UNKNOWN_TOOL, ACCOUNT_NOT_FOUND, NOT_FOUND", body = ErrorBody),
         (status = 409, description = "ACCOUNT_REVOKED / ACCOUNT_* (reconnect_url says where)", body = ErrorBody),
-        (status = 429, description = "RATE_LIMITED (retry_after_s)", body = ErrorBody),
+        (status = 429, description = "RATE_LIMITED (wait retry_after_s, then retry) or QUOTA_EXCEEDED (the vendor's quota for this account is spent: do not retry soon)", body = ErrorBody),
         (status = 502, description = "Upstream failure", body = ErrorBody)))]
 pub async fn execute(
     State(tw): State<Toolwire>,

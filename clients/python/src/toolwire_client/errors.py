@@ -34,6 +34,7 @@ class ErrorCode(str, enum.Enum):
     ACCOUNT_PENDING_AUTH = "ACCOUNT_PENDING_AUTH"
     SCOPE_NOT_GRANTED = "SCOPE_NOT_GRANTED"
     RATE_LIMITED = "RATE_LIMITED"
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
     FORBIDDEN = "FORBIDDEN"
     CONFLICT = "CONFLICT"
     UPSTREAM_VALIDATION = "UPSTREAM_VALIDATION"
@@ -90,6 +91,11 @@ class RateLimitedError(ToolwireError):
     """Wait `retry_after_s` seconds before calling again."""
 
 
+class QuotaExceededError(ToolwireError):
+    """The vendor's quota for this account (e.g. a daily API allowance) is spent: calls keep
+    failing until it resets, so do not retry soon; tell the user."""
+
+
 class OutcomeUnknownError(ToolwireError):
     """A write without an idempotency key lost its answer: it may have been applied."""
 
@@ -102,6 +108,7 @@ _FAMILIES: dict[str, type[ToolwireError]] = {
     "UNAUTHORIZED": UnauthorizedError,
     "AUTH_THROTTLED": UnauthorizedError,
     "RATE_LIMITED": RateLimitedError,
+    "QUOTA_EXCEEDED": QuotaExceededError,
     "OUTCOME_UNKNOWN": OutcomeUnknownError,
     "SCOPE_NOT_GRANTED": AccountNotActiveError,
 }

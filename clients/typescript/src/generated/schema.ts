@@ -1891,7 +1891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED (retry_after_s) */
+            /** @description RATE_LIMITED (wait retry_after_s, then retry) or QUOTA_EXCEEDED (the vendor's quota for this account is spent: do not retry soon) */
             429: {
                 headers: {
                     [name: string]: unknown;
