@@ -70,6 +70,14 @@ pub enum ServerError {
         /// Files checked.
         total: usize,
     },
+    /// `spec test` replayed cassettes and some failed (each diff already printed).
+    #[error("{} of {total} cassette(s) failed: {}", failed.len(), failed.join(", "))]
+    CassettesFailed {
+        /// The failed cassettes' names.
+        failed: Vec<String>,
+        /// Cassettes replayed.
+        total: usize,
+    },
     /// Bad command-line usage or configuration.
     #[error("{0}")]
     Usage(String),
@@ -133,6 +141,7 @@ impl ServerError {
             ServerError::Codegen(_) => "CODEGEN_FAILED",
             ServerError::ToolNotAllowed(_) => "TOOL_NOT_ALLOWED",
             ServerError::SpecCheck { .. } => "SPEC_INVALID",
+            ServerError::CassettesFailed { .. } => "CASSETTES_FAILED",
             ServerError::Usage(_) => "USAGE",
             ServerError::ImportFailed { .. } => "INVALID_IMPORT_ROWS",
             ServerError::Demo(_) => "DEMO_FAILED",
@@ -173,6 +182,7 @@ impl ServerError {
             | ServerError::Io { .. }
             | ServerError::Codegen(_)
             | ServerError::SpecCheck { .. }
+            | ServerError::CassettesFailed { .. }
             | ServerError::ImportFailed { .. }
             | ServerError::Demo(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

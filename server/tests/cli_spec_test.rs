@@ -49,7 +49,8 @@ fn spec_test_fails_on_a_different_request_and_names_the_cassette() {
         .arg(&file)
         .output()
         .unwrap();
-    assert!(!out.status.success());
+    // A failed replay has its own exit code and stable code, apart from bad usage (2).
+    assert_eq!(out.status.code(), Some(8));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("FAIL note_missing"), "{stdout}");
     assert!(
@@ -59,6 +60,7 @@ fn spec_test_fails_on_a_different_request_and_names_the_cassette() {
     assert!(stdout.contains("4 passed, 1 failed"), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("note_missing"), "{stderr}");
+    assert!(stderr.contains("CASSETTES_FAILED"), "{stderr}");
 }
 
 #[test]
@@ -75,7 +77,7 @@ fn spec_test_refuses_a_bad_cassette_file_with_locations() {
         .arg(&file)
         .output()
         .unwrap();
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("notes.yaml:2:12: `connector: notez` but the spec is `notes`"),

@@ -149,7 +149,8 @@ Exit codes:
      grant lacks a scope the tool needs (SCOPE_NOT_GRANTED) (reconnect it)
   6  upstream failure: rate limited, timeout, the SaaS API refused or failed, or a write's answer
      was lost (OUTCOME_UNKNOWN: check before repeating it)
-  7  vault: missing or wrong master key, undecryptable credentials";
+  7  vault: missing or wrong master key, undecryptable credentials
+  8  spec test: a cassette failed (its diff is printed above)";
 
 /// The exit code for an error (see [`EXIT_CODES`]); runtime, store and vault errors by their
 /// typed kind, every kind mapped.
@@ -165,6 +166,7 @@ pub fn exit_code(e: &ServerError) -> u8 {
         | ServerError::InvalidRequest(_) => 2,
         ServerError::NotFound(_) => 3,
         ServerError::ImportFailed { .. } => 4,
+        ServerError::CassettesFailed { .. } => 8,
         ServerError::Sim(_)
         | ServerError::Io { .. }
         | ServerError::BodyTooLarge { .. }

@@ -67,10 +67,10 @@ fn check(files: &[PathBuf]) -> Result<()> {
         }
     }
     if failed > 0 {
-        return Err(ServerError::Usage(format!(
-            "{failed} of {} spec file(s) have problems (listed above)",
-            files.len()
-        )));
+        return Err(ServerError::SpecCheck {
+            failed,
+            total: files.len(),
+        });
     }
     Ok(())
 }
@@ -85,12 +85,10 @@ async fn test(file: &std::path::Path, cassettes: Option<&std::path::Path>) -> Re
     print!("{}", report.render());
     let failed = report.failed();
     if !failed.is_empty() {
-        return Err(ServerError::Usage(format!(
-            "{} of {} cassette(s) failed: {}",
-            failed.len(),
-            report.outcomes.len(),
-            failed.join(", ")
-        )));
+        return Err(ServerError::CassettesFailed {
+            failed: failed.iter().map(|name| name.to_string()).collect(),
+            total: report.outcomes.len(),
+        });
     }
     Ok(())
 }
