@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 use toolwire_spec::{
-    AuthScheme, BodyMatch, ConnectorSpec, ErrorRule, Pagination, Quirk, StatusMatch, ToolSpec,
+    AuthScheme, BodyMatch, ClientAuth, ConnectorSpec, ErrorRule, Pagination, Quirk, StatusMatch,
+    TokenResponseMap, ToolSpec,
 };
 
 use crate::schemas::notes;
@@ -51,15 +52,32 @@ fn auth(name: &str, scheme: &AuthScheme) -> Value {
         }
         AuthScheme::Oauth2AuthorizationCode {
             scopes,
+            scope_params,
             pkce,
             refresh,
+            client_auth,
+            token_response,
             ..
         } => {
             let mut details = vec![format!("Scopes requested: {}.", code_list(scopes))];
+            for (param, extra) in scope_params {
+                details.push(format!(
+                    "Also requested, under the `{param}` parameter: {}.",
+                    code_list(extra)
+                ));
+            }
             if let Some(p) = pkce {
                 details.push(format!("PKCE: `{p:?}`."));
             }
+            if *client_auth == ClientAuth::Basic {
+                details.push(
+                    "The client id and secret go to the token endpoint as HTTP Basic.".to_string(),
+                );
+            }
             details.push(format!("Refresh tokens: {}.", snake(refresh)));
+            if let Some(map) = token_response {
+                details.extend(token_answer(map));
+            }
             ("OAuth 2.0 authorization code".to_string(), details)
         }
         AuthScheme::Oauth2ClientCredentials { scopes, .. } => {
@@ -95,6 +113,34 @@ fn auth(name: &str, scheme: &AuthScheme) -> Value {
             "description": cell(&f.description),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// Where a declared token answer puts what it keeps (only the non-standard entries).
+fn token_answer(map: &TokenResponseMap) -> Vec<String> {
+    let pairs = |entries: &mut dyn Iterator<Item = (&String, &String)>| {
+        entries
+            .map(|(name, pointer)| format!("`{name}` ← `{pointer}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut lines = Vec::new();
+    let mut credentials = map
+        .credentials
+        .iter()
+        .filter(|(name, pointer)| pointer.as_str() != format!("/{name}"));
+    let stored = pairs(&mut credentials);
+    if !stored.is_empty() {
+        lines.push(format!(
+            "From the token answer, stored as credentials: {stored}."
+        ));
+    }
+    let config = pairs(&mut map.config.iter());
+    if !config.is_empty() {
+        lines.push(format!(
+            "From the token answer, saved as account configuration (checked like any config value): {config}."
+        ));
+    }
+    lines
 }
 
 fn error(rule: &ErrorRule) -> Value {
@@ -159,6 +205,18 @@ fn tool(tool: &ToolSpec, projected: bool) -> Value {
             ),
         })
         .collect();
+    let credential = tool.credential.as_ref().map(|c| match &c.scope {
+        Some(scope) => format!(
+            "sends the stored `{}` token (its scopes in `{scope}`); an account without it must reconnect",
+            c.token
+        ),
+        None => format!(
+            "sends the stored `{}` token; an account without it must reconnect",
+            c.token
+        ),
+    });
+    let body_encoding = (!tool.request.body_encoding.is_json())
+        .then(|| "form-encoded (`application/x-www-form-urlencoded`)".to_string());
     let (output, output_fields) = output(tool, projected);
     json!({
         "name": tool.name,
@@ -181,6 +239,8 @@ fn tool(tool: &ToolSpec, projected: bool) -> Value {
         "scopes": if tool.scopes.is_empty() { Value::Null } else { Value::String(code_list(&tool.scopes)) },
         "pagination": pagination(&tool.pagination),
         "idempotency": idempotency,
+        "credential": credential,
+        "body_encoding": body_encoding,
         "quirks": quirks,
         "inputs": rows(&tool.input, ""),
         "output": output,
