@@ -38,40 +38,58 @@ pub const CODE_TTL_S: i64 = 60;
 
 /// An authorization request in flight (sealed, travels through the host app's login).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// Field names are one or two letters on the wire (serde renames) to keep sealed blobs short.
 pub struct Pending {
-    c: String,
-    n: String,
-    r: String,
-    cc: String,
-    s: Option<String>,
+    #[serde(rename = "c")]
+    client_id: String,
+    #[serde(rename = "n")]
+    client_name: String,
+    #[serde(rename = "r")]
+    redirect_uri: String,
+    #[serde(rename = "cc")]
+    code_challenge: String,
+    #[serde(rename = "s")]
+    state: Option<String>,
     /// SHA-256 of the browser cookie's nonce (the request travels through the host app and
     /// the URL bar: the cookie value itself never leaves the browser).
-    nh: String,
-    exp: i64,
+    #[serde(rename = "nh")]
+    nonce_hash: String,
+    #[serde(rename = "exp")]
+    expires_at: i64,
 }
 
+/// A consent page's form state: the request and who the user is.
 #[derive(Serialize, Deserialize)]
 struct Consent {
-    p: Pending,
-    i: String,
-    exp: i64,
+    #[serde(rename = "p")]
+    pending: Pending,
+    #[serde(rename = "i")]
+    identifier: String,
+    #[serde(rename = "exp")]
+    expires_at: i64,
 }
 
 /// A code's contents (sealed under [`CODE`]).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Code {
     /// Client id.
-    pub c: String,
+    #[serde(rename = "c")]
+    pub client_id: String,
     /// Redirect URI.
-    pub r: String,
+    #[serde(rename = "r")]
+    pub redirect_uri: String,
     /// PKCE challenge (S256).
-    pub cc: String,
+    #[serde(rename = "cc")]
+    pub code_challenge: String,
     /// Identifier.
-    pub i: String,
+    #[serde(rename = "i")]
+    pub identifier: String,
     /// Expiry (unix s).
-    pub exp: i64,
-    /// Unique.
-    pub n: String,
+    #[serde(rename = "exp")]
+    pub expires_at: i64,
+    /// Makes every code unique.
+    #[serde(rename = "n")]
+    pub nonce: String,
 }
 
 /// `/authorize` query.
@@ -286,17 +304,17 @@ pub async fn authorize(
         );
     }
     let pending = Pending {
-        c: client_id.to_string(),
-        n: client.name,
-        r: redirect_uri,
-        cc: challenge,
-        s: q.state,
-        nh: String::new(),
-        exp: now() + FLOW_TTL_S,
+        client_id: client_id.to_string(),
+        client_name: client.name,
+        redirect_uri,
+        code_challenge: challenge,
+        state: q.state,
+        nonce_hash: String::new(),
+        expires_at: now() + FLOW_TTL_S,
     };
     let nonce = seal::nonce();
     let pending = Pending {
-        nh: nonce_hash(&nonce),
+        nonce_hash: nonce_hash(&nonce),
         ..pending
     };
     let secure = if ui.links.public_url().starts_with("https://") {
@@ -345,13 +363,14 @@ pub async fn login(
     let (Some(ui), Some(secret)) = (ui, &config.login_secret) else {
         return refuse("Sign-in is not set up on this server.");
     };
-    let Some(pending) = seal::open::<Pending>(&ui, REQUEST, &q.request).filter(|p| p.exp > now())
+    let Some(pending) =
+        seal::open::<Pending>(&ui, REQUEST, &q.request).filter(|p| p.expires_at > now())
     else {
         return refuse(
             "This sign-in request is invalid or has expired; start again from your app.",
         );
     };
-    if !bound(&ui, &headers, &pending.nh) {
+    if !bound(&ui, &headers, &pending.nonce_hash) {
         return refuse(
             "This sign-in was started in another browser; start again from your app here.",
         );
@@ -375,14 +394,14 @@ pub async fn login(
         tools = "<li>No account is connected yet: it will be offered a link to connect one.</li>"
             .into();
     }
-    let csrf = seal::seal(&ui, CSRF, &pending.nh);
+    let csrf = seal::seal(&ui, CSRF, &pending.nonce_hash);
     let consent = seal::seal(
         &ui,
         CONSENT,
         &Consent {
-            i: identifier.clone(),
-            exp: pending.exp,
-            p: pending.clone(),
+            identifier: identifier.clone(),
+            expires_at: pending.expires_at,
+            pending: pending.clone(),
         },
     );
     let body = format!(
@@ -394,13 +413,17 @@ pub async fn login(
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <button type=\"submit\" name=\"decision\" value=\"approve\">Allow</button> \
          <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>",
-        client = esc(&pending.n),
+        client = esc(&pending.client_name),
         who = esc(&identifier),
-        redirect = esc(&pending.r),
+        redirect = esc(&pending.redirect_uri),
         consent = esc(&consent),
         csrf = esc(&csrf),
     );
-    page(StatusCode::OK, &format!("Allow {}?", pending.n), &body)
+    page(
+        StatusCode::OK,
+        &format!("Allow {}?", pending.client_name),
+        &body,
+    )
 }
 
 /// The consent form.
@@ -424,33 +447,40 @@ pub async fn consent(
     let Some(ui) = ui else {
         return refuse("Sign-in is not set up on this server.");
     };
-    let Some(c) = seal::open::<Consent>(&ui, CONSENT, &form.consent).filter(|c| c.exp > now())
+    let Some(c) =
+        seal::open::<Consent>(&ui, CONSENT, &form.consent).filter(|c| c.expires_at > now())
     else {
         return refuse("This consent form is invalid or has expired; start again from your app.");
     };
-    let csrf_ok = seal::open::<String>(&ui, CSRF, &form.csrf).is_some_and(|nh| same(&nh, &c.p.nh));
-    if !csrf_ok || !bound(&ui, &headers, &c.p.nh) {
+    let csrf_ok = seal::open::<String>(&ui, CSRF, &form.csrf)
+        .is_some_and(|nh| same(&nh, &c.pending.nonce_hash));
+    if !csrf_ok || !bound(&ui, &headers, &c.pending.nonce_hash) {
         return refuse("This consent was not submitted from the page this browser was shown.");
     }
     let clear = format!(
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
         cookie_name(&ui)
     );
-    let state = c.p.s.as_deref();
+    let state = c.pending.state.as_deref();
     if form.decision != "approve" {
-        let mut resp = client_error(&c.p.r, state, "access_denied", "the user denied access");
+        let mut resp = client_error(
+            &c.pending.redirect_uri,
+            state,
+            "access_denied",
+            "the user denied access",
+        );
         if let Ok(v) = HeaderValue::from_str(&clear) {
             resp.headers_mut().insert(header::SET_COOKIE, v);
         }
         return resp;
     }
     let code = Code {
-        c: c.p.c.clone(),
-        r: c.p.r.clone(),
-        cc: c.p.cc.clone(),
-        i: c.i,
-        exp: now() + CODE_TTL_S,
-        n: seal::nonce(),
+        client_id: c.pending.client_id.clone(),
+        redirect_uri: c.pending.redirect_uri.clone(),
+        code_challenge: c.pending.code_challenge.clone(),
+        identifier: c.identifier,
+        expires_at: now() + CODE_TTL_S,
+        nonce: seal::nonce(),
     };
     let code = format!("twa_{}", seal::seal(&ui, CODE, &code));
     let mut params = vec![("code", code.as_str()), ("iss", ui.links.public_url())];
@@ -459,7 +489,7 @@ pub async fn consent(
     }
     redirect(
         StatusCode::SEE_OTHER,
-        &with_params(&c.p.r, &params),
+        &with_params(&c.pending.redirect_uri, &params),
         Some(clear),
     )
 }

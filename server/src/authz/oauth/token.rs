@@ -29,13 +29,20 @@ const REFRESH: &str = "mcp_refresh";
 const ACCESS_TTL_S: i64 = 3600;
 const REFRESH_TTL_S: i64 = 30 * 24 * 3600;
 
+/// A refresh token's contents (sealed; one- or two-letter names on the wire keep it short).
 #[derive(Serialize, Deserialize)]
 struct Refresh {
-    c: String,
-    i: String,
-    f: String,
-    exp: i64,
-    n: String,
+    #[serde(rename = "c")]
+    client_id: String,
+    #[serde(rename = "i")]
+    identifier: String,
+    /// The rotation family: reusing a spent member revokes the family.
+    #[serde(rename = "f")]
+    family: String,
+    #[serde(rename = "exp")]
+    expires_at: i64,
+    #[serde(rename = "n")]
+    nonce: String,
 }
 
 /// The token request (RFC 6749 §4.1.3, §6). `Debug` leaves out the code, the verifier and the
@@ -126,22 +133,27 @@ pub async fn token(
             let Some(code) = raw
                 .strip_prefix("twa_")
                 .and_then(|c| seal::open::<Code>(&ui, CODE, c))
-                .filter(|c| c.exp > now())
+                .filter(|c| c.expires_at > now())
             else {
                 return invalid_grant("the code is invalid or has expired");
             };
-            if code.c != client_id || req.redirect_uri.as_deref().is_some_and(|r| r != code.r) {
+            if code.client_id != client_id
+                || req
+                    .redirect_uri
+                    .as_deref()
+                    .is_some_and(|r| r != code.redirect_uri)
+            {
                 return invalid_grant("the code was issued to another client or redirect URI");
             }
             let verifier = req.code_verifier.as_deref().unwrap_or_default();
             let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(Sha256::digest(verifier.as_bytes()));
-            if verifier.len() < 43 || !constant_eq(&computed, &code.cc) {
+            if verifier.len() < 43 || !constant_eq(&computed, &code.code_challenge) {
                 return invalid_grant("the code_verifier does not match the code_challenge");
             }
             match tw
                 .store()
-                .spend_token(CODE, &access::hash(raw), at(code.exp))
+                .spend_token(CODE, &access::hash(raw), at(code.expires_at))
                 .await
             {
                 Ok(true) => {}
@@ -154,7 +166,7 @@ pub async fn token(
                     );
                 }
             }
-            issue(&ui, &tw, &code.c, &code.i, &seal::nonce()).await
+            issue(&ui, &tw, &code.client_id, &code.identifier, &seal::nonce()).await
         }
         "refresh_token" => {
             let Some(raw) = req.refresh_token.as_deref() else {
@@ -167,29 +179,31 @@ pub async fn token(
             let Some(r) = raw
                 .strip_prefix("twr_")
                 .and_then(|t| seal::open::<Refresh>(&ui, REFRESH, t))
-                .filter(|r| r.exp > now())
+                .filter(|r| r.expires_at > now())
             else {
                 return invalid_grant("the refresh token is invalid or has expired");
             };
-            if r.c != client_id {
+            if r.client_id != client_id {
                 return invalid_grant("the refresh token was issued to another client");
             }
             let store = tw.store();
-            let family_revoked = store.token_spent("mcp_refresh_family", &r.f).await;
+            let family_revoked = store.token_spent("mcp_refresh_family", &r.family).await;
             if !matches!(family_revoked, Ok(false)) {
                 return invalid_grant("this refresh token's family was revoked");
             }
             match store
-                .spend_token(REFRESH, &access::hash(raw), at(r.exp))
+                .spend_token(REFRESH, &access::hash(raw), at(r.expires_at))
                 .await
             {
                 Ok(true) => {}
                 Ok(false) => {
                     // Reuse: someone else holds a copy. End the family and the client's tokens.
                     let _ = store
-                        .spend_token("mcp_refresh_family", &r.f, at(now() + REFRESH_TTL_S))
+                        .spend_token("mcp_refresh_family", &r.family, at(now() + REFRESH_TTL_S))
                         .await;
-                    let _ = store.revoke_client_access_tokens(&r.i, &r.c).await;
+                    let _ = store
+                        .revoke_client_access_tokens(&r.identifier, &r.client_id)
+                        .await;
                     return invalid_grant("the refresh token was already used; sign in again");
                 }
                 Err(_) => {
@@ -200,7 +214,7 @@ pub async fn token(
                     );
                 }
             }
-            issue(&ui, &tw, &r.c, &r.i, &r.f).await
+            issue(&ui, &tw, &r.client_id, &r.identifier, &r.family).await
         }
         _ => oauth_error(
             StatusCode::BAD_REQUEST,
@@ -238,11 +252,11 @@ async fn issue(
         );
     };
     let refresh = Refresh {
-        c: client_id.to_string(),
-        i: identifier.to_string(),
-        f: family.to_string(),
-        exp: now() + REFRESH_TTL_S,
-        n: seal::nonce(),
+        client_id: client_id.to_string(),
+        identifier: identifier.to_string(),
+        family: family.to_string(),
+        expires_at: now() + REFRESH_TTL_S,
+        nonce: seal::nonce(),
     };
     let refresh_token = format!("twr_{}", seal::seal(ui, REFRESH, &refresh));
     (
