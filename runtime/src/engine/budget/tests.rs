@@ -206,3 +206,65 @@ async fn a_redis_that_comes_back_is_used_again() {
     assert!(seen, "B asks Redis again after an outage");
     assert!(!shared.outage().is_down());
 }
+
+/// Everything logged while the returned guard lives (this thread's subscriber).
+fn capture_logs() -> (
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    tracing::subscriber::DefaultGuard,
+) {
+    #[derive(Clone)]
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = Sink(logs.clone());
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+fn text(logs: &std::sync::Mutex<Vec<u8>>) -> String {
+    String::from_utf8_lossy(&logs.lock().unwrap()).into_owned()
+}
+
+#[tokio::test]
+async fn an_outage_is_logged_once_not_per_call_and_never_names_the_url() {
+    let (logs, _guard) = capture_logs();
+    // A password in the URL must never reach a log line.
+    let c = config(
+        "redis://:canary-redis-pass@127.0.0.1:1",
+        Duration::from_secs(60),
+    );
+    let budgets = Budgets::shared(4, &c).unwrap();
+    let t = budgets.of(TENANT);
+    for _ in 0..20 {
+        drop(t.enter().await.expect("local budget"));
+    }
+    let outage = budgets.shared.as_ref().unwrap().outage();
+    // More failures in the same outage (as each retry would report) log nothing new.
+    outage.failed("timeout");
+    outage.failed("connection refused");
+    let logged = text(&logs);
+    assert_eq!(
+        logged.matches("Redis unreachable").count(),
+        1,
+        "one warning per outage: {logged}"
+    );
+    assert!(!logged.contains("canary-redis-pass"), "{logged}");
+    // Recovery is logged once; a new outage warns again.
+    outage.answered();
+    outage.answered();
+    outage.failed("timeout");
+    let logged = text(&logs);
+    assert_eq!(logged.matches("Redis answers again").count(), 1, "{logged}");
+    assert_eq!(logged.matches("Redis unreachable").count(), 2, "{logged}");
+}
