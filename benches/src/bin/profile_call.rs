@@ -4,6 +4,7 @@
 //! difference of the two totals is toolwire's cost, and `callgrind_annotate` attributes it.
 //!
 //! `valgrind --tool=callgrind --callgrind-out-file=cg.dynamic target/release/profile_call --mode dynamic --calls 400`
+//! (`benches/profile.sh` runs both modes and prints the instructions per call.)
 
 use futures::StreamExt as _;
 use serde_json::json;
@@ -17,6 +18,8 @@ async fn main() {
     let mode: String = arg("mode", "dynamic".to_string());
     let calls: usize = arg("calls", 400);
     let tenants_n: usize = arg("tenants", 20);
+    // 1 = sequential calls (one at a time, the `overhead` bench's sequential figure).
+    let concurrency: usize = arg("concurrency", 8);
     let sim = Sim::builder()
         .seed(7)
         .tickets_per_tenant(1)
@@ -94,7 +97,7 @@ async fn main() {
     // Warm every connection first, then the measured calls.
     futures::stream::iter(0..tenants_n).for_each(&run).await;
     futures::stream::iter(0..calls)
-        .for_each_concurrent(8, &run)
+        .for_each_concurrent(concurrency, &run)
         .await;
     tw.flush().await;
 }

@@ -287,7 +287,7 @@ impl RecordProjection {
                 Some((new.clone(), value))
             })
             .collect();
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(self.keep.len() + self.rename.len() + resolved.len());
         for f in &self.keep {
             if let Some(v) = record.get_mut(f) {
                 out.insert(f.clone(), v.take());
