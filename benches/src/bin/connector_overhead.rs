@@ -261,6 +261,8 @@ async fn measure(
     let load_before = load_average();
     let (mut floor, mut ours) = (Vec::new(), Vec::new());
     let (mut floor_rates, mut our_rates) = (Vec::new(), Vec::new());
+    // p50 of each phase: a floor phase and the toolwire phase next to it make one pair.
+    let (mut floor_p50s, mut our_p50s) = (Vec::new(), Vec::new());
     for p in 0..phases * 2 {
         // floor, toolwire, toolwire, floor, ...: neither side always runs first.
         let side = if (p + p / 2) % 2 == 0 {
@@ -268,16 +270,19 @@ async fn measure(
         } else {
             Side::Toolwire
         };
-        let samples = sequential(side, calls, tw, client, case, stand_in).await;
+        let mut samples = sequential(side, calls, tw, client, case, stand_in).await;
+        let p50 = micros(summarize(&mut samples).p50);
         let rate = concurrent(side, calls, concurrency, tw, client, case, stand_in).await;
         match side {
             Side::Floor => {
                 floor.extend(samples);
                 floor_rates.push(rate);
+                floor_p50s.push(p50);
             }
             Side::Toolwire => {
                 ours.extend(samples);
                 our_rates.push(rate);
+                our_p50s.push(p50);
             }
         }
     }
@@ -286,13 +291,33 @@ async fn measure(
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
+    let mut pair_p50 = our_p50s
+        .iter()
+        .zip(&floor_p50s)
+        .map(|(t, f)| t / f)
+        .collect::<Vec<_>>();
+    let mut pair_rate = our_rates
+        .iter()
+        .zip(&floor_rates)
+        .map(|(t, f)| t / f)
+        .collect::<Vec<_>>();
+    let round = |v: &[f64]| v.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>();
+    println!(
+        "{}: per-pair ratios toolwire/floor, sequential p50 {:?}, {concurrency} in flight \
+         calls/s {:?}",
+        case.tool,
+        round(&pair_p50),
+        round(&pair_rate)
+    );
+    let (pair_p50, pair_rate) = (median(&mut pair_p50), median(&mut pair_rate));
     let (rf, rt) = (median(&mut floor_rates), median(&mut our_rates));
     println!("{} ({}) sequential floor    {f}", case.tool, case.cassette);
     println!("{} ({}) sequential toolwire {t}", case.tool, case.cassette);
     println!(
         "{}: ratio toolwire/floor p50 {:.3} ({:+.1}µs), p99 {:.3} ({:+.1}µs); {concurrency} in \
          flight: floor {rf:.0} calls/s, toolwire {rt:.0} calls/s, throughput ratio {:.3}; load \
-         average {load_before} before, {} after",
+         average {load_before} before, {} after; median of the pair ratios: p50 {pair_p50:.3}, \
+         throughput {pair_rate:.3}",
         case.tool,
         micros(t.p50) / micros(f.p50),
         micros(t.p50) - micros(f.p50),
