@@ -11,8 +11,12 @@ use crate::store::Store;
 const BATCH: u32 = 1000;
 /// Pause between batches, so a large backlog does not monopolise the store.
 const PAUSE: Duration = Duration::from_millis(200);
-/// How often the task looks for expired rows (first look at start).
-const INTERVAL: Duration = Duration::from_secs(3600);
+/// How often the task looks for expired rows (first look at start): a 24th of the retention,
+/// between one second and an hour (an hour for any retention of a day or more), so rows
+/// outlive the retention by at most about 4%.
+fn interval(keep: Duration) -> Duration {
+    (keep / 24).clamp(Duration::from_secs(1), Duration::from_secs(3600))
+}
 
 /// The running pruner (none when everything is kept); aborts the task on drop.
 #[derive(Default)]
@@ -24,9 +28,10 @@ impl Retention {
         let Some(keep) = keep else {
             return Self::default();
         };
+        let every = interval(keep);
         let keep = chrono::Duration::from_std(keep).unwrap_or(chrono::Duration::MAX);
         Self(Some(tokio::spawn(async move {
-            let mut tick = tokio::time::interval(INTERVAL);
+            let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
@@ -118,6 +123,21 @@ mod tests {
             assert!(Instant::now() < deadline, "{} rows left", left.len());
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    #[test]
+    fn the_pruning_interval_follows_the_retention_within_bounds() {
+        use super::interval;
+        assert_eq!(
+            interval(Duration::from_secs(30 * 86_400)),
+            Duration::from_secs(3600)
+        );
+        assert_eq!(
+            interval(Duration::from_secs(86_400)),
+            Duration::from_secs(3600)
+        );
+        assert_eq!(interval(Duration::from_secs(240)), Duration::from_secs(10));
+        assert_eq!(interval(Duration::from_secs(2)), Duration::from_secs(1));
     }
 
     #[tokio::test]
