@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Added compile time of `toolwire::connector!`: `cargo build` of a tiny crate (probe/) with no
-# macro call, with zendesk.yaml (14 tools) and with a generated 500-tool spec
+# macro call, with zendesk.yaml (14 tools), with all five shipped connectors (62 tools) and
+# with a generated 500-tool spec
 # (gen_large_spec.py), dependencies already built; the probe alone is rebuilt each time
 # (`cargo clean -p`), RUNS times per variant, median. Also times the expansion work alone
 # (`--bin codegen_time`) in the dev and release profiles.
@@ -26,11 +27,15 @@ for profile in $PROFILES; do
   flag=""; [ "$profile" = release ] && flag="--release"
   (cd "$ROOT" && cargo build -q $flag -p toolwire-benches --bin codegen_time)
   "$CARGO_TARGET_DIR/$([ "$profile" = release ] && echo release || echo debug)/codegen_time" \
-    --runs 5 "$ROOT/connectors/zendesk.yaml" "$PROBE/large.yaml"
+    --runs 5 "$ROOT"/connectors/{zendesk,github,slack,linear,salesforce}.yaml "$PROBE/large.yaml"
   # Dependencies (toolwire, the macro) built once, untimed.
-  (cd "$PROBE" && cargo build -q $flag --features zendesk,large)
-  for variant in none zendesk large; do
-    features=""; [ "$variant" != none ] && features="--features $variant"
+  (cd "$PROBE" && cargo build -q $flag --features zendesk,others,large)
+  for variant in none zendesk five large; do
+    case "$variant" in
+      none) features="" ;;
+      five) features="--features zendesk,others" ;;
+      *) features="--features $variant" ;;
+    esac
     times=""
     for _ in $(seq "$RUNS"); do
       (cd "$PROBE" && cargo clean -q $flag -p toolwire-codegen-probe)

@@ -1,7 +1,17 @@
-//! The probe: nothing, zendesk.yaml's tools, or a generated 500-tool spec (features).
+//! The probe: nothing, zendesk.yaml's tools, the four other shipped connectors, or a
+//! generated 500-tool spec (features).
 
 #[cfg(feature = "zendesk")]
 toolwire::connector!("../../../connectors/zendesk.yaml");
+
+#[cfg(feature = "others")]
+toolwire::connector!("../../../connectors/github.yaml");
+#[cfg(feature = "others")]
+toolwire::connector!("../../../connectors/slack.yaml");
+#[cfg(feature = "others")]
+toolwire::connector!("../../../connectors/linear.yaml");
+#[cfg(feature = "others")]
+toolwire::connector!("../../../connectors/salesforce.yaml");
 
 #[cfg(feature = "large")]
 toolwire::connector!("large.yaml");
@@ -13,6 +23,13 @@ pub fn tool_count() -> usize {
     #[cfg(feature = "zendesk")]
     {
         n += zendesk::TOOLS.len();
+    }
+    #[cfg(feature = "others")]
+    {
+        n += github::TOOLS.len()
+            + slack::TOOLS.len()
+            + linear::TOOLS.len()
+            + salesforce::TOOLS.len();
     }
     #[cfg(feature = "large")]
     {
@@ -26,6 +43,11 @@ mod tests {
     #[test]
     fn counts() {
         let expected = if cfg!(feature = "zendesk") { 14 } else { 0 }
+            + if cfg!(feature = "others") {
+                12 + 10 + 10 + 16
+            } else {
+                0
+            }
             + if cfg!(feature = "large") { 500 } else { 0 };
         assert_eq!(super::tool_count(), expected);
     }
