@@ -139,7 +139,34 @@ async fn accounts_exec_keys_end_to_end() {
         )
         .await;
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(json_out(&o)["data"]["ticket"]["id"], 1);
+    let projected = json_out(&o);
+    assert_eq!(projected["data"]["ticket"]["id"], 1);
+    // The projection keeps what a model needs; --full prints the whole selected response
+    // (every ticket field, the sideloaded users).
+    assert!(projected["data"].get("users").is_none(), "{projected}");
+    assert!(
+        projected["data"]["ticket"].get("url").is_none(),
+        "{projected}"
+    );
+    let o = env
+        .run(
+            &[
+                "exec",
+                "zendesk_ticket_get",
+                "--identifier",
+                "acme",
+                "--input",
+                r#"{"ticket_id": 1}"#,
+                "--full",
+            ],
+            None,
+        )
+        .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let full = json_out(&o);
+    assert_eq!(full["data"]["ticket"]["id"], 1);
+    assert!(full["data"]["users"].is_array(), "{full}");
+    assert!(full["data"]["ticket"]["url"].is_string(), "{full}");
     let o = env
         .run(
             &[

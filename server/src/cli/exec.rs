@@ -1,4 +1,4 @@
-//! `toolwire exec TOOL --identifier ID --input JSON`: one tool call through the runtime on a
+//! `toolwire exec TOOL --identifier ID --input JSON [--full]`: one tool call through the runtime on a
 //! data directory; prints the output as JSON (stdout), errors with their code (stderr) and an
 //! exit code that says what kind of failure it was.
 
@@ -22,6 +22,10 @@ pub struct ExecArgs {
     /// The connection, when it is not the tool's own connector.
     #[arg(long)]
     pub connection: Option<String>,
+    /// Print the tool's whole selected response instead of its projection (the compact shape
+    /// models get by default), as REST's `"full": true` does.
+    #[arg(long)]
+    pub full: bool,
     #[command(flatten)]
     pub runtime: RuntimeArgs,
 }
@@ -44,13 +48,14 @@ pub async fn run(args: ExecArgs) -> Result<()> {
     let tw = args.runtime.open().await?;
     // `TRACEPARENT` in the environment makes this call part of the caller's trace.
     let span = crate::telemetry::cli_span(&args.tool, crate::telemetry::from_env());
-    let out = crate::metrics::instrument(
+    let out = crate::metrics::instrument_with(
         &tw,
         "cli",
         args.connection.as_deref(),
         &args.identifier,
         &args.tool,
         input,
+        args.full,
     )
     .instrument(span)
     .await;
