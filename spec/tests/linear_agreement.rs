@@ -6,6 +6,8 @@
 //! the input's JSON Schema type; and the variables a tool sends for a sample input coerce
 //! against the schema. Broken documents and broken declarations fail these checks.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -16,6 +18,7 @@ use apollo_compiler::schema::ExtendedType;
 use apollo_compiler::validation::Valid;
 use apollo_compiler::{ExecutableDocument, Schema};
 use serde_json::{Value, json};
+use support::break_once;
 use toolwire_spec::template::VarRef;
 use toolwire_spec::{ConnectorSpec, GraphqlRequest, ToolSpec};
 
@@ -396,14 +399,6 @@ fn a_broken_mapping_fails_the_mapping_check() {
     let graphql = tool.request.graphql.clone().unwrap();
     let problems = mapping_problems(&tool, &graphql).join("\n");
     assert!(problems.contains("input `id` is optional"), "{problems}");
-}
-
-/// `text` with `from` (which must occur once) replaced by `to`, and the 1-based line of `from`.
-fn break_once(text: &str, from: &str, to: &str) -> (String, u32) {
-    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
-    let at = text.find(from).unwrap();
-    let line = text[..at].matches('\n').count() as u32 + 1;
-    (text.replacen(from, to, 1), line)
 }
 
 #[test]

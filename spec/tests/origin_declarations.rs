@@ -4,20 +4,12 @@
 
 use toolwire_spec::{Pagination, UpstreamErrorCode};
 
-fn salesforce() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../connectors/salesforce.yaml"
-    ))
-    .unwrap()
-}
+mod support;
 
-/// `text` with `from` (which must occur once) replaced by `to`, and the 1-based line of `to`.
-fn break_once(text: &str, from: &str, to: &str) -> (String, usize) {
-    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
-    let at = text.find(from).unwrap();
-    let line = text[..at].matches('\n').count() + 1;
-    (text.replacen(from, to, 1), line)
+use support::{break_once, connector};
+
+fn salesforce() -> String {
+    connector("salesforce")
 }
 
 #[test]
@@ -51,46 +43,22 @@ fn the_salesforce_spec_uses_every_origin_feature_and_loads() {
 
 #[test]
 fn bad_origin_declarations_are_all_reported_at_their_place() {
-    let text = salesforce();
-    let mut expect: Vec<(usize, &str, &str)> = Vec::new();
-    let mut step =
-        |text: String, from: &str, to: &str, message: &'static str, hint: &'static str| {
-            let (t, line) = break_once(&text, from, to);
-            expect.push((line, message, hint));
-            t
-        };
-    // The paging input is not an input of the tool.
-    let text = step(
-        text,
-        "pagination: {style: next_url, cursor_input: cursor, next_url: /nextRecordsUrl, done: /done}",
-        "pagination: {style: next_url, cursor_input: page, next_url: /nextRecordsUrl, done: /done}",
-        "`page` is not an input of `salesforce_query`",
-        "input.properties",
-    );
-    // A no_content body naming an input the tool does not have.
-    let text = step(
-        text,
-        "      no_content: {id: \"{{input.id}}\", updated: true}\n      output:\n        type: object\n        required: [id, updated]\n        properties:\n          id: {type: string}\n          updated: {type: boolean}\n\n  - name: salesforce_contact_get",
-        "      no_content: {id: \"{{input.record}}\", updated: true}\n      output:\n        type: object\n        required: [id, updated]\n        properties:\n          id: {type: string}\n          updated: {type: boolean}\n\n  - name: salesforce_contact_get",
-        "input.record",
-        "fix the variable name",
-    );
-    let err = toolwire_spec::load_str("salesforce.yaml", &text).unwrap_err();
-    let diags = err.diagnostics().expect("located problems");
-    let lines: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-    for (line, message, hint) in &expect {
-        let d = diags
-            .iter()
-            .find(|d| d.message.contains(message))
-            .unwrap_or_else(|| panic!("missing `{message}` in {lines:#?}"));
-        assert!(d.hint.as_deref().unwrap_or("").contains(hint), "{d}");
-        assert!(d.to_string().starts_with("salesforce.yaml:"), "{d}");
-        assert!(
-            (d.line as usize).abs_diff(*line) <= 12,
-            "`{message}` at line {}, the broken line is {line}",
-            d.line
+    let broken = support::Breakage::new("salesforce.yaml", salesforce())
+        // The paging input is not an input of the tool.
+        .step(
+            "pagination: {style: next_url, cursor_input: cursor, next_url: /nextRecordsUrl, done: /done}",
+            "pagination: {style: next_url, cursor_input: page, next_url: /nextRecordsUrl, done: /done}",
+            "`page` is not an input of `salesforce_query`",
+            "input.properties",
+        )
+        // A no_content body naming an input the tool does not have.
+        .step(
+            "      no_content: {id: \"{{input.id}}\", updated: true}\n      output:\n        type: object\n        required: [id, updated]\n        properties:\n          id: {type: string}\n          updated: {type: boolean}\n\n  - name: salesforce_contact_get",
+            "      no_content: {id: \"{{input.record}}\", updated: true}\n      output:\n        type: object\n        required: [id, updated]\n        properties:\n          id: {type: string}\n          updated: {type: boolean}\n\n  - name: salesforce_contact_get",
+            "input.record",
+            "fix the variable name",
         );
-    }
+    broken.assert_all_reported(12);
 }
 
 #[test]
@@ -108,7 +76,7 @@ fn a_next_url_that_is_not_a_pointer_is_a_shape_error_at_its_place() {
         .find(|d| d.message.contains("\"nextRecordsUrl\" does not match"))
         .cloned()
         .unwrap_or_else(|| panic!("{err}"));
-    assert_eq!(d.line as usize, line, "{d}");
+    assert_eq!(d.line, line, "{d}");
 }
 
 #[test]
@@ -128,7 +96,7 @@ fn a_config_origin_needs_egress_patterns() {
         .unwrap_or_else(|| panic!("{err}"));
     assert_eq!(d.pointer, "/base_url");
     assert!(d.hint.as_deref().unwrap().contains("egress:"), "{d}");
-    assert!((d.line as usize) < line, "{d}");
+    assert!(d.line < line, "{d}");
 }
 
 #[test]
