@@ -1,6 +1,7 @@
 //! MCP over streamable HTTP at `/mcp`: auth (API key + `X-Toolwire-Identifier`), the tool
 //! list, calls acting for the header's identifier, and tool errors as `isError` results with
-//! the agent message (including the reconnect link once an account is revoked). Raw JSON-RPC
+//! the agent message (including the reconnect link once an account is revoked), the whole
+//! output on request (`_meta["toolwire/full"]`). Raw JSON-RPC
 //! over HTTP here; the official Python SDK and langchain-mcp-adapters are exercised by
 //! `scripts/test-mcp-clients.sh`.
 
@@ -156,6 +157,49 @@ async fn lists_tools_and_calls_them_for_the_header_identifier() {
             .contains("zendesk_nope"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn meta_full_adds_the_whole_output_beside_the_projection() {
+    let h = Harness::start().await;
+    assert_eq!(h.connect("acme").await.0, 200);
+    let args = json!({"query": "status:open"});
+    let (_, plain) = rpc(
+        &h,
+        Some("acme"),
+        call(1, "zendesk_search_tickets", args.clone()),
+    )
+    .await;
+    let mut asked = call(2, "zendesk_search_tickets", args);
+    asked["params"]["_meta"] = json!({"toolwire/full": true});
+    let (status, body) = rpc(&h, Some("acme"), asked).await;
+    assert_eq!(status, 200, "{body}");
+    let (plain, result) = (&plain["result"], &body["result"]);
+    assert_eq!(result["isError"], false, "{body}");
+    // Without the flag: no `_meta`; with it, structuredContent is still the projection.
+    assert!(plain.get("_meta").is_none(), "{plain}");
+    assert_eq!(
+        result["structuredContent"], plain["structuredContent"],
+        "{body}"
+    );
+    let full = &result["_meta"]["toolwire/full"];
+    let (short, long) = (
+        result["structuredContent"]["results"].as_array().unwrap(),
+        full["results"]
+            .as_array()
+            .expect("the whole output in _meta"),
+    );
+    assert!(!short.is_empty());
+    assert_eq!(short.len(), long.len());
+    for (p, f) in short.iter().zip(long) {
+        assert_eq!(p["id"], f["id"]);
+        assert!(p.get("url").is_none() && f.get("url").is_some(), "{f}");
+    }
+    // Only `true` asks.
+    let mut other = call(3, "zendesk_search_tickets", json!({"query": "status:open"}));
+    other["params"]["_meta"] = json!({"toolwire/full": "yes"});
+    let (_, body) = rpc(&h, Some("acme"), other).await;
+    assert!(body["result"].get("_meta").is_none(), "{body}");
 }
 
 #[tokio::test]

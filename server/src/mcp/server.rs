@@ -140,25 +140,32 @@ impl McpServer {
         name: &str,
         arguments: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
-        self.run(identifier, surface, name, arguments)
+        self.run(identifier, surface, name, arguments, false)
             .await
             .unwrap_or_else(|e| {
                 CallToolResult::error(vec![ContentBlock::text(tools::error_text(&e))])
             })
     }
 
-    /// Runs one tool for `identifier`; the result, or the runtime's error.
+    /// Runs one tool for `identifier`; the result, or the runtime's error. With `full`, the
+    /// result's `_meta` also carries the whole output ([`tools::FULL_META`]).
     async fn run(
         &self,
         identifier: &str,
         surface: &str,
         name: &str,
         arguments: Option<serde_json::Map<String, Value>>,
+        full: bool,
     ) -> Result<CallToolResult, toolwire_runtime::Error> {
         let input = Value::Object(arguments.unwrap_or_default());
         let out =
-            crate::metrics::instrument(&self.tw, surface, None, identifier, name, input).await?;
-        let mut result = CallToolResult::structured(out.data);
+            crate::metrics::instrument_with(&self.tw, surface, None, identifier, name, input, full)
+                .await?;
+        let mut result = if full {
+            tools::with_full(&self.tw, name, out.data)
+        } else {
+            CallToolResult::structured(out.data)
+        };
         if let Some(cursor) = out.next_cursor {
             result.content.push(ContentBlock::text(format!("More results exist: call {name} again with next_cursor {cursor:?} as its page/cursor input.")));
         }
@@ -327,8 +334,10 @@ impl ServerHandler for McpServer {
         let parent = crate::telemetry::from_mcp(request.meta.as_ref(), &context);
         let span = crate::telemetry::mcp_span(surface, &request.name, parent);
         let ask = Ask::of(&context, &request);
+        // `_meta["toolwire/full"]: true`: the whole output too (REST's `"full": true`).
+        let full = tools::wants_full(request.meta.as_deref(), &context.meta);
         match self
-            .run(&identifier, surface, &request.name, request.arguments)
+            .run(&identifier, surface, &request.name, request.arguments, full)
             .instrument(span)
             .await
         {
