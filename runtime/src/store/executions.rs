@@ -21,26 +21,39 @@ impl Store {
         account_id: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<ExecutionRecord>, StoreError> {
-        let rows: Vec<ExecutionRow> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT execution_id, account_id, connection, identifier, tool, outcome, \
-                 error_code, http_status, latency_ms, at FROM executions \
-                 WHERE ($1 IS NULL OR account_id = $1) \
-                 ORDER BY at DESC, execution_id DESC LIMIT $2",
-            )
-            .bind(account_id)
-            .bind(i64::from(limit.clamp(1, 1000)))
-            .fetch_all(pool)
-            .await?
-        });
+        let limit = i64::from(limit.clamp(1, 1000));
+        // Two statements, not `($1 IS NULL OR account_id = $1)`: with that form SQLite scans the
+        // table for one account's rows instead of using `executions_account_idx`.
+        let rows: Vec<ExecutionRow> =
+            on_pool!(self, |pool| {
+                match account_id {
+                    Some(id) => sqlx::query_as(
+                        "SELECT execution_id, account_id, connection, identifier, tool, outcome, \
+                         error_code, http_status, latency_ms, at FROM executions \
+                         WHERE account_id = $1 ORDER BY at DESC, execution_id DESC LIMIT $2",
+                    )
+                    .bind(id)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?,
+                    None => sqlx::query_as(
+                        "SELECT execution_id, account_id, connection, identifier, tool, outcome, \
+                         error_code, http_status, latency_ms, at FROM executions \
+                         ORDER BY at DESC, execution_id DESC LIMIT $1",
+                    )
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?,
+                }
+            });
         Ok(rows.into_iter().map(ExecutionRecord::from).collect())
     }
 }
 
 impl Store {
     /// Deletes at most `batch` audit rows older than `older_than` (oldest first, one short
-    /// statement over the `at` index) and returns how many it deleted: call again until it
-    /// returns less than `batch`.
+    /// statement over the table's `(at, execution_id)` key) and returns how many it deleted:
+    /// call again until it returns less than `batch`.
     #[doc(hidden)]
     pub async fn prune_executions(
         &self,
@@ -49,8 +62,9 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let deleted = on_pool!(self, |pool| {
             sqlx::query(
-                "DELETE FROM executions WHERE execution_id IN \
-                 (SELECT execution_id FROM executions WHERE at < $1 ORDER BY at LIMIT $2)",
+                "DELETE FROM executions WHERE (at, execution_id) IN \
+                 (SELECT at, execution_id FROM executions WHERE at < $1 \
+                  ORDER BY at, execution_id LIMIT $2)",
             )
             .bind(Ts::new(older_than))
             .bind(i64::from(batch.max(1)))
