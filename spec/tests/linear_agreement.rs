@@ -349,6 +349,62 @@ fn the_variables_sent_for_a_full_sample_input_coerce_against_the_schema() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Explicit nulls: a nullable input passed as `null` is sent as `null` (to clear a field), and
+/// the variables sent so still coerce, i.e. every nullable input lands in a nullable slot.
+#[test]
+fn the_variables_sent_with_every_nullable_input_null_coerce_against_the_schema() {
+    let spec = spec();
+    let mut failures = Vec::new();
+    let mut nulls_sent = 0;
+    for tool in &spec.tools {
+        let nullable = toolwire_spec::template::nullable_inputs(&tool.input);
+        if nullable.is_empty() {
+            continue;
+        }
+        let graphql = tool.request.graphql.as_ref().unwrap();
+        let input: serde_json::Map<String, Value> = tool.input["properties"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, _)| {
+                nullable.contains(&k.as_str()) || tool.required_inputs().contains(&k.as_str())
+            })
+            .map(|(k, s)| {
+                let v = if nullable.contains(&k.as_str()) {
+                    Value::Null
+                } else {
+                    sample(s)
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let body = graphql
+            .body_template()
+            .unwrap()
+            .render(&|v: &VarRef| input.get(&v.path[0]))
+            .unwrap();
+        let sent = body.get("variables").cloned().unwrap_or(json!({}));
+        nulls_sent += sent.to_string().matches("null").count();
+        let doc = validate(&graphql.document, &tool.name).unwrap();
+        let variables: JsonMap = serde_json::from_value(sent).unwrap();
+        if let Err(e) = apollo_compiler::request::coerce_variable_values(
+            schema(),
+            operation(&doc, graphql),
+            &variables,
+        ) {
+            failures.push(format!(
+                "{}: {e:?} (variables {})",
+                tool.name, body["variables"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        nulls_sent >= 4,
+        "the update tool clears fields with null ({nulls_sent} sent)"
+    );
+}
+
 #[test]
 fn a_broken_document_fails_schema_validation() {
     let spec = spec();

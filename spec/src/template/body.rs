@@ -1,4 +1,5 @@
-//! Structured JSON body templates: value types are kept and absent optionals dropped.
+//! Structured JSON body templates: value types are kept (an explicit null included, which is
+//! how a body clears a field) and absent optionals dropped.
 
 use serde_json::{Map, Value};
 
@@ -14,7 +15,8 @@ pub enum BodyTemplate {
     Template(Template),
     /// An array; absent elements are dropped.
     Array(Vec<BodyTemplate>),
-    /// An object; absent members are dropped, and an object left empty by drops is absent.
+    /// An object; absent members are dropped (explicit nulls kept), and an object left empty
+    /// by drops is absent.
     Object(Vec<(String, BodyTemplate)>),
 }
 

@@ -4,10 +4,18 @@
 //! (`"{{input.priority}}"`) is a *value* template: it keeps the JSON type of what it names.
 //! Anything else renders to a string. A variable that is absent makes the whole template
 //! absent, so optional fields simply disappear from requests.
+//!
+//! A variable the lookup answers with JSON `null` is an *explicit null*: a value template
+//! renders it as `null` (so a body or GraphQL variable can clear a field), a text template
+//! (query, path, header, `"x-{{input.a}}"`) treats it as absent. Which nulls a lookup hands over
+//! is the caller's decision: the runtime passes only those of inputs whose schema names `null`
+//! ([`schema_names_null`]) and that the caller sent as `null`.
 
 mod body;
+mod null;
 
 pub use body::BodyTemplate;
+pub use null::{nullable_inputs, schema_names_null};
 
 use std::fmt;
 
@@ -126,14 +134,14 @@ impl Template {
         }
     }
 
-    /// Renders to a JSON value: a single-variable template keeps its type; `None` when a
-    /// variable is absent (or null).
+    /// Renders to a JSON value: a single-variable template keeps its type, an explicit null
+    /// included; `None` when a variable is absent (or, in text, null).
     pub fn render_value<'v>(
         &self,
         lookup: &impl Fn(&VarRef) -> Option<&'v Value>,
     ) -> Option<Value> {
         if let Some(var) = self.as_single_var() {
-            return lookup(var).filter(|v| !v.is_null()).cloned();
+            return lookup(var).cloned();
         }
         self.render_string(lookup).map(Value::String)
     }

@@ -68,6 +68,65 @@ fn body_drops_absent_optionals_and_empty_objects() {
     );
 }
 
+#[test]
+fn an_explicit_null_is_sent_in_a_body_and_an_absent_input_is_not() {
+    let body = BodyTemplate::parse(&json!({
+        "id": "{{input.id}}",
+        "input": {
+            "assigneeId": "{{input.assignee_id}}",
+            "dueDate": "{{input.due_date}}",
+            "title": "{{input.title}}",
+            "note": "due {{input.due_date}}"
+        }
+    }))
+    .unwrap();
+    let ctx = json!({"input": {"id": "ENG-1", "assignee_id": null, "due_date": null}});
+    assert_eq!(
+        body.render(&lookup_in(&ctx)).unwrap(),
+        json!({"id": "ENG-1", "input": {"assigneeId": null, "dueDate": null}}),
+        "nulls kept in value templates, dropped from text, absent inputs left out"
+    );
+    let only_absent = json!({"input": {"id": "ENG-1"}});
+    assert_eq!(
+        body.render(&lookup_in(&only_absent)).unwrap(),
+        json!({"id": "ENG-1"})
+    );
+}
+
+#[test]
+fn a_null_is_absent_in_text_templates() {
+    let ctx = json!({"input": {"q": null}});
+    let look = lookup_in(&ctx);
+    assert_eq!(
+        Template::parse("{{input.q}}").unwrap().render_value(&look),
+        Some(Value::Null)
+    );
+    assert_eq!(
+        Template::parse("{{input.q}}").unwrap().render_string(&look),
+        None
+    );
+    assert_eq!(
+        Template::parse("q={{input.q}}")
+            .unwrap()
+            .render_value(&look),
+        None
+    );
+}
+
+#[test]
+fn nullable_inputs_are_those_whose_schema_names_null() {
+    let schema = json!({"type": "object", "properties": {
+        "a": {"type": ["string", "null"]},
+        "b": {"type": "string"},
+        "c": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        "d": {"description": "anything"},
+        "e": {"type": "null"},
+        "f": {"enum": ["x", null]}
+    }});
+    assert_eq!(nullable_inputs(&schema), vec!["a", "c", "e"]);
+    assert!(!schema_names_null(&json!({"oneOf": [{"type": "string"}]})));
+}
+
 proptest::proptest! {
     #[test]
     fn literal_text_round_trips(text in "[^{}]*") {

@@ -1,6 +1,7 @@
 //! Pass 2: what JSON Schema cannot say. Every template variable is declared, every `{param}`
 //! is a required input, annotations agree with the method, pointers and model references
-//! resolve, input schemas compile and are closed, regexes compile.
+//! resolve, input schemas compile and are closed, regexes compile, a nullable input is never
+//! sent as text (path, query, header).
 
 use std::collections::HashSet;
 
@@ -12,6 +13,7 @@ use crate::model::*;
 use crate::template::{BodyTemplate, Template, VarRef};
 
 mod graphql;
+mod nulls;
 mod transport;
 mod wire;
 
@@ -162,6 +164,7 @@ pub(super) fn check(doc: &Document, spec: &ConnectorSpec, tool_index: &[usize]) 
     c.tools();
     c.wire();
     c.transport();
+    c.nulls();
     Diagnostics(c.out)
 }
 
