@@ -6,7 +6,10 @@
 //!   when their lease ends.
 //!
 //! Taking a slot is one Lua script (check the block, drop expired leases, count, add) and so
-//! one round trip per call; giving it back is a `ZREM` sent off the call path. Every Redis
+//! one round trip per call; giving it back is a `ZREM` sent off the call path. While a slot is
+//! held, a background task renews its lease every third of it (`renew.lua`, which extends only
+//! a lease that still holds its slot), so a call that runs longer than the lease keeps its slot
+//! and the cap holds; a replica that dies stops renewing and its slots come back. Every Redis
 //! operation has a short timeout; a failure makes the replica use its local budgets (see
 //! [`super::outage`]). Keys carry the tenant (the upstream base URL) and nothing secret.
 
@@ -31,8 +34,8 @@ pub(crate) struct SharedBudgetConfig {
     pub url: String,
     /// Prefix of every key (default `toolwire:`), so several deployments can share a Redis.
     pub key_prefix: String,
-    /// How long a slot is held at most (default 60 s): a replica killed mid-call gives its
-    /// slots back after this; a call that takes longer frees its slot early.
+    /// How long a slot is held without renewal (default 60 s): a replica killed mid-call gives
+    /// its slots back after this; a live call renews its slot every third of it.
     pub slot_lease: Duration,
 }
 
@@ -57,15 +60,18 @@ pub(super) enum Answer {
     Unavailable,
 }
 
-/// A slot held in Redis; given back when dropped (off the call path).
+/// A slot held in Redis, its lease renewed in the background while this lives; given back
+/// when dropped (off the call path).
 pub(super) struct Lease {
     shared: Arc<Shared>,
     slots_key: String,
     id: String,
+    renewal: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        self.renewal.abort();
         let mut conn = self.shared.conn.clone();
         let key = std::mem::take(&mut self.slots_key);
         let id = std::mem::take(&mut self.id);
@@ -94,6 +100,7 @@ pub(crate) struct Shared {
     cap: usize,
     acquire: redis::Script,
     block: redis::Script,
+    renew: redis::Script,
     /// This replica's lease ids: `{replica}:{n}`.
     replica: String,
     next_lease: AtomicU64,
@@ -137,6 +144,7 @@ impl Shared {
             cap: cap.max(1),
             acquire: redis::Script::new(include_str!("acquire.lua")),
             block: redis::Script::new(include_str!("block.lua")),
+            renew: redis::Script::new(include_str!("renew.lua")),
             replica: uuid::Uuid::new_v4().simple().to_string(),
             next_lease: AtomicU64::new(0),
             outage: Outage::default(),
@@ -176,10 +184,12 @@ impl Shared {
             match answer {
                 Ok(Ok((0, _))) => {
                     self.outage.answered();
+                    let renewal = tokio::spawn(self.clone().renew(slots_key.clone(), id.clone()));
                     return Answer::Taken(Lease {
                         shared: self.clone(),
                         slots_key,
                         id,
+                        renewal,
                     });
                 }
                 Ok(Ok((1, ms))) => {
@@ -199,6 +209,37 @@ impl Shared {
                     self.outage.failed("timeout");
                     return Answer::Unavailable;
                 }
+            }
+        }
+    }
+
+    /// Renews lease `id` every third of the lease until aborted (the [`Lease`] is dropped) or
+    /// the slot is found no longer this lease's. A failed renewal is retried at the next tick
+    /// (the lease has two more thirds to run).
+    async fn renew(self: Arc<Self>, slots_key: String, id: String) {
+        let every = Duration::from_millis((self.lease_ms / 3).max(1));
+        loop {
+            tokio::time::sleep(every).await;
+            if !self.outage.should_ask() {
+                continue;
+            }
+            let mut conn = self.conn.clone();
+            let mut invocation = self.renew.prepare_invoke();
+            invocation.key(&slots_key).arg(self.lease_ms).arg(&id);
+            let answer =
+                tokio::time::timeout(OP_TIMEOUT, invocation.invoke_async::<i64>(&mut conn)).await;
+            match answer {
+                Ok(Ok(1)) => self.outage.answered(),
+                Ok(Ok(_)) => {
+                    self.outage.answered();
+                    tracing::warn!(
+                        "a call outlived its shared in-flight slot (not renewed in time); \
+                         the tenant's cap may be exceeded until it ends"
+                    );
+                    return;
+                }
+                Ok(Err(e)) => self.outage.failed(kind_of(&e)),
+                Err(_) => self.outage.failed("timeout"),
             }
         }
     }

@@ -134,14 +134,50 @@ async fn slots_of_a_replica_that_died_come_back_when_their_lease_ends() {
     else {
         return;
     };
-    let (a, b) = two_replicas(&url, 1, Duration::from_millis(500));
-    // A takes the only slot and "dies": its slot is never given back.
-    let ta = a.of(TENANT);
-    std::mem::forget(ta.enter().await.expect("slot"));
-    let tb = b.of(TENANT);
+    let c = config(&url, Duration::from_millis(500));
+    // A takes the only slot and "dies": its runtime (and so the slot's renewal) stops and the
+    // slot is never given back.
+    std::thread::spawn({
+        let c = c.clone();
+        move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let a = Budgets::shared(1, &c).unwrap();
+                std::mem::forget(a.of(TENANT).enter().await.expect("slot"));
+            });
+        }
+    })
+    .join()
+    .unwrap();
+    let tb = Budgets::shared(1, &c).unwrap().of(TENANT);
     let got = tokio::time::timeout(Duration::from_secs(10), tb.enter())
         .await
         .expect("the dead replica's slot comes back after its lease");
+    assert!(got.is_ok());
+}
+
+#[tokio::test]
+async fn a_call_longer_than_the_lease_keeps_its_slot() {
+    let Some(url) = redis_url("a_call_longer_than_the_lease_keeps_its_slot").await else {
+        return;
+    };
+    let (a, b) = two_replicas(&url, 1, Duration::from_secs(1));
+    let (ta, tb) = (a.of(TENANT), b.of(TENANT));
+    let held = ta.enter().await.expect("slot");
+    // A's call runs three leases long: its slot is renewed, so B's call waits all along.
+    let waited = tokio::time::timeout(Duration::from_secs(3), tb.enter()).await;
+    assert!(
+        waited.is_err(),
+        "a second slot was handed out while the cap (1) was held by a live call"
+    );
+    // The call ends: its slot is given back and renewals stop.
+    drop(held);
+    let got = tokio::time::timeout(Duration::from_secs(10), tb.enter())
+        .await
+        .expect("the slot comes back when the call ends");
     assert!(got.is_ok());
 }
 
