@@ -1,109 +1,12 @@
-//! Output projections: the declarative reshaping that sizes a tool's output for a model.
-//!
-//! A projection (`response.project`) runs after `select`, on the selected output. Each record
-//! projection points (`at`) at one record or an array of records in the output and keeps only
-//! the listed fields (`keep`), renames some (`rename: {new: old}`) and resolves ids to names
-//! through sideloaded arrays elsewhere in the output (`resolve: {assignee: {id: assignee_id,
-//! from: /users, name: name}}`); an id with no matching sideloaded record stays the id. Then
-//! `drop` removes top-level output keys (typically the sideloads once resolved). This module
-//! owns the model, applying it to a value, the projected output schema, and the checks that
-//! every pointer and field exists in the tool's output schema.
-
-use std::collections::HashMap;
+//! The projected output schema (what generated types, schemas and docs describe) and the
+//! checks that every pointer and field a projection names exists in the tool's output schema.
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-/// A tool's output projection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Projection {
-    /// The records to reshape.
-    #[serde(default)]
-    pub records: Vec<RecordProjection>,
-    /// Top-level output keys removed after the records are reshaped.
-    #[serde(default)]
-    pub drop: Vec<String>,
-}
-
-/// How one record (or each record of an array) is reshaped.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordProjection {
-    /// JSON pointer into the selected output: one record, or an array of records (`""`: the
-    /// output itself).
-    #[serde(default)]
-    pub at: String,
-    /// Fields kept under their own names, in this order.
-    #[serde(default)]
-    pub keep: Vec<String>,
-    /// New name → the record's field.
-    #[serde(default)]
-    pub rename: IndexMap<String, String>,
-    /// New name → an id field resolved to a name through a sideloaded array.
-    #[serde(default)]
-    pub resolve: IndexMap<String, Resolve>,
-    /// Names the projected record's schema as a model (`TicketSummary`), so generated code
-    /// has one type for it; tools naming the same model must project the same shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-}
-
-/// An id resolved to a name through sideloaded records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Resolve {
-    /// The record's id field (`assignee_id`).
-    pub id: String,
-    /// JSON pointer into the selected output to the sideloaded array (`/users`).
-    pub from: String,
-    /// The sideloaded record's field holding the name.
-    #[serde(default = "default_name")]
-    pub name: String,
-}
-
-fn default_name() -> String {
-    "name".into()
-}
-
-/// A problem with a projection: where (relative to `response/project`), what, and the fix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectionProblem {
-    /// JSON pointer relative to the projection (`/records/0/keep/2`).
-    pub at: String,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub hint: String,
-}
+use super::{Projection, ProjectionProblem, RecordProjection};
 
 impl Projection {
-    /// Reshapes a selected output in place. Never fails: a missing record or field is left out.
-    pub fn apply(&self, output: &mut Value) {
-        for record in &self.records {
-            let lookups: Vec<HashMap<String, Value>> = record
-                .resolve
-                .values()
-                .map(|r| sideload_names(output, r))
-                .collect();
-            match output.pointer_mut(&record.at) {
-                Some(Value::Array(items)) => {
-                    for item in items {
-                        record.reshape(item, &lookups);
-                    }
-                }
-                Some(item @ Value::Object(_)) => record.reshape(item, &lookups),
-                _ => {}
-            }
-        }
-        if let Value::Object(map) = output {
-            for key in &self.drop {
-                map.shift_remove(key);
-            }
-        }
-    }
-
     /// The projected output schema from the full one (`models`: the spec's named models, for
     /// `#/models/X` references on the way to a record).
     pub fn schema(&self, models: &IndexMap<String, Value>, output: &Value) -> Value {
@@ -255,10 +158,10 @@ impl Projection {
     }
 }
 
-impl super::ConnectorSpec {
+impl crate::model::ConnectorSpec {
     /// A copy of the spec in which every projected tool's `output` is its projected schema
     /// (and `project` is gone): what generated types, schemas and docs describe.
-    pub fn projected(&self) -> super::ConnectorSpec {
+    pub fn projected(&self) -> crate::model::ConnectorSpec {
         let mut spec = self.clone();
         let mut named = IndexMap::new();
         for tool in &mut spec.tools {
@@ -275,33 +178,6 @@ impl super::ConnectorSpec {
 }
 
 impl RecordProjection {
-    fn reshape(&self, item: &mut Value, lookups: &[HashMap<String, Value>]) {
-        let Value::Object(record) = item else { return };
-        let resolved: Vec<(String, Value)> = self
-            .resolve
-            .iter()
-            .zip(lookups)
-            .filter_map(|((new, r), names)| {
-                let id = record.get(&r.id)?;
-                let value = names.get(&id.to_string()).unwrap_or(id).clone();
-                Some((new.clone(), value))
-            })
-            .collect();
-        let mut out = Map::with_capacity(self.keep.len() + self.rename.len() + resolved.len());
-        for f in &self.keep {
-            if let Some(v) = record.get_mut(f) {
-                out.insert(f.clone(), v.take());
-            }
-        }
-        for (new, old) in &self.rename {
-            if let Some(v) = record.get_mut(old) {
-                out.insert(new.clone(), v.take());
-            }
-        }
-        out.extend(resolved);
-        *record = out;
-    }
-
     fn schema(&self, full: &Value) -> Value {
         let props = full.get("properties").and_then(Value::as_object);
         let prop = |f: &str| props.and_then(|p| p.get(f)).cloned().unwrap_or(json!({}));
@@ -354,18 +230,6 @@ fn resolved_schema(id: &Value) -> Value {
         .map(|d| d.trim_end_matches('.'))
         .unwrap_or("Related record");
     json!({"type": types, "description": format!("{what}: name (the id if not sideloaded).")})
-}
-
-/// id (as JSON text) → name, from the sideloaded array `r.from` of `output`.
-fn sideload_names(output: &Value, r: &Resolve) -> HashMap<String, Value> {
-    output
-        .pointer(&r.from)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| Some((s.get("id")?.to_string(), s.get(&r.name)?.clone())))
-        .filter(|(_, name)| !name.is_null())
-        .collect()
 }
 
 /// Replaces a `#/models/X` reference node with (a copy of) the model; returns the node.
@@ -458,7 +322,3 @@ fn property_names(schema: &Value) -> Vec<String> {
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
 }
-
-#[cfg(test)]
-#[path = "projection_tests.rs"]
-mod tests;
