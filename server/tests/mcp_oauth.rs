@@ -719,3 +719,83 @@ async fn client_id_metadata_documents_are_fetched_checked_and_cached() {
     }
     assert!(stand_in.received().is_empty());
 }
+
+#[tokio::test]
+async fn metadata_document_fetches_are_bounded_per_host_and_in_all() {
+    use toolwire_server::authz::oauth::fetch_limit::Limits;
+    let hosts = ["app.example".to_string(), "other.example".to_string()];
+    let stand_in = toolwire_testkit::standin::StandIn::start(&hosts)
+        .await
+        .unwrap();
+    let http = toolwire_runtime::http::HttpOptions {
+        extra_roots_pem: vec![stand_in.ca_pem().to_string()],
+        resolve_suffixes: hosts.iter().map(|h| (h.clone(), stand_in.addr())).collect(),
+        connect_timeout: None,
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    let limits = Limits {
+        host_burst: 2,
+        host_refill: hour,
+        global_burst: 3,
+        global_refill: hour,
+    };
+    let env = start_with(std::sync::Arc::new(ClientDocuments::limited(
+        &http, false, limits,
+    )))
+    .await;
+    // `/authorize` for `client_id`: status, Retry-After, page.
+    let ask = |client_id: &str| {
+        let (_, challenge) = pkce();
+        let req = env.http.get(env.url("/authorize")).query(&[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", REDIRECT),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("resource", &env.url("/mcp")),
+        ]);
+        async move {
+            let resp = req.send().await.unwrap();
+            let wait = resp
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            (resp.status().as_u16(), wait, resp.text().await.unwrap())
+        }
+    };
+
+    // One fetch of app.example, cached: asking again fetches nothing and costs no token.
+    let id = "https://app.example/oauth/client.json";
+    stand_in.script(vec![answer(
+        200,
+        json!({"cache-control": "max-age=600"}),
+        json!({"client_id": id, "redirect_uris": [REDIRECT]}),
+    )]);
+    for _ in 0..4 {
+        let (status, _, page) = ask(id).await;
+        assert_eq!(status, 302, "{page}");
+    }
+    assert_eq!(stand_in.received().len(), 1);
+    // The host's second fetch is allowed; its third is refused without a request.
+    stand_in.script(vec![answer(404, json!({}), json!({}))]);
+    let (status, _, page) = ask("https://app.example/gone.json").await;
+    assert_eq!((status, page.contains("HTTP 404")), (400, true), "{page}");
+    stand_in.script(vec![answer(404, json!({}), json!({}))]);
+    let (status, wait, page) = ask("https://APP.example/again.json").await;
+    assert_eq!(status, 429, "{page}");
+    assert!(wait.is_some_and(|s| (1..=3600).contains(&s)), "{wait:?}");
+    assert!(page.contains("its host was asked for too many"), "{page}");
+    assert!(stand_in.received().is_empty());
+    // Another host still gets its fetch: the server's third.
+    let (status, _, page) = ask("https://other.example/gone.json").await;
+    assert_eq!((status, page.contains("HTTP 404")), (400, true), "{page}");
+    assert_eq!(stand_in.received().len(), 1);
+    // The fourth fetch, whatever the host, is past the global bound.
+    stand_in.script(vec![answer(404, json!({}), json!({}))]);
+    let (status, wait, page) = ask("https://other.example/next.json").await;
+    assert_eq!((status, wait.is_some()), (429, true), "{page}");
+    assert!(page.contains("this server has fetched too many"), "{page}");
+    assert!(stand_in.received().is_empty());
+    // The cached document still signs in.
+    assert_eq!(ask(id).await.0, 302);
+}

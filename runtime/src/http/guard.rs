@@ -94,6 +94,12 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// True when `e` (or an error in its source chain) is the guard's refusal, matched by its
+/// type (callers outside the runtime: no message text to compare).
+pub fn is_refusal(e: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(e), |e| e.source()).any(|e| e.downcast_ref::<Refused>().is_some())
+}
+
 /// True when `e` (or an error it wraps) is the guard's refusal.
 pub(crate) fn refused(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut next = Some(e);

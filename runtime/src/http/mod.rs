@@ -14,7 +14,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
 use crate::error::{Error, Result};
-pub use guard::{GuardedResolver, is_public};
+pub use guard::{GuardedResolver, is_public, is_refusal as is_egress_refusal};
 pub(crate) use guard::{REFUSED, refused as egress_refused};
 pub use resolve::SuffixResolver;
 

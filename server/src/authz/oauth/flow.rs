@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 use toolwire_runtime::Toolwire;
 
-use super::documents::ClientDocuments;
+use super::documents::{ClientDocuments, Refusal};
 use super::{AuthzConfig, assertion, client, resource, seal};
 use crate::authz::reach;
 use crate::catalog::{Catalog, Format};
@@ -185,6 +185,30 @@ fn refuse(message: &str) -> Response {
     )
 }
 
+/// A client whose metadata document cannot be used: 400, or 429 with `Retry-After` when
+/// too many documents were fetched (waiting helps).
+fn refuse_document(why: &Refusal) -> Response {
+    let message = format!(
+        "<p>{}</p>",
+        esc(&format!("This client cannot sign in here: {why}."))
+    );
+    let Some(wait) = why.retry_after_s() else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "This sign-in cannot continue",
+            &message,
+        );
+    };
+    let mut resp = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "This sign-in cannot continue yet",
+        &message,
+    );
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    resp
+}
+
 fn redirect(status: StatusCode, location: &str, cookie: Option<String>) -> Response {
     let mut resp = status.into_response();
     if let Ok(v) = HeaderValue::from_str(location) {
@@ -229,7 +253,8 @@ fn client_error(
 /// Starts an authorization (see the module docs).
 #[utoipa::path(get, path = "/authorize", tag = "mcp", params(AuthorizeQuery),
     responses((status = 302, description = "To the operator's login URL, or back to the client with an error"),
-        (status = 400, description = "Unknown client or redirect URI (HTML page)")))]
+        (status = 400, description = "Unknown client or redirect URI (HTML page)"),
+        (status = 429, description = "Too many client metadata documents fetched, from that host or in all (HTML page, Retry-After)")))]
 pub async fn authorize(
     State(ui): State<Option<Arc<UiState>>>,
     State(config): State<Arc<AuthzConfig>>,
@@ -248,7 +273,7 @@ pub async fn authorize(
     let client = if ClientDocuments::is_document_id(client_id) {
         match config.client_documents.lookup(client_id).await {
             Ok(client) => client,
-            Err(why) => return refuse(&format!("This client cannot sign in here: {why}.")),
+            Err(why) => return refuse_document(&why),
         }
     } else {
         let Some(client) = client::lookup(&ui, client_id) else {

@@ -20,6 +20,7 @@
 pub mod assertion;
 pub mod client;
 pub mod documents;
+pub mod fetch_limit;
 pub mod flow;
 pub mod metadata;
 mod routes;
