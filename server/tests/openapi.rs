@@ -256,3 +256,32 @@ async fn served_without_auth_and_every_operation_is_routed() {
         }
     }
 }
+
+#[test]
+fn mcp_is_described_with_both_ways_in() {
+    let doc = toolwire_server::app::openapi::document();
+    let scheme = &doc["components"]["securitySchemes"]["mcp_token"];
+    assert_eq!(scheme["scheme"], "bearer", "{scheme}");
+    assert!(
+        scheme["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("/authorize") && d.contains("/v1/mcp_tokens")),
+        "{scheme}"
+    );
+    let op = &doc["paths"]["/mcp"]["post"];
+    let security: Vec<&str> = op["security"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_object().unwrap().keys().map(String::as_str))
+        .collect();
+    assert_eq!(security, ["mcp_token", "api_key"], "{op}");
+    // With a token the header is ignored: it cannot be required.
+    let header = op["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "X-Toolwire-Identifier")
+        .unwrap();
+    assert_ne!(header["required"], true, "{header}");
+}

@@ -20,7 +20,8 @@ use crate::web::ErrorBody;
     info(
         title = "toolwire",
         description = "Connected accounts, tool catalog and tool execution for AI agents. \
-            Every `/v1/*` route, `/mcp` and `/metrics` need `Authorization: Bearer <api key>`; \
+            Every `/v1/*` route, `/mcp` and `/metrics` need `Authorization: Bearer <api key>` \
+            (`/mcp` also takes an end user's MCP access token, `mcp_token`); \
             after repeated wrong keys a client address gets 429 `AUTH_THROTTLED` (with \
             `Retry-After`) for a while. Every error is `ErrorBody` with a stable code.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")

@@ -201,22 +201,51 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(mcp))]
+#[openapi(paths(mcp), modifiers(&McpTokenAuth))]
 struct Doc;
+
+/// The `mcp_token` bearer security scheme (an end user's access token).
+struct McpTokenAuth;
+
+impl utoipa::Modify for McpTokenAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "mcp_token",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "An end user's MCP access token (`twm_...`) for one identifier: \
+                             issued by the MCP sign-in (OAuth 2.1 with PKCE at `/authorize` and \
+                             `/token`, found from `/.well-known/oauth-protected-resource/mcp`) \
+                             or minted with `POST /v1/mcp_tokens`",
+                        ))
+                        .build(),
+                ),
+            );
+    }
+}
 
 /// `POST /mcp` (documented by this stub; served by rmcp's streamable HTTP transport).
 #[utoipa::path(post, path = "/mcp", tag = "mcp",
-    description = "MCP JSON-RPC over streamable HTTP (stateless; JSON responses). The \
-        identifier the tools act for comes from the `X-Toolwire-Identifier` header, never \
-        from the model.",
-    params(("X-Toolwire-Identifier" = String, Header, description = "The identifier the tools act for")),
+    description = "MCP JSON-RPC over streamable HTTP (stateless; JSON responses). Two ways \
+        in: an end user's MCP access token (`mcp_token`: from the MCP sign-in, whose 401 names \
+        the resource metadata in `WWW-Authenticate`, or from `POST /v1/mcp_tokens`) — the \
+        identifier and toolset come from the token and `X-Toolwire-Identifier` is ignored — \
+        or the API key (`api_key`) with the identifier in `X-Toolwire-Identifier`. Never from \
+        the model. `_meta[\"toolwire/full\"]: true` on `tools/call` adds the tool's whole output \
+        as the result's `_meta[\"toolwire/full\"]`.",
+    params(("X-Toolwire-Identifier" = Option<String>, Header, description = "The identifier the tools act for (required with the API key; ignored with an access token)")),
     request_body(content = Object, description = "A JSON-RPC 2.0 message (initialize, tools/list, tools/call, ...)"),
     responses(
         (status = 200, description = "A JSON-RPC response", body = Object),
         (status = 202, description = "A notification was accepted"),
-        (status = 400, description = "MISSING_IDENTIFIER", body = ErrorBody),
-        (status = 401, description = "UNAUTHORIZED", body = ErrorBody),
+        (status = 400, description = "MISSING_IDENTIFIER (API key without X-Toolwire-Identifier)", body = ErrorBody),
+        (status = 401, description = "UNAUTHORIZED (with `WWW-Authenticate: Bearer resource_metadata=...` when sign-in is set up)", body = ErrorBody),
     ),
-    security(("api_key" = [])))]
+    security(("mcp_token" = []), ("api_key" = [])))]
 #[allow(dead_code)]
 fn mcp() {}

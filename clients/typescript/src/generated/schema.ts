@@ -203,7 +203,7 @@ export interface paths {
         put?: never;
         /**
          * `POST /mcp` (documented by this stub; served by rmcp's streamable HTTP transport).
-         * @description MCP JSON-RPC over streamable HTTP (stateless; JSON responses). The identifier the tools act for comes from the `X-Toolwire-Identifier` header, never from the model.
+         * @description MCP JSON-RPC over streamable HTTP (stateless; JSON responses). Two ways in: an end user's MCP access token (`mcp_token`: from the MCP sign-in, whose 401 names the resource metadata in `WWW-Authenticate`, or from `POST /v1/mcp_tokens`) — the identifier and toolset come from the token and `X-Toolwire-Identifier` is ignored — or the API key (`api_key`) with the identifier in `X-Toolwire-Identifier`. Never from the model. `_meta["toolwire/full"]: true` on `tools/call` adds the tool's whole output as the result's `_meta["toolwire/full"]`.
          */
         post: operations["mcp"];
         delete?: never;
@@ -958,6 +958,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many client metadata documents fetched, from that host or in all (HTML page, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     consent: {
@@ -1099,9 +1106,9 @@ export interface operations {
     mcp: {
         parameters: {
             query?: never;
-            header: {
-                /** @description The identifier the tools act for */
-                "X-Toolwire-Identifier": string;
+            header?: {
+                /** @description The identifier the tools act for (required with the API key; ignored with an access token) */
+                "X-Toolwire-Identifier"?: string | null;
             };
             path?: never;
             cookie?: never;
@@ -1129,7 +1136,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description MISSING_IDENTIFIER */
+            /** @description MISSING_IDENTIFIER (API key without X-Toolwire-Identifier) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1138,7 +1145,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description UNAUTHORIZED */
+            /** @description UNAUTHORIZED (with `WWW-Authenticate: Bearer resource_metadata=...` when sign-in is set up) */
             401: {
                 headers: {
                     [name: string]: unknown;

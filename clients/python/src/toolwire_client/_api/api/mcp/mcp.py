@@ -8,16 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.mcp_body import McpBody
 from ...models.mcp_response_200 import McpResponse200
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: McpBody,
-    x_toolwire_identifier: str,
+    x_toolwire_identifier: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    headers["X-Toolwire-Identifier"] = x_toolwire_identifier
+    if not isinstance(x_toolwire_identifier, Unset):
+        headers["X-Toolwire-Identifier"] = x_toolwire_identifier
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -75,15 +76,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: McpBody,
-    x_toolwire_identifier: str,
+    x_toolwire_identifier: None | str | Unset = UNSET,
 ) -> Response[Any | ErrorBody | McpResponse200]:
     """`POST /mcp` (documented by this stub; served by rmcp's streamable HTTP transport).
 
-     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). The identifier the tools act for
-    comes from the `X-Toolwire-Identifier` header, never from the model.
+     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). Two ways in: an end user's MCP access
+    token (`mcp_token`: from the MCP sign-in, whose 401 names the resource metadata in `WWW-
+    Authenticate`, or from `POST /v1/mcp_tokens`) — the identifier and toolset come from the token and
+    `X-Toolwire-Identifier` is ignored — or the API key (`api_key`) with the identifier in `X-Toolwire-
+    Identifier`. Never from the model. `_meta["toolwire/full"]: true` on `tools/call` adds the tool's
+    whole output as the result's `_meta["toolwire/full"]`.
 
     Args:
-        x_toolwire_identifier (str):
+        x_toolwire_identifier (None | str | Unset):
         body (McpBody):
 
     Raises:
@@ -110,15 +115,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: McpBody,
-    x_toolwire_identifier: str,
+    x_toolwire_identifier: None | str | Unset = UNSET,
 ) -> Any | ErrorBody | McpResponse200 | None:
     """`POST /mcp` (documented by this stub; served by rmcp's streamable HTTP transport).
 
-     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). The identifier the tools act for
-    comes from the `X-Toolwire-Identifier` header, never from the model.
+     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). Two ways in: an end user's MCP access
+    token (`mcp_token`: from the MCP sign-in, whose 401 names the resource metadata in `WWW-
+    Authenticate`, or from `POST /v1/mcp_tokens`) — the identifier and toolset come from the token and
+    `X-Toolwire-Identifier` is ignored — or the API key (`api_key`) with the identifier in `X-Toolwire-
+    Identifier`. Never from the model. `_meta["toolwire/full"]: true` on `tools/call` adds the tool's
+    whole output as the result's `_meta["toolwire/full"]`.
 
     Args:
-        x_toolwire_identifier (str):
+        x_toolwire_identifier (None | str | Unset):
         body (McpBody):
 
     Raises:
@@ -140,15 +149,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: McpBody,
-    x_toolwire_identifier: str,
+    x_toolwire_identifier: None | str | Unset = UNSET,
 ) -> Response[Any | ErrorBody | McpResponse200]:
     """`POST /mcp` (documented by this stub; served by rmcp's streamable HTTP transport).
 
-     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). The identifier the tools act for
-    comes from the `X-Toolwire-Identifier` header, never from the model.
+     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). Two ways in: an end user's MCP access
+    token (`mcp_token`: from the MCP sign-in, whose 401 names the resource metadata in `WWW-
+    Authenticate`, or from `POST /v1/mcp_tokens`) — the identifier and toolset come from the token and
+    `X-Toolwire-Identifier` is ignored — or the API key (`api_key`) with the identifier in `X-Toolwire-
+    Identifier`. Never from the model. `_meta["toolwire/full"]: true` on `tools/call` adds the tool's
+    whole output as the result's `_meta["toolwire/full"]`.
 
     Args:
-        x_toolwire_identifier (str):
+        x_toolwire_identifier (None | str | Unset):
         body (McpBody):
 
     Raises:
@@ -173,15 +186,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: McpBody,
-    x_toolwire_identifier: str,
+    x_toolwire_identifier: None | str | Unset = UNSET,
 ) -> Any | ErrorBody | McpResponse200 | None:
     """`POST /mcp` (documented by this stub; served by rmcp's streamable HTTP transport).
 
-     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). The identifier the tools act for
-    comes from the `X-Toolwire-Identifier` header, never from the model.
+     MCP JSON-RPC over streamable HTTP (stateless; JSON responses). Two ways in: an end user's MCP access
+    token (`mcp_token`: from the MCP sign-in, whose 401 names the resource metadata in `WWW-
+    Authenticate`, or from `POST /v1/mcp_tokens`) — the identifier and toolset come from the token and
+    `X-Toolwire-Identifier` is ignored — or the API key (`api_key`) with the identifier in `X-Toolwire-
+    Identifier`. Never from the model. `_meta["toolwire/full"]: true` on `tools/call` adds the tool's
+    whole output as the result's `_meta["toolwire/full"]`.
 
     Args:
-        x_toolwire_identifier (str):
+        x_toolwire_identifier (None | str | Unset):
         body (McpBody):
 
     Raises:
