@@ -196,6 +196,8 @@ async fn a_rest_call_continues_the_callers_trace_with_the_calls_attributes() {
     assert!(uuid::Uuid::parse_str(&account_id).is_ok(), "{account_id}");
     assert!(attr(call, "error.type").is_none(), "{call:?}");
     assert_eq!(call.status, Status::Unset);
+    assert_eq!(int_attr(entry, "http.response.status_code"), 200);
+    assert_eq!(entry.status, Status::Unset);
 
     // A 500 once, then the answer: the retry is counted.
     h.sim.inject_fault(FaultSpec {
@@ -254,6 +256,42 @@ async fn a_rest_call_continues_the_callers_trace_with_the_calls_attributes() {
         matches!(call.status, Status::Error { .. }),
         "{:?}",
         call.status
+    );
+    // The request span: our own answer's status; a 4xx is the caller's, so no error status.
+    let entry = named(&spans, "POST /v1/execute_tool");
+    assert_eq!(int_attr(entry, "http.response.status_code"), 404);
+    assert_eq!(entry.status, Status::Unset);
+
+    // The upstream fails on every attempt: we answer 5xx, and the request span is an error.
+    h.sim.inject_fault(FaultSpec {
+        kind: FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        },
+        count: Some(20),
+        share: None,
+        tenant: Some("acme".into()),
+        method: None,
+        path_prefix: Some("/api/v2/tickets".into()),
+    });
+    let caller = Caller::new();
+    let (status, body) = execute(
+        &h,
+        &caller,
+        json!({"identifier": "acme", "tool_name": "zendesk_ticket_get", "tool_input": {"ticket_id": 1}}),
+    )
+    .await;
+    assert!(status >= 500, "{status} {body}");
+    let spans = spans_of(&caller.trace_id, 2).await;
+    let entry = named(&spans, "POST /v1/execute_tool");
+    assert_eq!(
+        int_attr(entry, "http.response.status_code"),
+        i64::from(status)
+    );
+    assert!(
+        matches!(entry.status, Status::Error { .. }),
+        "{:?}",
+        entry.status
     );
 }
 

@@ -86,7 +86,9 @@ pub async fn execute(
         input,
         req.full,
     )
-    .instrument(span)
-    .await?;
-    Ok(Json(out.into()))
+    .instrument(span.clone())
+    .await
+    .map_err(crate::error::ServerError::from);
+    telemetry::rest_answered(&span, &out);
+    Ok(Json(out?.into()))
 }

@@ -20,7 +20,7 @@ use tracing_subscriber::Layer;
 use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::registry::LookupSpan;
 
-pub use entry::{cli_span, mcp_span, rest_span};
+pub use entry::{cli_span, mcp_span, rest_answered, rest_span};
 pub use export::{Telemetry, init};
 pub use propagate::{from_env, from_headers, from_mcp, from_meta};
 
