@@ -615,3 +615,89 @@ async fn a_client_that_declared_url_elicitation_is_asked_to_open_the_onboarding_
         "{b}"
     );
 }
+
+#[tokio::test]
+async fn an_expired_account_asks_a_client_to_open_the_reconnect_page() {
+    let env = start().await;
+    env.connect("acme").await;
+    let (_, minted) = env.mint(json!({"identifier": "acme"})).await;
+    let token = minted["token"].as_str().unwrap().to_string();
+    // EXPIRED is what a refused OAuth refresh records; this API-token account cannot get
+    // there against the simulator, so the row says it, as another replica's refresh would.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", env.db.display()))
+        .await
+        .unwrap();
+    let changed = sqlx::query(
+        "UPDATE accounts SET status = 'EXPIRED', status_reason = 'token_invalid', \
+         version = version + 1 WHERE identifier = 'acme'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    let url_mode = json!({"elicitation": {"url": {}}});
+    let v2025 = [("MCP-Protocol-Version", "2025-11-25")];
+
+    // A client that declared URL elicitation: -32042 with the reconnect page.
+    let (s, b) = env
+        .mcp(
+            &token,
+            &v2025,
+            call_declaring("zendesk_ticket_get", url_mode.clone(), None),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["error"]["code"], -32042, "{b}");
+    let asked = &b["error"]["data"]["elicitations"][0];
+    assert_eq!(asked["mode"], "url", "{b}");
+    assert!(
+        asked["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("ACCOUNT_EXPIRED"),
+        "{b}"
+    );
+    let url = asked["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{}/connect/", env.base)), "{b}");
+    assert_eq!(
+        env.http.get(url).send().await.unwrap().status().as_u16(),
+        200
+    );
+
+    // 2026-07-28: the same page as an InputRequiredResult.
+    let (_, b) = env
+        .mcp(
+            &token,
+            &[
+                ("MCP-Protocol-Version", "2026-07-28"),
+                ("Mcp-Method", "tools/call"),
+                ("Mcp-Name", "zendesk_ticket_get"),
+            ],
+            call_declaring("zendesk_ticket_get", url_mode, Some("2026-07-28")),
+        )
+        .await;
+    assert_eq!(b["result"]["resultType"], "input_required", "{b}");
+    let params = &b["result"]["inputRequests"]["connect_account"]["params"];
+    assert_eq!(params["mode"], "url", "{b}");
+    assert!(
+        params["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("ACCOUNT_EXPIRED")),
+        "{b}"
+    );
+
+    // A client that did not declare it: the error text with the link.
+    let (_, b) = env
+        .mcp(
+            &token,
+            &v2025,
+            call_declaring("zendesk_ticket_get", json!({}), None),
+        )
+        .await;
+    assert_eq!(b["result"]["isError"], true, "{b}");
+    let text = b["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("ACCOUNT_EXPIRED") && text.contains("/connect/"),
+        "{text}"
+    );
+}
