@@ -11,6 +11,9 @@
 //!   the token's toolset and read-only flag (enforced again at call time), plus
 //!   `toolwire_connect_account` for the others (`connect.rs`).
 //!
+//! `_meta["toolwire/full"]: true` on `tools/call` adds the whole (unprojected) output as the
+//! result's `_meta["toolwire/full"]` (`tools.rs`), as REST's `"full": true` does.
+//!
 //! A call that needs an account that is missing, REVOKED or EXPIRED asks a client that
 //! declared URL-mode elicitation to open the onboarding page (`elicitation.rs`); other
 //! clients get the link as text.
