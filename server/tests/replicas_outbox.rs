@@ -2,7 +2,8 @@
 //! token revoked upstream and seen by two replicas at once makes exactly one REVOKED transition
 //! and one webhook (the receiver counts posts and distinct event ids), also when the replica
 //! delivering it is killed with SIGKILL mid-delivery (another replica sends the same event id
-//! once the lease runs out). Skipped (loudly) without `TOOLWIRE_TEST_POSTGRES_URL`.
+//! once the lease runs out), and at once when it is stopped with SIGTERM instead (it hands its
+//! claim back). Skipped (loudly) without `TOOLWIRE_TEST_POSTGRES_URL`.
 
 mod common;
 
@@ -285,6 +286,55 @@ async fn a_replica_killed_mid_delivery_leaves_the_event_to_another() {
         revoked[1].replica, first.replica,
         "another replica redelivered it"
     );
+    assert_eq!(row.attempts, 2, "the cut attempt counts");
+    store.close().await;
+    drop(replicas);
+    pg.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_stopped_mid_delivery_hands_the_event_to_another_at_once() {
+    let Some(pg) =
+        PgSchema::create("a_replica_stopped_mid_delivery_hands_the_event_to_another_at_once").await
+    else {
+        return;
+    };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = Sim::builder().seed(9).start().await.expect("sim starts");
+    let dir = tempfile::tempdir().unwrap();
+    let key = MasterKey::generate().to_base64();
+    let key = key.expose_secret();
+    let (port, rx) = receiver(true).await;
+    // A 120 s attempt timeout: the lease (125 s) outlasts the 60 s this test waits, so only a
+    // claim handed back on SIGTERM lets the other replica deliver in time.
+    let mut replicas = vec![
+        replica(&sim, dir.path(), "a", &pg.url, key, port, "120").await,
+        replica(&sim, dir.path(), "b", &pg.url, key, port, "120").await,
+    ];
+    let store = Store::connect(&pg.url).await.unwrap();
+
+    revoke_seen_by_two(&sim, &store, &replicas[0], [&replicas[0], &replicas[1]]).await;
+    let first = until("the first REVOKED post", || async {
+        rx.posts_to("REVOKED").first().cloned()
+    })
+    .await;
+    let victim = if first.replica == "a" { 0 } else { 1 };
+    let mut stopped = replicas.remove(victim);
+    stopped.send_sigterm().await;
+    let status = stopped.wait_exit().await;
+    assert!(status.success(), "a graceful stop: {status}");
+
+    let row = delivered(&store, AccountStatus::Revoked).await;
+    one_revocation(&store).await;
+    let revoked = rx.posts_to("REVOKED");
+    assert_eq!(
+        revoked.len(),
+        2,
+        "the cut post and the handover: {revoked:#?}"
+    );
+    let ids: HashSet<&str> = revoked.iter().map(|p| p.event_id.as_str()).collect();
+    assert_eq!(ids.len(), 1, "one event id: {revoked:#?}");
+    assert_ne!(revoked[1].replica, first.replica, "another replica sent it");
     assert_eq!(row.attempts, 2, "the cut attempt counts");
     store.close().await;
     drop(replicas);

@@ -278,8 +278,7 @@ async fn a_delivery_cut_by_a_crash_is_sent_again_after_a_restart() {
     connect(&tw, &sim).await;
     until("the first post", || seen.posts().len() == 1).await;
     // The process dies mid-delivery: its tasks stop, nothing is recorded.
-    dispatcher.abort();
-    let _ = dispatcher.await;
+    dispatcher.abort().await;
     tw.store().close().await;
     drop(tw);
 
@@ -293,6 +292,32 @@ async fn a_delivery_cut_by_a_crash_is_sent_again_after_a_restart() {
     assert_eq!(posts.len(), 2, "{posts:#?}");
     assert_eq!(posts[0].event_id, posts[1].event_id, "the same event again");
     assert_eq!(seen.distinct_ids(), 1);
+}
+
+#[tokio::test]
+async fn a_dispatcher_that_stops_hands_its_delivery_to_another_at_once() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = Sim::builder().seed(43).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = receiver(vec![Answer::Hang]).await;
+    let mut config = fast(&url);
+    // A lease (65 s) far longer than the test waits: only a handed-back claim is sent again.
+    config.timeout = Duration::from_secs(60);
+
+    let tw = runtime(dir.path(), &sim, &key()).await;
+    let stopping = webhooks::spawn(&tw, config.clone()).unwrap();
+    connect(&tw, &sim).await;
+    until("the first post", || seen.posts().len() == 1).await;
+    // Graceful shutdown mid-delivery; another dispatcher (replica) carries on.
+    stopping.stop().await;
+    let _other = webhooks::spawn(&tw, config).unwrap();
+    let rows = settled(&tw).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, OutboxState::Delivered);
+    assert_eq!(rows[0].attempts, 2, "the cut attempt counts");
+    let posts = seen.posts();
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    assert_eq!(posts[0].event_id, posts[1].event_id, "the same event again");
 }
 
 #[tokio::test]

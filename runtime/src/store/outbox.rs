@@ -8,7 +8,8 @@
 //! claim. On PostgreSQL concurrent claimers skip each other's rows (`FOR UPDATE SKIP LOCKED`);
 //! SQLite runs the claim as one write statement, which its single writer serialises. A claim
 //! counts as an attempt, so a replica killed mid-delivery still moves the row towards its
-//! attempt limit; its expired lease makes the row claimable again.
+//! attempt limit; its expired lease makes the row claimable again. A dispatcher that stops
+//! gracefully hands its claims back at once ([`Store::release_outbox`]).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -296,6 +297,23 @@ impl Store {
             .rows_affected()
         });
         Ok(())
+    }
+
+    /// Hands back every claim `owner` still holds (a dispatcher stopping), so the rows are
+    /// claimable at once rather than when their lease ends. Attempts already counted stay
+    /// counted; delivered or dropped rows are untouched. Returns how many were released.
+    pub async fn release_outbox(&self, owner: Uuid) -> Result<u64, StoreError> {
+        let released = on_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE status_outbox SET claimed_until = NULL, claimed_by = NULL \
+                 WHERE claimed_by = $1 AND state = 'pending'",
+            )
+            .bind(owner)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(released)
     }
 
     /// Deletes up to `batch` rows delivered or dropped before `done_before`, or written before

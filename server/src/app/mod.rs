@@ -31,5 +31,5 @@ mod serve;
 mod state;
 
 pub use router::router;
-pub use serve::{bind, serve, serve_until_signal, shutdown_signal};
+pub use serve::{bind, serve, serve_until_signal, serve_until_signal_then, shutdown_signal};
 pub use state::AppState;

@@ -38,6 +38,16 @@ pub async fn serve(
 /// background; without the flush, rows queued in the last moments would be lost on exit).
 /// A second signal during that wait exits at once (status 130), for an operator who cannot wait.
 pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Result<()> {
+    serve_until_signal_then(listener, state, async {}).await
+}
+
+/// [`serve_until_signal`], running `before_close` once requests are drained and before the
+/// audit flush and the store's close (e.g. the webhook dispatcher handing back its claims).
+pub async fn serve_until_signal_then(
+    listener: TcpListener,
+    state: AppState,
+    before_close: impl Future<Output = ()>,
+) -> Result<()> {
     let tw = state.tw.clone();
     let first = shutdown_signal();
     let stopping = async move {
@@ -52,6 +62,7 @@ pub async fn serve_until_signal(listener: TcpListener, state: AppState) -> Resul
         });
     };
     let served = serve(listener, router(state), stopping).await;
+    before_close.await;
     tw.flush().await;
     // Closing the pool checkpoints SQLite's WAL into the database file.
     tw.store().close().await;

@@ -138,13 +138,16 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     };
     let clients = setup::oauth_clients_from_env();
     let tw = setup::build_with(&opts, key, &clients).await?;
-    if let Some(config) = webhooks {
-        eprintln!(
-            "status-change webhooks go to {} (signed with TOOLWIRE_WEBHOOK_SECRET)",
-            without_password(&config.url)
-        );
-        crate::webhooks::spawn(&tw, config)?;
-    }
+    let webhooks = match webhooks {
+        Some(config) => {
+            eprintln!(
+                "status-change webhooks go to {} (signed with TOOLWIRE_WEBHOOK_SECRET)",
+                without_password(&config.url)
+            );
+            Some(crate::webhooks::spawn(&tw, config)?)
+        }
+        None => None,
+    };
     let keys = ApiKeys::default().with_key(&bearer_key);
     let state = AppState::new(tw, keys)
         .with_ui(setup::ui_state(&opts, &clients)?)
@@ -172,7 +175,13 @@ pub async fn run(args: ServeArgs) -> Result<()> {
             )
         }
     );
-    app::serve_until_signal(listener, state).await
+    // Once requests are drained, the dispatcher hands back its claims before the store closes.
+    let stop_webhooks = async move {
+        if let Some(w) = webhooks {
+            w.stop().await;
+        }
+    };
+    app::serve_until_signal_then(listener, state, stop_webhooks).await
 }
 
 /// `url` for printing: a `user:pass@` keeps the user, the password becomes `***`.

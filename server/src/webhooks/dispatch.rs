@@ -1,11 +1,15 @@
 //! The dispatcher: claims due outbox events with a lease (per account only the oldest pending
 //! one, so order per account holds), delivers each on its own task, and records the outcome in
 //! the store: delivered, retry at a backed-off time (attempts and the last error kept in the
-//! row), or dropped. Wakes on this process's own events and polls for the rest.
+//! row), or dropped. Wakes on this process's own events and polls for the rest. Told to stop
+//! (graceful shutdown), it claims nothing more, gives deliveries under way [`GRACE`] to finish,
+//! cuts the rest and hands their claims back, so another replica sends them at once instead of
+//! after the lease (at least once still: a cut delivery may have reached the receiver).
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, oneshot};
 use tokio::task::JoinSet;
 use toolwire_runtime::store::OutboxEntry;
 use toolwire_runtime::{StatusEvent, Store};
@@ -14,14 +18,21 @@ use uuid::Uuid;
 use super::attempt::{Outcome, attempt, backoff};
 use super::config::{MAX_IN_FLIGHT, WebhookConfig};
 
-/// Runs until `wake`'s sender (the runtime) is dropped.
+/// How long a stopping dispatcher waits for deliveries under way before cutting them.
+pub(super) const GRACE: Duration = Duration::from_secs(1);
+
+/// Runs until `wake`'s sender (the runtime) is dropped, or until `stop` fires: then hands back
+/// this dispatcher's claims.
 pub(super) async fn run(
     store: Store,
     mut wake: broadcast::Receiver<StatusEvent>,
+    mut stop: oneshot::Receiver<()>,
     client: reqwest::Client,
     config: WebhookConfig,
 ) {
     let owner = Uuid::new_v4();
+    // A dropped `stop` sender (nobody will ask to stop) leaves it running with the runtime.
+    let mut stoppable = true;
     let config = Arc::new(config);
     let mut in_flight = JoinSet::new();
     loop {
@@ -48,7 +59,25 @@ pub(super) async fn run(
                 }
             }
             () = tokio::time::sleep(config.poll_interval) => {}
+            asked = &mut stop, if stoppable => match asked {
+                Ok(()) => break,
+                Err(_) => stoppable = false,
+            },
         }
+    }
+    let _ = tokio::time::timeout(GRACE, async {
+        while in_flight.join_next().await.is_some() {}
+    })
+    .await;
+    in_flight.shutdown().await;
+    match store.release_outbox(owner).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            released = n,
+            "webhooks: stopping; deliveries under way handed back to the other replicas"
+        ),
+        // The leases run out and the events are sent again: at least once still holds.
+        Err(e) => tracing::warn!(code = e.code(), "webhooks: could not hand back claims"),
     }
 }
 

@@ -35,7 +35,8 @@
 //! Delivery runs on its own tasks, off the tool-call path: a slow or failing receiver never
 //! delays a call. The dispatcher (`dispatch.rs`) wakes on this process's own events and polls
 //! the store every [`WebhookConfig::poll_interval`] for the others' (and for retries that came
-//! due).
+//! due). On graceful shutdown ([`Webhooks::stop`]) a replica hands its claims back at once, so
+//! another replica delivers without waiting for the lease.
 
 mod attempt;
 mod config;
@@ -51,14 +52,40 @@ pub use sign::{signature, verify};
 use crate::error::Result;
 
 /// Starts delivering `tw`'s outbox (every replica's events, not only this process's); runs
-/// until the runtime is dropped.
-pub fn spawn(tw: &Toolwire, config: WebhookConfig) -> Result<tokio::task::JoinHandle<()>> {
+/// until the runtime is dropped or [`Webhooks::stop`].
+pub fn spawn(tw: &Toolwire, config: WebhookConfig) -> Result<Webhooks> {
     let client = toolwire_runtime::http::client(&Default::default())?;
     let wake = tw.subscribe();
-    Ok(tokio::spawn(dispatch::run(
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(dispatch::run(
         tw.store().clone(),
         wake,
+        stopped,
         client,
         config,
-    )))
+    ));
+    Ok(Webhooks { stop, task })
+}
+
+/// The running dispatcher.
+#[derive(Debug)]
+pub struct Webhooks {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Webhooks {
+    /// Stops delivering (graceful shutdown, before the store closes): deliveries under way get a
+    /// second to finish, the rest are cut and their claims handed back to the other replicas.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+
+    /// Stops at once, keeping its claims (what a crash does: the events are sent again when
+    /// their leases run out).
+    pub async fn abort(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
 }
