@@ -1,6 +1,8 @@
 //! Tool input checking before any I/O ([`InputCheck`], compiled once per tool when the
 //! connector loads): every bad field named with what was expected; then the schema's top-level
-//! defaults filled in.
+//! defaults filled in, and a top-level `null` kept only for an input whose schema names `null`
+//! (`toolwire_spec::template::schema_names_null`: sent as `null` in a body or GraphQL variable,
+//! to clear a field); any other valid `null` is dropped, so it stays absent as it always was.
 //!
 //! Beyond JSON Schema, two checks ride on the same validator as custom keywords that
 //! [`runtime_schema`] adds to the runtime's copy of each input schema (never to the spec, nor
@@ -29,6 +31,8 @@ const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "examples"];
 pub(crate) struct InputCheck {
     validator: jsonschema::Validator,
     defaults: Vec<(String, Value)>,
+    /// The top-level inputs whose schema names `null`.
+    nullable: Vec<String>,
 }
 
 impl InputCheck {
@@ -40,6 +44,11 @@ impl InputCheck {
         declared: &Value,
         headers: &[(String, String)],
     ) -> std::result::Result<Self, String> {
+        // As the spec check reads them: the declared schema, `$ref`s not followed.
+        let nullable = toolwire_spec::template::nullable_inputs(declared)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let schema = runtime_schema(inlined, headers);
         let validator = jsonschema::draft202012::options()
             .should_validate_formats(true)
@@ -50,6 +59,7 @@ impl InputCheck {
         Ok(Self {
             validator,
             defaults: top_level_defaults(declared),
+            nullable,
         })
     }
 
@@ -273,6 +283,8 @@ fn prepare(tool: &InputCheck, name: &str, input: Value) -> Result<Value> {
         for (k, v) in &tool.defaults {
             map.entry(k.clone()).or_insert_with(|| v.clone());
         }
+        // After the defaults, as before: a dropped null does not bring a default back.
+        map.retain(|k, v| !v.is_null() || tool.nullable.contains(k));
     }
     Ok(input)
 }
@@ -321,6 +333,29 @@ mod tests {
         assert_eq!(
             out.pointer("/properties/e/x-toolwire-header"),
             Some(&json!("X-Key"))
+        );
+    }
+
+    #[test]
+    fn a_null_is_kept_only_for_an_input_whose_schema_names_null() {
+        let schema = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "assignee": {"type": ["string", "null"]},
+                "anything": {"description": "no type"},
+                "title": {"type": "string", "default": "untitled"}
+            }
+        });
+        let check = InputCheck::new(schema.clone(), &schema, &[]).unwrap();
+        let out = check
+            .prepare("t", json!({"assignee": null, "anything": null}))
+            .unwrap();
+        assert_eq!(out, json!({"assignee": null, "title": "untitled"}));
+        let refused = check.prepare("t", json!({"title": null})).unwrap_err();
+        assert!(
+            matches!(&refused, Error::InvalidInput { problems, .. } if problems[0].field == "title"),
+            "{refused:?}"
         );
     }
 

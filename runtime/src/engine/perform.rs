@@ -56,13 +56,19 @@ impl Call<'_> {
         &'v self,
         delta: Option<&'v Value>,
     ) -> impl Fn(&VarRef) -> Option<&'v Value> + 'v {
+        // A null reaches the templates only as a top-level input the checked input kept (one
+        // whose schema names null, sent to clear a field); any other null is absent.
         move |v: &VarRef| match v.namespace.as_str() {
-            "input" => self
-                .input
-                .get(&v.path[0])
-                .and_then(|x| lookup_path(x, &v.path[1..])),
-            "config" => config_value(&self.account.config, v),
-            "delta" => delta.and_then(|d| lookup_path(d, &v.path)),
+            "input" => match self.input.get(&v.path[0]) {
+                Some(x) if v.path.len() == 1 => Some(x),
+                x => x
+                    .and_then(|x| lookup_path(x, &v.path[1..]))
+                    .filter(|x| !x.is_null()),
+            },
+            "config" => config_value(&self.account.config, v).filter(|x| !x.is_null()),
+            "delta" => delta
+                .and_then(|d| lookup_path(d, &v.path))
+                .filter(|x| !x.is_null()),
             _ => None,
         }
     }

@@ -1,6 +1,10 @@
 //! OAuth accounts on the engine: which scheme and client a connection uses, and token refresh
 //! — before expiry and on `invalid_token` — once across all processes (an in-process lock per
 //! account, then the store's credential row lock); a dead grant makes the account EXPIRED.
+//! A refresh answer's `token_response.config` values (an org's `instance_url`) are re-read and
+//! checked as at the exchange (config patterns, then the base URL's host and egress checks): a
+//! moved address is saved with the new tokens (sealed under the new config), a refused one fails
+//! the refresh with `INVALID_CONFIG` and the account keeps its old config and tokens.
 
 use std::sync::Arc;
 
@@ -10,7 +14,7 @@ use super::Engine;
 use crate::connector::Connector;
 use crate::error::{Error, Result};
 use crate::oauth::{self, OAuthClient, TokenError};
-use crate::store::{AccountRecord, AccountStatus, StatusChange};
+use crate::store::{AccountConfig, AccountRecord, AccountStatus, StatusChange};
 use crate::vault::{Aad, Credentials};
 
 impl Engine {
@@ -95,11 +99,28 @@ impl Engine {
         )
         .await
         {
-            Ok(oauth::TokenAnswer { creds: fresh, .. }) => {
-                let sealed = self.vault.seal(&Aad::for_account(lock.account()), &fresh)?;
+            Ok(oauth::TokenAnswer {
+                creds: fresh,
+                config: answered,
+            }) => {
+                let held = lock.account();
+                // Config the answer carries (the account's address) is re-read as at the
+                // exchange, with the same checks; a refused value keeps everything as it was.
+                let config = match moved_config(&connector, &held.config, answered) {
+                    Ok(config) => config,
+                    Err(e) => {
+                        lock.release().await?;
+                        return Err(e);
+                    }
+                };
+                let aad = match &config {
+                    Some(c) => Aad::new(&held.connection, &held.identifier, held.id, c),
+                    None => Aad::for_account(held),
+                };
+                let sealed = self.vault.seal(&aad, &fresh)?;
                 self.cache
                     .invalidate(&account.connection, &account.identifier);
-                lock.replace(&sealed, None).await?;
+                lock.replace(&sealed, config.as_ref(), None).await?;
                 self.cache
                     .invalidate(&account.connection, &account.identifier);
                 Ok(fresh)
@@ -127,4 +148,22 @@ impl Engine {
             Err(e) => e,
         }
     }
+}
+
+/// The account's config after a refresh answer carrying `answered` config values: `None` when
+/// nothing changes, the checked new config when the answer moved a value, an error (naming the
+/// field, never its value's secret parts) when the value is refused.
+fn moved_config(
+    connector: &Connector,
+    current: &AccountConfig,
+    answered: serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<AccountConfig>> {
+    if answered.iter().all(|(k, v)| current.get(k) == Some(v)) {
+        return Ok(None);
+    }
+    let mut merged = current.clone();
+    merged.extend(answered);
+    let config = connector.normalize_config(&merged)?;
+    connector.route.base_url(&config)?;
+    Ok((&config != current).then_some(config))
 }

@@ -165,13 +165,16 @@ impl CredentialLock {
         &self.account
     }
 
-    /// Replaces the sealed credentials (same scheme and config), optionally changing status, and
-    /// commits. Returns the updated account.
+    /// Replaces the sealed credentials (same scheme), optionally the config they are sealed
+    /// with (a refresh answer re-read the account's address) and the status, and commits.
+    /// Returns the updated account.
     pub async fn replace(
         self,
         sealed: &Sealed,
+        config: Option<&super::AccountConfig>,
         status: Option<&StatusChange>,
     ) -> Result<AccountRecord, StoreError> {
+        let config = config.map(|c| canonical_json(&serde_json::Value::Object(c.clone())));
         let id = self.account.id;
         let at = Ts::new(now());
         let from = self.account.status.as_str();
@@ -198,7 +201,8 @@ impl CredentialLock {
                     "UPDATE accounts SET credentials = $2, key_id = $3, credentials_updated_at = $4, \
                      updated_at = $4, version = version + 1, \
                      status = COALESCE($5, status), status_reason = COALESCE($6, status_reason), \
-                     status_message = CASE WHEN $5 IS NULL THEN status_message ELSE $7 END \
+                     status_message = CASE WHEN $5 IS NULL THEN status_message ELSE $7 END, \
+                     config = COALESCE($8, config) \
                      WHERE id = $1 RETURNING ",
                     account_columns!()
                 ))
@@ -209,6 +213,7 @@ impl CredentialLock {
                 .bind(status.map(|s| s.status.as_str()))
                 .bind(status.map(|s| s.reason.as_str()))
                 .bind(status.and_then(|s| s.message.as_deref()))
+                .bind(config.as_deref())
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
