@@ -167,3 +167,36 @@ fn moved_config(
     connector.route.base_url(&config)?;
     Ok((&config != current).then_some(config))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    fn salesforce() -> Connector {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../connectors/salesforce.yaml");
+        Connector::load_file(&path).unwrap()
+    }
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_refresh_answer_moves_the_address_only_to_a_checked_one() {
+        let c = salesforce();
+        let current = map(json!({"login_host": "login.salesforce.com",
+            "instance_url": "https://acme.my.salesforce.com"}));
+        let same = map(json!({"instance_url": "https://acme.my.salesforce.com"}));
+        assert_eq!(moved_config(&c, &current, same).unwrap(), None);
+        let moved = map(json!({"instance_url": "https://acme-eu.my.salesforce.com"}));
+        let config = moved_config(&c, &current, moved).unwrap().unwrap();
+        assert_eq!(config["instance_url"], "https://acme-eu.my.salesforce.com");
+        assert_eq!(config["login_host"], "login.salesforce.com");
+        let hostile = map(json!({"instance_url": "https://evil.example.com"}));
+        let err = moved_config(&c, &current, hostile).unwrap_err();
+        assert_eq!(err.code(), "INVALID_CONFIG", "{err}");
+    }
+}
