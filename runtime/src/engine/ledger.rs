@@ -15,6 +15,13 @@ const BATCH: usize = 512;
 /// How long the writer waits for more rows after the first of a batch: sequential calls then
 /// share a transaction (and an fsync) instead of paying one each.
 const LINGER: std::time::Duration = std::time::Duration::from_millis(10);
+/// While rows keep arriving (at least [`BUSY_ROWS`] in the last linger), the writer lingers
+/// again, up to this long in all or [`BATCH`] rows: a busy node writes a few large
+/// transactions (a row's store cost falls with the batch size) and a quiet one still writes
+/// within one [`LINGER`].
+const MAX_LINGER: std::time::Duration = std::time::Duration::from_millis(50);
+/// Rows per [`LINGER`] that count as busy (800 calls/s).
+const BUSY_ROWS: usize = 8;
 /// Last-use times are written at most this often per account: they feed inactivity warnings
 /// measured in days, so writing one per call would only cost store time.
 const TOUCH_EVERY_S: i64 = 60;
@@ -111,14 +118,23 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Entry>) {
     let mut written: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
     while rx.recv_many(&mut buffer, BATCH).await > 0 {
         // Linger by sleeping, not by waiting on the queue: rows queued meanwhile wake nobody,
-        // so a call costs one queue push and the writer wakes once per batch, not per row.
-        if buffer.len() < BATCH && !buffer.iter().any(|e| matches!(e, Entry::Flush(_))) {
+        // so a call costs one queue push and the writer wakes once per linger, not per row.
+        let mut lingered = std::time::Duration::ZERO;
+        while buffer.len() < BATCH
+            && lingered < MAX_LINGER
+            && !buffer.iter().any(|e| matches!(e, Entry::Flush(_)))
+        {
             tokio::time::sleep(LINGER).await;
+            lingered += LINGER;
+            let before = buffer.len();
             while buffer.len() < BATCH {
                 match rx.try_recv() {
                     Ok(entry) => buffer.push(entry),
                     Err(_) => break,
                 }
+            }
+            if buffer.len() - before < BUSY_ROWS {
+                break;
             }
         }
         let mut executions = Vec::with_capacity(buffer.len());
