@@ -9,13 +9,16 @@
 //! renders it as `null` (so a body or GraphQL variable can clear a field), a text template
 //! (query, path, header, `"x-{{input.a}}"`) treats it as absent. Which nulls a lookup hands over
 //! is the caller's decision: the runtime passes only those of inputs whose schema names `null`
-//! ([`schema_names_null`]) and that the caller sent as `null`.
+//! ([`schema_names_null`]) and that the caller sent as `null`. Arguments in OpenAI strict form,
+//! where every optional field arrives as `null`, are decoded first ([`strict_args`]).
 
 mod body;
 mod null;
+pub mod strict_args;
 
 pub use body::BodyTemplate;
 pub use null::{nullable_inputs, schema_names_null};
+pub use strict_args::{StrictArgumentProblem, clear_fields_name, from_strict_arguments};
 
 use std::fmt;
 
