@@ -79,7 +79,9 @@ srv_curl() { curl -s -H "Authorization: Bearer $TOOLWIRE_API_KEY" -H 'content-ty
 start_server() {
   local t0
   t0=$(now_ns)
-  "$BIN" serve --addr "127.0.0.1:$SRV_PORT" --data-dir "$1" --extra-ca "$WORK/ca.pem" \
+  # SERVER_WRAP: a command the server runs under (benches/profile_server.sh: valgrind).
+  # shellcheck disable=SC2086
+  ${SERVER_WRAP:-} "$BIN" serve --addr "127.0.0.1:$SRV_PORT" --data-dir "$1" --extra-ca "$WORK/ca.pem" \
     --resolve "zendesk.com=127.0.0.1:$SIM_PORT" >"$WORK/server.log" 2>&1 &
   SRV_PID=$!
   for _ in $(seq 6000); do

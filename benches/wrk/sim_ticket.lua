@@ -1,7 +1,11 @@
 -- wrk script: the floor for benches/server_load.sh — GET /api/v2/tickets/1.json straight to the
 -- simulator (HTTPS, Host 127.0.0.1 → its default tenant acme), Basic auth from TW_SIM_AUTH
--- ("email/token:TOKEN"). Prints the same WRK line as execute_tool.lua.
+-- ("email/token:TOKEN"). TW_SIM_PATH overrides the path, e.g.
+-- "/api/v2/tickets/1.json?include=users,groups,organizations" (what zendesk_ticket_get asks
+-- the sim for: its default include sideloads the users, groups and organization, ~3x the body).
+-- Prints the same WRK line as execute_tool.lua.
 local auth = os.getenv("TW_SIM_AUTH") or ""
+local path = os.getenv("TW_SIM_PATH") or "/api/v2/tickets/1.json"
 
 local function b64(data)
   local chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -17,7 +21,7 @@ local function b64(data)
   end) .. ({ "", "==", "=" })[#data % 3 + 1])
 end
 
-local req = wrk.format("GET", "/api/v2/tickets/1.json",
+local req = wrk.format("GET", path,
   { ["Accept"] = "application/json", ["Authorization"] = "Basic " .. b64(auth) })
 
 request = function() return req end

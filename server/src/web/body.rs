@@ -39,6 +39,11 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ServerError> {
     if body.len() > BODY_LIMIT {
         return Err(ServerError::BodyTooLarge { limit: BODY_LIMIT });
     }
+    // The happy path parses once without tracking the path (which allocates each field name);
+    // only a failed body is parsed again, with it, for the error's field path.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
