@@ -26,9 +26,10 @@ pub const CLEAR_FIELDS: &str = "clear_fields";
 pub const CLEAR_FIELDS_DESCRIPTION: &str =
     "Inputs to clear (set to null); a null field is left unchanged.";
 
-/// What a clearable input's strict description adds, for a clear property named `clear_name`.
+/// What a clearable input's strict description adds, for a clear property named `clear_name`
+/// (it overrides what the spec's description may say about null in the ordinary form).
 pub fn clearable_note(clear_name: &str) -> String {
-    format!("null leaves it unchanged; list it in {clear_name} to clear it")
+    format!("in strict mode null leaves it unchanged; list it in {clear_name} to clear it")
 }
 
 /// One problem with strict-form arguments: the top-level member and what is wrong.
