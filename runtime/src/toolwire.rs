@@ -125,6 +125,24 @@ impl Toolwire {
             .await
     }
 
+    /// Decodes a model's arguments for `tool_name` given in OpenAI strict form (the form
+    /// `tools schemas --format openai` exports: every field sent, `null` when unset) into the
+    /// input [`execute_tool`](Self::execute_tool) takes: a `null` is absent, and the inputs
+    /// listed in `clear_fields` are set to `null` (REST `"input_form": "openai_strict"`). Without
+    /// this, a strict model's nulls would clear every clearable input it left alone.
+    pub fn decode_openai_arguments(&self, tool_name: &str, args: Value) -> Result<Value> {
+        let (tool, _) = self
+            .engine
+            .tool_owner
+            .get(tool_name)
+            .and_then(|owner| self.engine.connectors.get(owner))
+            .and_then(|c| c.tool(tool_name))
+            .ok_or_else(|| Error::UnknownTool {
+                name: tool_name.to_string(),
+            })?;
+        crate::connector::input::from_openai_strict(tool_name, &tool.input, args)
+    }
+
     /// Like [`execute_tool`](Self::execute_tool) with an explicit connection name.
     pub async fn execute_tool_on(
         &self,

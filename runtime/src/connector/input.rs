@@ -12,6 +12,12 @@
 //!   negative, so it renders as digits;
 //! - an input that is sent in a header (the idempotency key, header templates) is a valid
 //!   header value: no line break, NUL or other control character.
+//!
+//! Arguments in OpenAI strict form (every optional field sent, `null` when unset) are decoded
+//! into an ordinary input first ([`from_openai_strict`], by
+//! `toolwire_spec::template::from_strict_arguments`): there a `null` is absent and `clear_fields`
+//! lists the inputs to set to `null`. In the ordinary form a `null` on an input whose schema does
+//! not name `null` stays refused.
 
 use jsonschema::{Keyword, ValidationError, paths::Location};
 use serde_json::{Map, Value};
@@ -67,6 +73,23 @@ impl InputCheck {
     pub(crate) fn prepare(&self, name: &str, input: Value) -> Result<Value> {
         prepare(self, name, input)
     }
+}
+
+/// Decodes strict-form `args` of tool `name` (declared input schema `declared`) into an
+/// ordinary input; a problem with the clear list is INVALID_INPUT naming the input.
+pub(crate) fn from_openai_strict(name: &str, declared: &Value, args: Value) -> Result<Value> {
+    toolwire_spec::template::from_strict_arguments(declared, args).map_err(|problems| {
+        Error::InvalidInput {
+            tool: name.to_string(),
+            problems: problems
+                .into_iter()
+                .map(|p| FieldProblem {
+                    field: p.field,
+                    message: p.message,
+                })
+                .collect(),
+        }
+    })
 }
 
 fn top_level_defaults(schema: &Value) -> Vec<(String, Value)> {

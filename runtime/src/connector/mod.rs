@@ -4,7 +4,7 @@
 mod auth;
 mod config;
 mod egress;
-mod input;
+pub(crate) mod input;
 pub(crate) mod route;
 mod tool_token;
 

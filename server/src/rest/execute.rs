@@ -29,6 +29,23 @@ pub struct ExecuteTool {
     /// for a model, is what `outputSchema` describes).
     #[serde(default)]
     full: bool,
+    /// How `tool_input` is written: `json` (default; a `null` is sent as `null` for an input
+    /// whose schema names null, to clear it) or `openai_strict` (the arguments of a model using
+    /// the `format=openai` strict tools: a `null` leaves the input unset, and the inputs listed
+    /// in `clear_fields` are cleared).
+    #[serde(default)]
+    input_form: InputForm,
+}
+
+/// The form of `tool_input`.
+#[derive(Debug, Default, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InputForm {
+    /// Ordinary JSON input.
+    #[default]
+    Json,
+    /// OpenAI strict-mode arguments: `null` = unset, `clear_fields` lists inputs to clear.
+    OpenaiStrict,
 }
 
 /// `POST /v1/execute_tool` response.
@@ -75,6 +92,12 @@ pub async fn execute(
 ) -> Result<Json<ExecuteResult>> {
     // The identifier is checked by the runtime (`toolwire_runtime::identifier`).
     let input = req.tool_input.unwrap_or_else(|| Value::Object(Map::new()));
+    let input = match req.input_form {
+        InputForm::Json => input,
+        InputForm::OpenaiStrict => tw
+            .decode_openai_arguments(&req.tool_name, input)
+            .map_err(crate::error::ServerError::from)?,
+    };
     // A caller's `traceparent` header makes this call part of its trace.
     let span = telemetry::rest_span(telemetry::from_headers(&headers));
     let out = crate::metrics::instrument_with(
