@@ -654,6 +654,13 @@ export interface components {
              *     for a model, is what `outputSchema` describes).
              */
             full?: boolean;
+            /**
+             * @description How `tool_input` is written: `json` (default; a `null` is sent as `null` for an input
+             *     whose schema names null, to clear it) or `openai_strict` (the arguments of a model using
+             *     the `format=openai` strict tools: a `null` leaves the input unset, and the inputs listed
+             *     in `clear_fields` are cleared).
+             */
+            input_form?: components["schemas"]["InputForm"];
         };
         /** @description `/healthz` and `/readyz` response. */
         Health: {
@@ -683,6 +690,11 @@ export interface components {
             /** @description RFC 3339 time. */
             at: string;
         };
+        /**
+         * @description The form of `tool_input`.
+         * @enum {string}
+         */
+        InputForm: "json" | "openai_strict";
         /** @description A freshly minted link (the `magic_link` response: `{url, expires_at}`). */
         MagicLink: {
             /** @description `{public_url}/connect/{token}`. */

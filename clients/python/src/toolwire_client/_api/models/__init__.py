@@ -20,6 +20,7 @@ from .execute_tool import ExecuteTool
 from .health import Health
 from .history import History
 from .history_entry import HistoryEntry
+from .input_form import InputForm
 from .magic_link import MagicLink
 from .magic_link_request import MagicLinkRequest
 from .mcp_body import McpBody
@@ -64,6 +65,7 @@ __all__ = (
     "Health",
     "History",
     "HistoryEntry",
+    "InputForm",
     "MagicLink",
     "MagicLinkRequest",
     "McpBody",

@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.input_form import InputForm
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ExecuteTool")
@@ -21,6 +22,7 @@ class ExecuteTool:
         connection_name (None | str | Unset):
         full (bool | Unset): True for the tool's full output instead of its projection (the default output, sized
             for a model, is what `outputSchema` describes).
+        input_form (InputForm | Unset): The form of `tool_input`.
     """
 
     identifier: str
@@ -28,6 +30,7 @@ class ExecuteTool:
     tool_input: Any | Unset = UNSET
     connection_name: None | str | Unset = UNSET
     full: bool | Unset = UNSET
+    input_form: InputForm | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         identifier = self.identifier
@@ -44,6 +47,10 @@ class ExecuteTool:
 
         full = self.full
 
+        input_form: str | Unset = UNSET
+        if not isinstance(self.input_form, Unset):
+            input_form = self.input_form.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -58,6 +65,8 @@ class ExecuteTool:
             field_dict["connection_name"] = connection_name
         if full is not UNSET:
             field_dict["full"] = full
+        if input_form is not UNSET:
+            field_dict["input_form"] = input_form
 
         return field_dict
 
@@ -81,12 +90,20 @@ class ExecuteTool:
 
         full = d.pop("full", UNSET)
 
+        _input_form = d.pop("input_form", UNSET)
+        input_form: InputForm | Unset
+        if isinstance(_input_form, Unset):
+            input_form = UNSET
+        else:
+            input_form = InputForm(_input_form)
+
         execute_tool = cls(
             identifier=identifier,
             tool_name=tool_name,
             tool_input=tool_input,
             connection_name=connection_name,
             full=full,
+            input_form=input_form,
         )
 
         return execute_tool
