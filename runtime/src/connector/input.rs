@@ -383,6 +383,29 @@ mod tests {
     }
 
     #[test]
+    fn strict_arguments_become_an_ordinary_input_or_invalid_input() {
+        let schema = json!({"type": "object", "properties": {
+            "title": {"type": "string"},
+            "assignee": {"type": ["string", "null"]}
+        }});
+        let args = json!({"title": "T", "assignee": null, "clear_fields": null});
+        let input = from_openai_strict("t", &schema, args).unwrap();
+        assert_eq!(input, json!({"title": "T"}));
+        let check = InputCheck::new(schema.clone(), &schema, &[]).unwrap();
+        let cleared = from_openai_strict("t", &schema, json!({"clear_fields": ["assignee"]}));
+        assert_eq!(
+            check.prepare("t", cleared.unwrap()).unwrap(),
+            json!({"assignee": null})
+        );
+        let refused = from_openai_strict("t", &schema, json!({"clear_fields": ["title"]}));
+        assert!(
+            matches!(&refused, Err(Error::InvalidInput { problems, .. })
+                if problems[0].field == "clear_fields" && problems[0].message.contains("`title`")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
     fn the_range_follows_the_schema() {
         let n = |min: Option<f64>, max: Option<f64>| WholeNumber {
             unsigned: min.is_some_and(|m| m >= 0.0),

@@ -1,4 +1,4 @@
-//! `toolwire exec TOOL --identifier ID --input JSON [--full]`: one tool call through the runtime on a
+//! `toolwire exec TOOL --identifier ID --input JSON [--full] [--openai-strict]`: one tool call through the runtime on a
 //! data directory; prints the output as JSON (stdout), errors with their code (stderr) and an
 //! exit code that says what kind of failure it was.
 
@@ -26,6 +26,10 @@ pub struct ExecArgs {
     /// models get by default), as REST's `"full": true` does.
     #[arg(long)]
     pub full: bool,
+    /// The input is an OpenAI strict-mode model's arguments (a `null` leaves the input unset;
+    /// `clear_fields` lists the inputs to clear), as REST's `"input_form": "openai_strict"`.
+    #[arg(long)]
+    pub openai_strict: bool,
     #[command(flatten)]
     pub runtime: RuntimeArgs,
 }
@@ -46,6 +50,11 @@ pub async fn run(args: ExecArgs) -> Result<()> {
         return Err(ServerError::Usage("--input must be a JSON object".into()));
     }
     let tw = args.runtime.open().await?;
+    let input = if args.openai_strict {
+        tw.decode_openai_arguments(&args.tool, input)?
+    } else {
+        input
+    };
     // `TRACEPARENT` in the environment makes this call part of the caller's trace.
     let span = crate::telemetry::cli_span(&args.tool, crate::telemetry::from_env());
     let out = crate::metrics::instrument_with(
