@@ -13,7 +13,9 @@
 //! (`clear_fields_`, `clear_fields__`, ...). [`clear_fields_name`] applies it; the schema
 //! export and the decoding both call it, so they agree.
 //!
-//! Only top-level members are decoded; nested objects pass through as sent.
+//! Strict mode makes nested optional members nullable too, so a `null` member of a nested
+//! object (inside arrays as well) is dropped the same way; array elements are kept. Only
+//! top-level inputs can be cleared.
 
 use serde_json::Value;
 
@@ -53,7 +55,7 @@ pub fn clear_fields_name(input_schema: &Value) -> String {
 }
 
 /// Decodes strict-form `args` for a tool whose declared input schema is `input_schema`: every
-/// top-level `null` is dropped (absent), then each input listed in the clear property (see
+/// `null` object member is dropped (absent), at the top level and nested, then each input listed in the clear property (see
 /// [`clear_fields_name`]) is set to `null`. Listing an input that is not clearable (its schema
 /// does not name `null`), one that is also given a value, or anything but an array of names is
 /// refused, every problem named. Arguments that are not an object are returned unchanged (the
@@ -70,6 +72,7 @@ pub fn from_strict_arguments(
     let clear_name = clear_fields_name(input_schema);
     let clear = map.remove(&clear_name);
     map.retain(|_, v| !v.is_null());
+    map.values_mut().for_each(drop_nested_nulls);
     let names = match clear {
         None | Some(Value::Null) => return Ok(Value::Object(map)),
         Some(Value::Array(names)) => names,
@@ -118,6 +121,18 @@ pub fn from_strict_arguments(
     }
 }
 
+/// Removes the `null` members of every object inside `value` (array elements stay).
+fn drop_nested_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nested_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nested_nulls),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -150,6 +165,12 @@ mod tests {
         assert_eq!(
             from_strict_arguments(&schema(), args).unwrap(),
             json!({"id": "1", "estimate": null})
+        );
+        let args = json!({"id": "1", "requester": {"name": null, "email": "a@b.c",
+            "org": {"id": null}}, "tags": [null, {"k": null}]});
+        assert_eq!(
+            from_strict_arguments(&schema(), args).unwrap(),
+            json!({"id": "1", "requester": {"email": "a@b.c", "org": {}}, "tags": [null, {}]})
         );
         assert_eq!(
             from_strict_arguments(&schema(), Value::Null).unwrap(),
