@@ -6,11 +6,11 @@
 #
 #   benches/server_load.sh                       # defaults below
 #   CONNECTIONS=64 PHASES=3 PHASE_SECS=10 IDENTIFIERS=1000 TENANTS=50 WRK_THREADS=2 benches/server_load.sh
-#   TW_SIM_PATH='/api/v2/tickets/1.json?include=users,groups,organizations' benches/server_load.sh
-#                                                # floor = the request the tool itself sends
+#   TW_SIM_PATH='/api/v2/tickets/1.json' benches/server_load.sh   # floor: the bare ticket (before)
 #
-# Side by side: rounds alternate wrk straight to the sim (`GET /api/v2/tickets/1.json`, same
-# connections: the floor on this box) and wrk to the server; medians over the rounds.
+# Side by side: rounds alternate wrk straight to the sim (by default the very request the tool
+# sends, `GET /api/v2/tickets/1.json?include=users,groups,organizations`, same connections: the
+# floor on this box) and wrk to the server; medians over the rounds.
 #
 # Prints: accounts connected, server RSS before / after, wrk calls/s and latency percentiles,
 # server and sim CPU per call, and the server's error counters. Needs wrk, curl, jq.
@@ -88,7 +88,7 @@ cpu=$(awk '{for (i = 1; i <= NF; i++) {split($i, kv, "="); v[kv[1]] += kv[2]}}
 echo
 echo "== $CONNECTIONS connections, $IDENTIFIERS identifiers / $TENANTS tenants, $PHASES x ${PHASE_SECS}s per side (medians) =="
 echo "REST execute_tool: $srv_rps calls/s, p50 $(med server p50_us) µs, p99 $(med server p99_us) µs"
-echo "sim alone (floor): $sim_rps req/s,  p50 $(med sim p50_us) µs, p99 $(med sim p99_us) µs (GET ${TW_SIM_PATH:-/api/v2/tickets/1.json})"
+echo "sim alone (floor): $sim_rps req/s,  p50 $(med sim p50_us) µs, p99 $(med sim p99_us) µs (GET ${TW_SIM_PATH:-/api/v2/tickets/1.json?include=users,groups,organizations})"
 awk -v a="$srv_rps" -v b="$sim_rps" 'BEGIN {printf "throughput ratio server / sim alone: %.2f\n", a / b}'
 echo "CPU per call while the server is loaded: $cpu (process CPU time / calls)"
 echo "non-2xx responses: $non2xx, socket errors: $sockerr"

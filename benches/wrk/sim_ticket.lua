@@ -1,11 +1,12 @@
--- wrk script: the floor for benches/server_load.sh — GET /api/v2/tickets/1.json straight to the
--- simulator (HTTPS, Host 127.0.0.1 → its default tenant acme), Basic auth from TW_SIM_AUTH
--- ("email/token:TOKEN"). TW_SIM_PATH overrides the path, e.g.
--- "/api/v2/tickets/1.json?include=users,groups,organizations" (what zendesk_ticket_get asks
--- the sim for: its default include sideloads the users, groups and organization, ~3x the body).
+-- wrk script: the floor for benches/server_load.sh — the very request zendesk_ticket_get sends,
+-- GET /api/v2/tickets/1.json?include=users,groups,organizations (its default include sideloads
+-- the users, groups and organization: ~4.9 KB, ~3x the bare ticket), straight to the simulator
+-- (HTTPS, Host 127.0.0.1 → its default tenant acme), Basic auth from TW_SIM_AUTH
+-- ("email/token:TOKEN"). TW_SIM_PATH overrides the path (e.g. "/api/v2/tickets/1.json", the
+-- bare ticket the floor was before the sixth session).
 -- Prints the same WRK line as execute_tool.lua.
 local auth = os.getenv("TW_SIM_AUTH") or ""
-local path = os.getenv("TW_SIM_PATH") or "/api/v2/tickets/1.json"
+local path = os.getenv("TW_SIM_PATH") or "/api/v2/tickets/1.json?include=users,groups,organizations"
 
 local function b64(data)
   local chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
