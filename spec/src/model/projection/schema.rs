@@ -98,6 +98,24 @@ impl Projection {
                     );
                 }
             }
+            // `apply` moves each record field out once: a second keep / rename of it reads null.
+            let mut sources: Vec<&str> = Vec::new();
+            let uses = (record.keep.iter().enumerate())
+                .map(|(j, f)| (format!("{base}/keep/{j}"), f.as_str()))
+                .chain(
+                    (record.rename.iter())
+                        .map(|(new, old)| (format!("{base}/rename/{new}"), old.as_str())),
+                );
+            for (at, source) in uses {
+                if sources.contains(&source) {
+                    bad(
+                        at,
+                        format!("the record field `{source}` is used twice (keep / rename)"),
+                        "keep or rename a field once; the second use would always be null",
+                    );
+                }
+                sources.push(source);
+            }
             for (new, r) in &record.resolve {
                 let at = format!("{base}/resolve/{new}");
                 if missing(&r.id) {
@@ -131,8 +149,11 @@ impl Projection {
                     ),
                 }
             }
-            let mut names: Vec<&str> = record.keep.iter().map(String::as_str).collect();
-            for new in record.rename.keys().chain(record.resolve.keys()) {
+            let mut names: Vec<&str> = Vec::new();
+            for new in (record.keep.iter())
+                .chain(record.rename.keys())
+                .chain(record.resolve.keys())
+            {
                 if names.contains(&new.as_str()) {
                     bad(
                         base.clone(),

@@ -193,7 +193,8 @@ fn null_ids_stay_null_unless_a_sideload_has_a_null_id() {
 
 #[test]
 fn a_field_kept_and_renamed_goes_to_the_first_and_leaves_null() {
-    // Existing behaviour, kept byte for byte: the value is taken by the first entry naming it.
+    // What `apply` does with such a projection (the value goes to the first entry naming it);
+    // `spec check` refuses it (`problems_name_a_field_used_twice_and_a_name_written_twice`).
     let p = resolving(
         json!(["subject", "id"]),
         json!({"title": "subject", "ref": "id"}),
@@ -208,6 +209,29 @@ fn a_field_kept_and_renamed_goes_to_the_first_and_leaves_null() {
     assert_eq!(
         applied(&p, out),
         r#"{"ticket":{"id":null,"t":"Printer","u":null}}"#
+    );
+}
+
+#[test]
+fn problems_name_a_field_used_twice_and_a_name_written_twice() {
+    let at = |p: Projection| -> Vec<String> {
+        p.problems(&models(), &output())
+            .into_iter()
+            .map(|x| format!("{}: {}", x.at, x.message))
+            .collect()
+    };
+    let p: Projection = serde_json::from_value(json!({"records": [{"at": "/results",
+        "keep": ["id", "id"], "rename": {"t": "id", "subject": "subject"},
+        "resolve": {"t": {"id": "assignee_id", "from": "/users"}}}]}))
+    .unwrap();
+    assert_eq!(
+        at(p),
+        [
+            "/records/0/keep/1: the record field `id` is used twice (keep / rename)",
+            "/records/0/rename/t: the record field `id` is used twice (keep / rename)",
+            "/records/0: the projected record has two fields named `id`",
+            "/records/0: the projected record has two fields named `t`",
+        ]
     );
 }
 
