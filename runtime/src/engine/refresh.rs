@@ -174,10 +174,12 @@ mod tests {
 
     use super::*;
 
-    fn salesforce() -> Connector {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../connectors/salesforce.yaml");
-        Connector::load_file(&path).unwrap()
+    fn orgs() -> Connector {
+        Connector::new(
+            crate::testing::orgs_spec(),
+            include_str!("../testing/orgs.yaml"),
+        )
+        .unwrap()
     }
 
     fn map(v: Value) -> Map<String, Value> {
@@ -186,15 +188,15 @@ mod tests {
 
     #[test]
     fn a_refresh_answer_moves_the_address_only_to_a_checked_one() {
-        let c = salesforce();
-        let current = map(json!({"login_host": "login.salesforce.com",
-            "instance_url": "https://acme.my.salesforce.com"}));
-        let same = map(json!({"instance_url": "https://acme.my.salesforce.com"}));
+        let c = orgs();
+        let current = map(json!({"region": "eu",
+            "instance_url": "https://acme.orgs.example.com"}));
+        let same = map(json!({"instance_url": "https://acme.orgs.example.com"}));
         assert_eq!(moved_config(&c, &current, same).unwrap(), None);
-        let moved = map(json!({"instance_url": "https://acme-eu.my.salesforce.com"}));
+        let moved = map(json!({"instance_url": "https://acme-eu.orgs.example.com"}));
         let config = moved_config(&c, &current, moved).unwrap().unwrap();
-        assert_eq!(config["instance_url"], "https://acme-eu.my.salesforce.com");
-        assert_eq!(config["login_host"], "login.salesforce.com");
+        assert_eq!(config["instance_url"], "https://acme-eu.orgs.example.com");
+        assert_eq!(config["region"], "eu");
         let hostile = map(json!({"instance_url": "https://evil.example.com"}));
         let err = moved_config(&c, &current, hostile).unwrap_err();
         assert_eq!(err.code(), "INVALID_CONFIG", "{err}");

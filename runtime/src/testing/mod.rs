@@ -8,3 +8,10 @@ pub(crate) fn chat_spec() -> toolwire_spec::ConnectorSpec {
     toolwire_spec::load_str("testing/chat.yaml", include_str!("chat.yaml"))
         .expect("the chat fixture spec is valid")
 }
+
+/// A service whose base URL is an org's own address: a config value (an https origin) filled in
+/// from the token answer and checked against `egress.hosts`, beside an ordinary config value.
+pub(crate) fn orgs_spec() -> toolwire_spec::ConnectorSpec {
+    toolwire_spec::load_str("testing/orgs.yaml", include_str!("orgs.yaml"))
+        .expect("the orgs fixture spec is valid")
+}
